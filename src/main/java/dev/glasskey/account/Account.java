@@ -1,0 +1,22 @@
+package dev.glasskey.account;
+
+import java.time.Instant;
+import java.util.Set;
+
+/**
+ * A sign-in identity. Emergency accounts belong to the organisation, not to a person,
+ * and authenticate only with a security key.
+ *
+ * @param userHandle the WebAuthn user handle (L3 §14.6.1), base64url; unique, never reused
+ */
+public record Account(String id, String displayName, boolean emergency, boolean enabled, String userHandle,
+                      Set<String> roles, Instant createdAt, Instant updatedAt) {
+
+    public Account {
+        roles = Set.copyOf(roles);
+    }
+
+    public boolean hasRole(String role) {
+        return roles.contains(role);
+    }
+}

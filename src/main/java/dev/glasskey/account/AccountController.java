@@ -1,0 +1,77 @@
+package dev.glasskey.account;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.glasskey.system.Actors;
+
+/** JSON API for accounts. */
+@RestController
+class AccountController {
+    private final AccountService accounts;
+
+    AccountController(AccountService accounts) {
+        this.accounts = accounts;
+    }
+
+    record AccountJson(String id, String displayName, boolean emergency, boolean enabled, Set<String> roles,
+                       String createdAt, String updatedAt) {
+        static AccountJson of(Account a) {
+            return new AccountJson(a.id(), a.displayName(), a.emergency(), a.enabled(), new TreeSet<>(a.roles()),
+                    a.createdAt().toString(), a.updatedAt().toString());
+        }
+    }
+
+    record NewAccount(String displayName, Boolean emergency, Set<String> roles) {}
+
+    record RolesBody(Set<String> roles) {}
+
+    record NameBody(String displayName) {}
+
+    @GetMapping("/api/accounts")
+    List<AccountJson> list() {
+        return accounts.list().stream().map(AccountJson::of).toList();
+    }
+
+    @PostMapping("/api/accounts")
+    @ResponseStatus(HttpStatus.CREATED)
+    AccountJson create(@RequestBody NewAccount body) {
+        return AccountJson.of(accounts.create(Actors.current(), body.displayName(), Boolean.TRUE.equals(body.emergency()),
+                body.roles()));
+    }
+
+    @GetMapping("/api/accounts/{id}")
+    AccountJson get(@PathVariable String id) {
+        return AccountJson.of(accounts.get(id));
+    }
+
+    @PostMapping("/api/accounts/{id}/disable")
+    AccountJson disable(@PathVariable String id) {
+        return AccountJson.of(accounts.setEnabled(Actors.current(), id, false));
+    }
+
+    @PostMapping("/api/accounts/{id}/enable")
+    AccountJson enable(@PathVariable String id) {
+        return AccountJson.of(accounts.setEnabled(Actors.current(), id, true));
+    }
+
+    @PutMapping("/api/accounts/{id}/roles")
+    AccountJson roles(@PathVariable String id, @RequestBody RolesBody body) {
+        return AccountJson.of(accounts.setRoles(Actors.current(), id, body.roles()));
+    }
+
+    @PutMapping("/api/accounts/{id}/display-name")
+    AccountJson rename(@PathVariable String id, @RequestBody NameBody body) {
+        return AccountJson.of(accounts.rename(Actors.current(), id, body.displayName()));
+    }
+}

@@ -1,0 +1,137 @@
+package dev.glasskey.account;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.glasskey.audit.Audit;
+import dev.glasskey.audit.AuditEvent;
+import dev.glasskey.system.Actor;
+import dev.glasskey.system.ChangeGuards;
+import dev.glasskey.system.ErrorCode;
+import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Ids;
+import dev.glasskey.system.Times;
+
+/** Accounts and their roles: rules, transaction boundary, audit. */
+@Service
+public class AccountService {
+    /** WebAuthn L3 §5.4.3: the user handle is at most 64 bytes; 32 random bytes never collide in practice. */
+    private static final int USER_HANDLE_BYTES = 32;
+
+    private final AccountStore store;
+    private final Audit audit;
+    private final ChangeGuards guards;
+    private final Clock clock;
+
+    AccountService(AccountStore store, Audit audit, ChangeGuards guards, Clock clock) {
+        this.store = store;
+        this.audit = audit;
+        this.guards = guards;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public Account create(Actor actor, String displayName, boolean emergency, Set<String> roles) {
+        String name = validName(displayName);
+        Set<String> validRoles = validRoles(roles);
+        Instant now = Times.now(clock);
+        String handle;
+        do {
+            handle = Ids.randomToken(USER_HANDLE_BYTES);
+        } while (store.userHandleIssued(handle));
+        Account account = new Account(Ids.uuid(), name, emergency, true, handle, validRoles, now, now);
+        store.insert(account);
+        audit.record(AuditEvent.success(actor, "account.create", account.id(), emergency,
+                (emergency ? "emergency" : "regular") + " account '" + name + "' roles " + new TreeSet<>(validRoles)));
+        guards.check("account.create");
+        return account;
+    }
+
+    @Transactional
+    public Account setEnabled(Actor actor, String id, boolean enabled) {
+        Account before = lock(id);
+        if (before.enabled() == enabled) {
+            return before;
+        }
+        store.setEnabled(id, enabled, Times.now(clock));
+        audit.record(AuditEvent.success(actor, enabled ? "account.enable" : "account.disable", id, before.emergency(),
+                before.displayName()));
+        guards.check(enabled ? "account.enable" : "account.disable");
+        return get(id);
+    }
+
+    @Transactional
+    public Account rename(Actor actor, String id, String displayName) {
+        Account before = lock(id);
+        String name = validName(displayName);
+        store.rename(id, name, Times.now(clock));
+        audit.record(AuditEvent.success(actor, "account.rename", id, before.emergency(),
+                "'" + before.displayName() + "' -> '" + name + "'"));
+        guards.check("account.rename");
+        return get(id);
+    }
+
+    @Transactional
+    public Account setRoles(Actor actor, String id, Set<String> roles) {
+        Account before = lock(id);
+        Set<String> validRoles = validRoles(roles);
+        store.replaceRoles(id, validRoles);
+        audit.record(AuditEvent.success(actor, "account.roles", id, before.emergency(),
+                new TreeSet<>(before.roles()) + " -> " + new TreeSet<>(validRoles)));
+        guards.check("account.roles");
+        return get(id);
+    }
+
+    @Transactional(readOnly = true)
+    public Account get(String id) {
+        return store.find(id).orElseThrow(() -> new GlasskeyException(ErrorCode.ACCOUNT_NOT_FOUND, "No account with id " + id + "."));
+    }
+
+    @Transactional(readOnly = true)
+    public java.util.Optional<Account> findByUserHandle(String userHandle) {
+        return store.findByUserHandle(userHandle);
+    }
+
+    @Transactional(readOnly = true)
+    public List<Account> list() {
+        return store.all();
+    }
+
+    @Transactional(readOnly = true)
+    public long countWithRole(String role) {
+        return store.countWithRole(role);
+    }
+
+    private Account lock(String id) {
+        return store.findForUpdate(id).orElseThrow(() -> new GlasskeyException(ErrorCode.ACCOUNT_NOT_FOUND, "No account with id " + id + "."));
+    }
+
+    private static String validName(String displayName) {
+        if (displayName == null || displayName.isBlank()) {
+            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "displayName is required.");
+        }
+        String name = displayName.strip();
+        if (name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
+            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "displayName must be at most 200 printable characters.");
+        }
+        return name;
+    }
+
+    private static Set<String> validRoles(Set<String> roles) {
+        if (roles == null) {
+            return Set.of();
+        }
+        for (String role : roles) {
+            if (!Roles.ALL.contains(role)) {
+                throw new GlasskeyException(ErrorCode.ROLE_UNKNOWN, "Unknown role '" + role + "'; known roles: " + new TreeSet<>(Roles.ALL) + ".");
+            }
+        }
+        return Set.copyOf(roles);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.glasskey.cli;
+
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import dev.glasskey.account.Account;
+import dev.glasskey.account.AccountService;
+import dev.glasskey.account.Roles;
+import dev.glasskey.audit.Audit;
+import dev.glasskey.audit.AuditEvent;
+import dev.glasskey.system.Actor;
+import dev.glasskey.webauthn.Enrolment;
+import dev.glasskey.webauthn.EnrolmentLink;
+import dev.glasskey.webauthn.EnrolmentService;
+
+/**
+ * Local recovery when every administrator is locked out: issues a fresh single-use link that
+ * enrols a new key for an administrator. Needs access to the data directory (so, the host);
+ * its use is audited and flagged.
+ */
+@Command(name = "bootstrap", description = "Issue a recovery enrolment link for an administrator (local, audited).")
+class BootstrapCommand implements Callable<Integer> {
+    @Option(names = "--account", description = "Account id to recover (default: the first enabled global-admin, or a new 'Recovery administrator').")
+    String accountId;
+
+    @Option(names = "--reason", required = true, description = "Why recovery is needed (recorded in the audit log).")
+    String reason;
+
+    @Override
+    public Integer call() {
+        try (ConfigurableApplicationContext context = GlasskeyCommand.offlineContext()) {
+            AccountService accounts = context.getBean(AccountService.class);
+            Audit audit = context.getBean(Audit.class);
+            Account account = accountId != null ? accounts.get(accountId) : accounts.list().stream()
+                    .filter(a -> a.enabled() && a.hasRole(Roles.GLOBAL_ADMIN) && !a.emergency()).findFirst()
+                    .orElseGet(() -> accounts.create(Actor.CLI, "Recovery administrator", false, Set.of(Roles.GLOBAL_ADMIN)));
+            if (!account.enabled()) {
+                accounts.setEnabled(Actor.CLI, account.id(), true);
+            }
+            if (!account.hasRole(Roles.GLOBAL_ADMIN)) {
+                Set<String> roles = new java.util.HashSet<>(account.roles());
+                roles.add(Roles.GLOBAL_ADMIN);
+                accounts.setRoles(Actor.CLI, account.id(), roles);
+            }
+            audit.record(AuditEvent.success(Actor.CLI, "bootstrap.use", account.id(), account.emergency(), reason).flag());
+            EnrolmentLink link = context.getBean(EnrolmentService.class).issueAdministratorLink(Actor.CLI, account.id(), Enrolment.BOOTSTRAP);
+            System.out.println("Recovery enrolment link for '" + account.displayName() + "' (single use, expires " + link.expiresAt() + "):");
+            System.out.println(link.url());
+            return 0;
+        } catch (RuntimeException e) {
+            if (isDatabaseLocked(e)) {
+                System.err.println("The database is in use by a running Glasskey server. With the embedded database only one "
+                        + "process may open it: stop the server, run 'glasskey bootstrap' again, then start the server.");
+                return 3;
+            }
+            System.err.println("bootstrap failed: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static boolean isDatabaseLocked(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("Database may be already in use") || m.contains("file is locked")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

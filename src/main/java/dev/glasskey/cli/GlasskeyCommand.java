@@ -1,0 +1,51 @@
+package dev.glasskey.cli;
+
+import java.util.Set;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import dev.glasskey.GlasskeyApplication;
+
+/** The {@code glasskey} command line: thin commands, each calling one feature service. */
+@Command(name = "glasskey", mixinStandardHelpOptions = true, versionProvider = GlasskeyCommand.Version.class,
+        description = "Glasskey: emergency (break-glass) access with FIDO2 security keys.",
+        subcommands = {ServeCommand.class, BootstrapCommand.class, CommandLine.HelpCommand.class})
+public class GlasskeyCommand {
+    private static final Set<String> COMMANDS = Set.of("serve", "bootstrap", "help", "--help", "-h", "--version", "-V");
+
+    public static boolean isCommand(String first) {
+        return COMMANDS.contains(first);
+    }
+
+    public static int run(String... args) {
+        return new CommandLine(new GlasskeyCommand()).execute(args);
+    }
+
+    /**
+     * A Spring context without the web server, on the same configuration (and so the same data
+     * directory) as the server. Migrations run, but no first-start link is printed.
+     */
+    static ConfigurableApplicationContext offlineContext(String... extraArgs) {
+        SpringApplication app = new SpringApplication(GlasskeyApplication.class);
+        app.setWebApplicationType(WebApplicationType.NONE);
+        app.setLogStartupInfo(false);
+        String[] args = new String[extraArgs.length + 2];
+        args[0] = "--glasskey.first-start.enabled=false";
+        args[1] = "--logging.level.root=warn";
+        System.arraycopy(extraArgs, 0, args, 2, extraArgs.length);
+        return app.run(args);
+    }
+
+    static class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = GlasskeyCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"glasskey " + (v == null ? "development build" : v)};
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.glasskey.system;
+
+import org.springframework.http.HttpStatus;
+
+/**
+ * Every error Glasskey reports, with its stable machine-readable code and HTTP status.
+ * The codes are part of the public API (see docs/ERRORS.md): never rename one, only add.
+ */
+public enum ErrorCode {
+    // request shape
+    REQUEST_MALFORMED("request.malformed", HttpStatus.BAD_REQUEST, "The request body is not well-formed."),
+    REQUEST_INVALID("request.invalid", HttpStatus.BAD_REQUEST, "A field of the request is missing or invalid."),
+    REQUEST_TOO_LARGE("request.too_large", HttpStatus.CONTENT_TOO_LARGE, "The request body exceeds the size limit."),
+    UNSUPPORTED_MEDIA_TYPE("request.unsupported_media_type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "The request content type is not supported."),
+    METHOD_NOT_ALLOWED("request.method_not_allowed", HttpStatus.METHOD_NOT_ALLOWED, "The HTTP method is not allowed here."),
+    NOT_FOUND("not_found", HttpStatus.NOT_FOUND, "No such resource."),
+    UNAUTHENTICATED("auth.required", HttpStatus.UNAUTHORIZED, "Sign in first."),
+    FORBIDDEN("auth.forbidden", HttpStatus.FORBIDDEN, "Your account lacks the role needed for this action."),
+    CSRF("auth.csrf", HttpStatus.FORBIDDEN, "Missing or invalid CSRF token."),
+
+    // ceremony state (WebAuthn L3 §13.4.3: challenges are single-use and bound to the session)
+    CHALLENGE_UNKNOWN("ceremony.challenge_unknown", HttpStatus.BAD_REQUEST, "The challenge was never issued or has already been used."),
+    CHALLENGE_EXPIRED("ceremony.challenge_expired", HttpStatus.BAD_REQUEST, "The challenge has expired; start again."),
+    CHALLENGE_SESSION_MISMATCH("ceremony.session_mismatch", HttpStatus.BAD_REQUEST, "The challenge was issued to another browser session."),
+    CEREMONY_TYPE("ceremony.wrong_type", HttpStatus.BAD_REQUEST, "The client data type does not match the ceremony."),
+    ORIGIN_MISMATCH("ceremony.origin_mismatch", HttpStatus.BAD_REQUEST, "The origin in the client data is not an allowed origin."),
+    RP_ID_MISMATCH("ceremony.rp_id_mismatch", HttpStatus.BAD_REQUEST, "The authenticator data was not produced for this relying party ID."),
+    USER_PRESENCE_MISSING("ceremony.user_presence_missing", HttpStatus.BAD_REQUEST, "The authenticator did not confirm user presence."),
+    USER_VERIFICATION_MISSING("ceremony.user_verification_missing", HttpStatus.BAD_REQUEST, "The authenticator did not verify the user (fingerprint or PIN)."),
+    CREDENTIAL_MALFORMED("ceremony.credential_malformed", HttpStatus.BAD_REQUEST, "The credential response could not be parsed."),
+
+    // registration
+    ENROLMENT_UNKNOWN("enrolment.unknown", HttpStatus.NOT_FOUND, "The enrolment link is unknown or has already been used."),
+    ENROLMENT_EXPIRED("enrolment.expired", HttpStatus.GONE, "The enrolment link has expired; ask for a new one."),
+    ATTESTATION_INVALID("attestation.invalid", HttpStatus.BAD_REQUEST, "The attestation statement does not verify."),
+    ATTESTATION_UNTRUSTED("attestation.untrusted", HttpStatus.FORBIDDEN, "The attestation does not chain to a pinned root of an allowed key model."),
+    MODEL_NOT_ALLOWED("attestation.model_not_allowed", HttpStatus.FORBIDDEN, "This key model (AAGUID) is not on the allow-list."),
+    SYNCED_PASSKEY_REFUSED("enrolment.synced_passkey_refused", HttpStatus.FORBIDDEN, "Emergency accounts accept only device-bound security keys, not synced passkeys."),
+    KEY_MODEL_MISMATCH("enrolment.key_model_mismatch", HttpStatus.CONFLICT, "The key presented is not the model recorded for this inventory key."),
+    REGISTRATION_REJECTED("registration.rejected", HttpStatus.BAD_REQUEST, "The registration response was rejected."),
+
+    // assertion
+    CREDENTIAL_UNKNOWN("credential.unknown", HttpStatus.UNAUTHORIZED, "This credential is not registered."),
+    CREDENTIAL_REVOKED("credential.revoked", HttpStatus.UNAUTHORIZED, "This credential has been revoked."),
+    CREDENTIAL_KEY_LOST("credential.key_lost", HttpStatus.UNAUTHORIZED, "The key holding this credential is marked lost or retired."),
+    CREDENTIAL_SUSPECT("credential.suspect", HttpStatus.UNAUTHORIZED, "This credential is suspended after a signature counter regression."),
+    COUNTER_REGRESSION("credential.counter_regression", HttpStatus.UNAUTHORIZED, "The signature counter went backwards: the key may be cloned. The credential is now suspended."),
+    SIGNATURE_INVALID("assertion.signature_invalid", HttpStatus.UNAUTHORIZED, "The assertion signature does not verify."),
+    USER_HANDLE_MISMATCH("assertion.user_handle_mismatch", HttpStatus.UNAUTHORIZED, "The user handle does not belong to this credential."),
+    ASSERTION_REJECTED("assertion.rejected", HttpStatus.UNAUTHORIZED, "The assertion was rejected."),
+    ACCOUNT_DISABLED("account.disabled", HttpStatus.FORBIDDEN, "This account is disabled."),
+
+    // administration
+    ACCOUNT_NOT_FOUND("account.not_found", HttpStatus.NOT_FOUND, "No such account."),
+    KEY_NOT_FOUND("key.not_found", HttpStatus.NOT_FOUND, "No such key in the inventory."),
+    KEY_NOT_ACTIVE("key.not_active", HttpStatus.CONFLICT, "The key is not active (lost or retired)."),
+    KEY_LABEL_TAKEN("key.label_taken", HttpStatus.CONFLICT, "Another key already has this label."),
+    KEY_CAPACITY_EXCEEDED("key.capacity_exceeded", HttpStatus.CONFLICT, "The key has no room for another discoverable credential."),
+    CREDENTIAL_NOT_FOUND("credential.not_found", HttpStatus.NOT_FOUND, "No such credential."),
+    ROLE_UNKNOWN("role.unknown", HttpStatus.BAD_REQUEST, "Unknown role."),
+    MODEL_NOT_FOUND("attestation.model_not_found", HttpStatus.NOT_FOUND, "No such key model on the allow-list."),
+    CERTIFICATE_INVALID("attestation.certificate_invalid", HttpStatus.BAD_REQUEST, "The root certificate could not be parsed."),
+    CONFLICT("conflict", HttpStatus.CONFLICT, "The change conflicts with the current state."),
+
+    INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged.");
+
+    private final String code;
+    private final HttpStatus status;
+    private final String title;
+
+    ErrorCode(String code, HttpStatus status, String title) {
+        this.code = code;
+        this.status = status;
+        this.title = title;
+    }
+
+    public String code() { return code; }
+    public HttpStatus status() { return status; }
+    public String title() { return title; }
+}

@@ -1,0 +1,47 @@
+package dev.glasskey.system;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Every {@code glasskey.*} setting, with its default. The README's configuration reference
+ * documents each one; keep the two in step.
+ *
+ * @param dataDir        directory holding the embedded database (created on first start)
+ * @param baseUrl        external URL of this server, used in enrolment links
+ * @param rpId           WebAuthn relying party ID (a registrable domain; WebAuthn L3 §5.1.2)
+ * @param rpName         name shown by the authenticator
+ * @param origins        origins allowed in client data (WebAuthn L3 §7.1 step 9); defaults to baseUrl
+ * @param challengeTtl   how long a WebAuthn challenge may be answered
+ * @param enrolmentTtl   how long an enrolment link stays valid
+ * @param maxBodyBytes   largest accepted request body
+ * @param defaultKeyCapacity discoverable-credential capacity assumed for a new inventory key
+ */
+@ConfigurationProperties(prefix = "glasskey")
+public record GlasskeyProperties(
+        String dataDir,
+        String baseUrl,
+        String rpId,
+        String rpName,
+        List<String> origins,
+        Duration challengeTtl,
+        Duration enrolmentTtl,
+        long maxBodyBytes,
+        int defaultKeyCapacity) {
+
+    public GlasskeyProperties {
+        if (dataDir == null || dataDir.isBlank()) dataDir = "./data";
+        if (baseUrl == null || baseUrl.isBlank()) baseUrl = "http://localhost:8080";
+        baseUrl = baseUrl.replaceAll("/+$", "");
+        if (rpId == null || rpId.isBlank()) rpId = "localhost";
+        if (rpName == null || rpName.isBlank()) rpName = "Glasskey";
+        if (origins == null || origins.isEmpty()) origins = List.of(baseUrl);
+        if (challengeTtl == null) challengeTtl = Duration.ofMinutes(2);
+        if (enrolmentTtl == null) enrolmentTtl = Duration.ofMinutes(15);
+        if (maxBodyBytes <= 0) maxBodyBytes = 64 * 1024;
+        if (defaultKeyCapacity <= 0) defaultKeyCapacity = 128;
+        origins = List.copyOf(origins);
+    }
+}

@@ -1,0 +1,94 @@
+package dev.glasskey.system;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.validation.method.MethodValidationException;
+import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.MissingServletRequestParameterException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.NoHandlerFoundException;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * The single mapping from exceptions to HTTP: every error leaves as RFC 9457
+ * {@code application/problem+json} with a stable {@code code}. Nothing unexpected leaks a
+ * stack trace: it is logged here and reported as {@link ErrorCode#INTERNAL}.
+ */
+@RestControllerAdvice
+public class ProblemHandler {
+    private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
+
+    @ExceptionHandler(GlasskeyException.class)
+    public ResponseEntity<ProblemDetail> glasskey(GlasskeyException e, HttpServletRequest request) {
+        return respond(Problems.of(e, request.getRequestURI()), e.errorCode());
+    }
+
+    @ExceptionHandler(HttpMessageNotReadableException.class)
+    public ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
+        Throwable root = e.getMostSpecificCause();
+        if (root instanceof BodyTooLargeException) {
+            return respond(Problems.of(ErrorCode.REQUEST_TOO_LARGE, null, request.getRequestURI()), ErrorCode.REQUEST_TOO_LARGE);
+        }
+        return respond(Problems.of(ErrorCode.REQUEST_MALFORMED, "The request body is not valid JSON of the expected shape.", request.getRequestURI()), ErrorCode.REQUEST_MALFORMED);
+    }
+
+    @ExceptionHandler(BodyTooLargeException.class)
+    public ResponseEntity<ProblemDetail> tooLarge(BodyTooLargeException e, HttpServletRequest request) {
+        return respond(Problems.of(ErrorCode.REQUEST_TOO_LARGE, null, request.getRequestURI()), ErrorCode.REQUEST_TOO_LARGE);
+    }
+
+    @ExceptionHandler({MethodArgumentNotValidException.class, HandlerMethodValidationException.class,
+            MethodValidationException.class, MissingServletRequestParameterException.class,
+            MethodArgumentTypeMismatchException.class})
+    public ResponseEntity<ProblemDetail> invalid(Exception e, HttpServletRequest request) {
+        return respond(Problems.of(ErrorCode.REQUEST_INVALID, null, request.getRequestURI()), ErrorCode.REQUEST_INVALID);
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+    public ResponseEntity<ProblemDetail> mediaType(HttpServletRequest request) {
+        return respond(Problems.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send application/json.", request.getRequestURI()), ErrorCode.UNSUPPORTED_MEDIA_TYPE);
+    }
+
+    @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
+    public ResponseEntity<ProblemDetail> notAcceptable(HttpServletRequest request) {
+        return respond(Problems.of(ErrorCode.REQUEST_INVALID, "Accept application/json.", request.getRequestURI()), ErrorCode.REQUEST_INVALID);
+    }
+
+    @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+    public ResponseEntity<ProblemDetail> method(HttpServletRequest request) {
+        return respond(Problems.of(ErrorCode.METHOD_NOT_ALLOWED, null, request.getRequestURI()), ErrorCode.METHOD_NOT_ALLOWED);
+    }
+
+    @ExceptionHandler({NoHandlerFoundException.class, NoResourceFoundException.class})
+    public ResponseEntity<ProblemDetail> notFound(HttpServletRequest request) {
+        return respond(Problems.of(ErrorCode.NOT_FOUND, null, request.getRequestURI()), ErrorCode.NOT_FOUND);
+    }
+
+    @ExceptionHandler(AccessDeniedException.class)
+    public ResponseEntity<ProblemDetail> denied(HttpServletRequest request) {
+        return respond(Problems.of(ErrorCode.FORBIDDEN, null, request.getRequestURI()), ErrorCode.FORBIDDEN);
+    }
+
+    @ExceptionHandler(Exception.class)
+    public ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
+        return respond(Problems.of(ErrorCode.INTERNAL, null, request.getRequestURI()), ErrorCode.INTERNAL);
+    }
+
+    private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, ErrorCode code) {
+        return ResponseEntity.status(code.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.glasskey.web;
+
+import java.io.IOException;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ReadListener;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletRequestWrapper;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.glasskey.system.BodyTooLargeException;
+import dev.glasskey.system.ErrorCode;
+
+/**
+ * Refuses request bodies over the configured size: at once when Content-Length says so, and
+ * while reading for chunked bodies. WebAuthn responses are a few kilobytes at most.
+ */
+final class BodyLimitFilter extends OncePerRequestFilter {
+    private final long limit;
+
+    BodyLimitFilter(long limit) {
+        this.limit = limit;
+    }
+
+    @Override
+    protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            throws ServletException, IOException {
+        if (request.getContentLengthLong() > limit) {
+            ProblemWriter.write(request, response, ErrorCode.REQUEST_TOO_LARGE, "The request body exceeds " + limit + " bytes.");
+            return;
+        }
+        chain.doFilter(new Limited(request, limit), response);
+    }
+
+    private static final class Limited extends HttpServletRequestWrapper {
+        private final long limit;
+        private ServletInputStream stream;
+
+        Limited(HttpServletRequest request, long limit) {
+            super(request);
+            this.limit = limit;
+        }
+
+        @Override
+        public ServletInputStream getInputStream() throws IOException {
+            if (stream == null) {
+                ServletInputStream in = super.getInputStream();
+                stream = new ServletInputStream() {
+                    private long read;
+
+                    @Override
+                    public int read() throws IOException {
+                        int b = in.read();
+                        if (b >= 0 && ++read > limit) throw new BodyTooLargeException(limit);
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] buf, int off, int len) throws IOException {
+                        int n = in.read(buf, off, len);
+                        if (n > 0 && (read += n) > limit) throw new BodyTooLargeException(limit);
+                        return n;
+                    }
+
+                    @Override public boolean isFinished() { return in.isFinished(); }
+                    @Override public boolean isReady() { return in.isReady(); }
+                    @Override public void setReadListener(ReadListener listener) { in.setReadListener(listener); }
+                };
+            }
+            return stream;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.glasskey.web;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+
+import dev.glasskey.account.AccountService;
+import dev.glasskey.account.Roles;
+import dev.glasskey.audit.Audit;
+import dev.glasskey.key.KeyService;
+import dev.glasskey.system.Actors;
+import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.webauthn.Credential;
+import dev.glasskey.webauthn.CredentialService;
+import dev.glasskey.webauthn.EnrolmentLink;
+import dev.glasskey.webauthn.EnrolmentService;
+
+/**
+ * The admin console: one overview page with the forms an administrator needs. Each form
+ * posts to the same services as the JSON API; a refusal is shown with its error code.
+ */
+@Controller
+class ConsolePages {
+    private final AccountService accounts;
+    private final KeyService keys;
+    private final CredentialService credentials;
+    private final EnrolmentService enrolments;
+    private final Audit audit;
+
+    ConsolePages(AccountService accounts, KeyService keys, CredentialService credentials, EnrolmentService enrolments, Audit audit) {
+        this.accounts = accounts;
+        this.keys = keys;
+        this.credentials = credentials;
+        this.enrolments = enrolments;
+        this.audit = audit;
+    }
+
+    @GetMapping("/admin")
+    String overview(Model model) {
+        var allAccounts = accounts.list();
+        var allKeys = keys.list();
+        var keyActive = allKeys.stream().collect(Collectors.toMap(k -> k.id(), k -> k.active()));
+        Map<String, Long> usable = credentials.all().stream()
+                .filter(c -> c.status() == Credential.Status.ACTIVE && keyActive.getOrDefault(c.keyId(), false))
+                .collect(Collectors.groupingBy(Credential::accountId, Collectors.counting()));
+        Map<String, Long> onKey = credentials.all().stream()
+                .filter(c -> c.status() != Credential.Status.REVOKED)
+                .collect(Collectors.groupingBy(Credential::keyId, Collectors.counting()));
+        model.addAttribute("me", Actors.current());
+        model.addAttribute("accounts", allAccounts);
+        model.addAttribute("usable", usable);
+        model.addAttribute("keys", allKeys);
+        model.addAttribute("onKey", onKey);
+        model.addAttribute("audit", audit.latest(20));
+        model.addAttribute("roles", Roles.ALL);
+        return "admin";
+    }
+
+    @PostMapping("/admin/accounts")
+    String createAccount(@RequestParam String displayName, @RequestParam(defaultValue = "false") boolean emergency,
+                         @RequestParam(required = false) Set<String> roles, RedirectAttributes flash) {
+        return act(flash, () -> {
+            var a = accounts.create(Actors.current(), displayName, emergency, roles == null ? Set.of() : roles);
+            return "Account '" + a.displayName() + "' created.";
+        });
+    }
+
+    @PostMapping("/admin/accounts/{id}/enabled")
+    String setEnabled(@PathVariable String id, @RequestParam boolean enabled, RedirectAttributes flash) {
+        return act(flash, () -> "Account '" + accounts.setEnabled(Actors.current(), id, enabled).displayName() + "' "
+                + (enabled ? "enabled." : "disabled."));
+    }
+
+    @PostMapping("/admin/keys")
+    String registerKey(@RequestParam String label, @RequestParam(required = false) String aaguid,
+                       @RequestParam(required = false) String serial, @RequestParam(required = false) String custodian,
+                       @RequestParam(required = false) String location, @RequestParam(required = false) Integer capacity,
+                       RedirectAttributes flash) {
+        return act(flash, () -> "Key '" + keys.register(Actors.current(),
+                new KeyService.KeyDetails(label, aaguid, null, serial, custodian, location, capacity)).label() + "' added.");
+    }
+
+    @PostMapping("/admin/keys/{id}/lost")
+    String lost(@PathVariable String id, @RequestParam(required = false) String note, RedirectAttributes flash) {
+        return act(flash, () -> "Key '" + keys.markLost(Actors.current(), id, note).label()
+                + "' marked lost: every credential on it stopped working.");
+    }
+
+    @PostMapping("/admin/enrolments")
+    String issueLink(@RequestParam String accountId, @RequestParam String keyId, RedirectAttributes flash) {
+        try {
+            EnrolmentLink link = enrolments.issue(Actors.current(), accountId, keyId);
+            flash.addFlashAttribute("link", link);
+            flash.addFlashAttribute("message", "Enrolment link issued for '" + accounts.get(accountId).displayName()
+                    + "' on key '" + keys.get(keyId).label() + "'. Give it to the key's custodian; it works once.");
+        } catch (GlasskeyException e) {
+            flash.addFlashAttribute("error", "[" + e.errorCode().code() + "] " + e.detail());
+        }
+        return "redirect:/admin";
+    }
+
+    private static String act(RedirectAttributes flash, java.util.function.Supplier<String> action) {
+        try {
+            flash.addFlashAttribute("message", action.get());
+        } catch (GlasskeyException e) {
+            flash.addFlashAttribute("error", "[" + e.errorCode().code() + "] " + e.detail());
+        }
+        return "redirect:/admin";
+    }
+
+    static List<String> sorted(Set<String> roles) {
+        return roles.stream().sorted().toList();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.glasskey.web;
+
+import java.io.IOException;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+
+import dev.glasskey.system.ErrorCode;
+import dev.glasskey.system.Problems;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Writes a problem document from a servlet filter, where controller advice cannot reach. */
+final class ProblemWriter {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private ProblemWriter() {}
+
+    static void write(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String detail) throws IOException {
+        if (response.isCommitted()) {
+            return;
+        }
+        ProblemDetail problem = Problems.of(code, detail, request.getRequestURI());
+        response.resetBuffer();
+        response.setStatus(code.status().value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        response.setCharacterEncoding("UTF-8");
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("type", problem.getType().toString());
+        body.put("title", problem.getTitle());
+        body.put("status", problem.getStatus());
+        body.put("detail", problem.getDetail());
+        if (problem.getInstance() != null) body.put("instance", problem.getInstance().toString());
+        if (problem.getProperties() != null) body.putAll(problem.getProperties());
+        response.getWriter().write(JSON.writeValueAsString(body));
+        response.flushBuffer();
+    }
+}

@@ -1,0 +1,71 @@
+package dev.glasskey.web;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.context.HttpSessionSecurityContextRepository;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.session.DisableEncodeUrlFilter;
+
+import dev.glasskey.account.Roles;
+import dev.glasskey.system.ErrorCode;
+import dev.glasskey.system.GlasskeyProperties;
+
+/**
+ * One filter chain. Pages and JSON share the session; JSON callers get problem documents,
+ * browsers get redirected to the sign-in page. CSRF protection uses the single-page-app
+ * pattern (cookie {@code XSRF-TOKEN}, header {@code X-XSRF-TOKEN}); the pre-sign-in ceremony
+ * endpoints are exempt because each is bound to a single-use challenge tied to the session.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SecurityConfiguration {
+
+    @Bean
+    SecurityContextRepository securityContextRepository() {
+        return new HttpSessionSecurityContextRepository();
+    }
+
+    @Bean
+    SecurityFilterChain filterChain(HttpSecurity http, GlasskeyProperties properties,
+                                    SecurityContextRepository contextRepository) throws Exception {
+        http.addFilterBefore(new BodyLimitFilter(properties.maxBodyBytes()), DisableEncodeUrlFilter.class);
+        http.securityContext(c -> c.securityContextRepository(contextRepository));
+        http.csrf(csrf -> csrf.spa().ignoringRequestMatchers("/api/webauthn/**", "/api/enrolments/*/options",
+                "/api/enrolments/*/credential"));
+        http.authorizeHttpRequests(auth -> auth
+                .requestMatchers("/", "/sign-in", "/enrol/**", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
+                .requestMatchers("/api/webauthn/**", "/api/enrolments/*/options", "/api/enrolments/*/credential").permitAll()
+                .requestMatchers("/api/session", "/sign-out").authenticated()
+                .requestMatchers("/api/**", "/admin/**").hasRole(Roles.GLOBAL_ADMIN)
+                .anyRequest().denyAll());
+        http.exceptionHandling(e -> e
+                .authenticationEntryPoint((request, response, ex) -> {
+                    if (wantsHtml(request)) {
+                        response.sendRedirect(request.getContextPath() + "/sign-in");
+                    } else {
+                        ProblemWriter.write(request, response, ErrorCode.UNAUTHENTICATED, null);
+                    }
+                })
+                .accessDeniedHandler((request, response, ex) -> ProblemWriter.write(request, response,
+                        ex instanceof CsrfException ? ErrorCode.CSRF : ErrorCode.FORBIDDEN, null)));
+        http.logout(l -> l.logoutUrl("/sign-out").logoutSuccessUrl("/sign-in"));
+        http.formLogin(f -> f.disable());
+        http.httpBasic(b -> b.disable());
+        http.requestCache(c -> c.disable());
+        http.headers(h -> h
+                .contentSecurityPolicy(csp -> csp.policyDirectives(
+                        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"))
+                .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)));
+        return http.build();
+    }
+
+    static boolean wantsHtml(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        return !request.getRequestURI().startsWith("/api/") && accept != null && accept.contains("text/html");
+    }
+}

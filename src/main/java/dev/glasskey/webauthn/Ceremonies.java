@@ -1,0 +1,103 @@
+package dev.glasskey.webauthn;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Set;
+
+import org.springframework.stereotype.Component;
+
+import com.yubico.webauthn.data.AuthenticatorData;
+import com.yubico.webauthn.data.ByteArray;
+import com.yubico.webauthn.data.CollectedClientData;
+
+import dev.glasskey.system.ErrorCode;
+import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.GlasskeyProperties;
+import dev.glasskey.system.Ids;
+import dev.glasskey.system.Times;
+
+/**
+ * Challenge bookkeeping and the client-side checks we report precisely before Yubico's full
+ * verification runs (which repeats them: defence in depth, but its errors are coarse).
+ */
+@Component
+class Ceremonies {
+    static final String REGISTRATION = "registration";
+    static final String ASSERTION = "assertion";
+
+    private final CeremonyStore store;
+    private final Clock clock;
+    private final GlasskeyProperties properties;
+    private final Set<String> origins;
+    private final ByteArray rpIdHash;
+
+    Ceremonies(CeremonyStore store, Clock clock, GlasskeyProperties properties) {
+        this.store = store;
+        this.clock = clock;
+        this.properties = properties;
+        this.origins = Set.copyOf(properties.origins());
+        this.rpIdHash = new ByteArray(Ids.sha256(properties.rpId().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    }
+
+    static String sessionHash(String sessionId) {
+        return Ids.sha256Hex("glasskey-session:" + sessionId);
+    }
+
+    void issue(String kind, String sessionId, ByteArray challenge, String requestJson, String enrolmentTokenHash) {
+        Instant expires = Times.now(clock).plus(properties.challengeTtl());
+        store.insert(new CeremonyStore.Pending(challenge.getBase64Url(), kind, sessionHash(sessionId), requestJson,
+                enrolmentTokenHash, expires));
+    }
+
+    /**
+     * Consumes the challenge the client signed over. Single use (WebAuthn L3 §13.4.3): whatever
+     * the outcome of the ceremony, the challenge cannot be answered again.
+     */
+    CeremonyStore.Pending consume(String kind, String sessionId, CollectedClientData clientData) {
+        String challenge = clientData.getChallenge().getBase64Url();
+        CeremonyStore.Pending pending = store.find(challenge)
+                .orElseThrow(() -> new GlasskeyException(ErrorCode.CHALLENGE_UNKNOWN));
+        String session = sessionHash(sessionId);
+        if (!pending.sessionHash().equals(session)) {
+            // Not consumed: the rightful session may still finish its own ceremony.
+            throw new GlasskeyException(ErrorCode.CHALLENGE_SESSION_MISMATCH);
+        }
+        if (!store.consume(challenge, session)) {
+            throw new GlasskeyException(ErrorCode.CHALLENGE_UNKNOWN);
+        }
+        if (!pending.kind().equals(kind)) {
+            throw new GlasskeyException(ErrorCode.CEREMONY_TYPE, "This challenge was issued for " + pending.kind() + ", not " + kind + ".");
+        }
+        if (!Times.now(clock).isBefore(pending.expiresAt())) {
+            throw new GlasskeyException(ErrorCode.CHALLENGE_EXPIRED);
+        }
+        return pending;
+    }
+
+    /** WebAuthn L3 §7.1 steps 7 and 9 / §7.2 steps 11 and 13: client data type and origin. */
+    void checkClientData(CollectedClientData clientData, String expectedType) {
+        if (!expectedType.equals(clientData.getType())) {
+            throw new GlasskeyException(ErrorCode.CEREMONY_TYPE, "Client data type is '" + clientData.getType() + "', expected '" + expectedType + "'.");
+        }
+        if (!origins.contains(clientData.getOrigin())) {
+            throw new GlasskeyException(ErrorCode.ORIGIN_MISMATCH, "Origin '" + clientData.getOrigin() + "' is not allowed.");
+        }
+    }
+
+    /** WebAuthn L3 §7.1 steps 13–15 / §7.2 steps 15–17: RP ID hash, user present, user verified. */
+    void checkAuthenticatorData(AuthenticatorData data) {
+        if (!rpIdHash.equals(data.getRpIdHash())) {
+            throw new GlasskeyException(ErrorCode.RP_ID_MISMATCH);
+        }
+        if (!data.getFlags().UP) {
+            throw new GlasskeyException(ErrorCode.USER_PRESENCE_MISSING);
+        }
+        if (!data.getFlags().UV) {
+            throw new GlasskeyException(ErrorCode.USER_VERIFICATION_MISSING);
+        }
+    }
+
+    int purgeExpired() {
+        return store.purgeExpired(Times.now(clock));
+    }
+}

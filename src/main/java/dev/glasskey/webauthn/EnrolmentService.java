@@ -1,0 +1,342 @@
+package dev.glasskey.webauthn;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.yubico.webauthn.FinishRegistrationOptions;
+import com.yubico.webauthn.RegistrationResult;
+import com.yubico.webauthn.StartRegistrationOptions;
+import com.yubico.webauthn.data.AuthenticatorAttachment;
+import com.yubico.webauthn.data.AuthenticatorAttestationResponse;
+import com.yubico.webauthn.data.AuthenticatorData;
+import com.yubico.webauthn.data.AuthenticatorSelectionCriteria;
+import com.yubico.webauthn.data.AuthenticatorTransport;
+import com.yubico.webauthn.data.ClientRegistrationExtensionOutputs;
+import com.yubico.webauthn.data.PublicKeyCredential;
+import com.yubico.webauthn.data.PublicKeyCredentialCreationOptions;
+import com.yubico.webauthn.data.PublicKeyCredentialDescriptor;
+import com.yubico.webauthn.data.PublicKeyCredentialHint;
+import com.yubico.webauthn.data.ResidentKeyRequirement;
+import com.yubico.webauthn.data.UserIdentity;
+import com.yubico.webauthn.data.UserVerificationRequirement;
+import com.yubico.webauthn.exception.RegistrationFailedException;
+
+import dev.glasskey.account.Account;
+import dev.glasskey.account.AccountService;
+import dev.glasskey.account.Roles;
+import dev.glasskey.audit.Audit;
+import dev.glasskey.audit.AuditEvent;
+import dev.glasskey.key.KeyService;
+import dev.glasskey.key.SecurityKey;
+import dev.glasskey.system.Actor;
+import dev.glasskey.system.ChangeGuards;
+import dev.glasskey.system.ErrorCode;
+import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.GlasskeyProperties;
+import dev.glasskey.system.Ids;
+import dev.glasskey.system.Times;
+
+/**
+ * Enrolment: single-use, expiring links for (account, inventory key), and the registration
+ * ceremony they permit (WebAuthn L3 §7.1) — discoverable credential, user verification
+ * required, direct attestation; for emergency accounts a device-bound key and, when the
+ * allow-list holds models, a verified attestation from an allowed model.
+ */
+@Service
+public class EnrolmentService {
+    private static final int TOKEN_BYTES = 32;
+    private static final long CEREMONY_TIMEOUT_MS = 120_000;
+
+    private final EnrolmentStore enrolments;
+    private final CredentialStore credentials;
+    private final Ceremonies ceremonies;
+    private final RelyingParties relyingParties;
+    private final AllowedModelService allowedModels;
+    private final AccountService accounts;
+    private final KeyService keys;
+    private final Audit audit;
+    private final ChangeGuards guards;
+    private final Clock clock;
+    private final GlasskeyProperties properties;
+    private final TransactionTemplate tx;
+
+    EnrolmentService(EnrolmentStore enrolments, CredentialStore credentials, Ceremonies ceremonies,
+                     RelyingParties relyingParties, AllowedModelService allowedModels, AccountService accounts,
+                     KeyService keys, Audit audit, ChangeGuards guards, Clock clock, GlasskeyProperties properties,
+                     PlatformTransactionManager transactionManager) {
+        this.enrolments = enrolments;
+        this.credentials = credentials;
+        this.ceremonies = ceremonies;
+        this.relyingParties = relyingParties;
+        this.allowedModels = allowedModels;
+        this.accounts = accounts;
+        this.keys = keys;
+        this.audit = audit;
+        this.guards = guards;
+        this.clock = clock;
+        this.properties = properties;
+        this.tx = new TransactionTemplate(transactionManager);
+    }
+
+    /** An administrator issues a link to enrol {@code accountId} on inventory key {@code keyId}. */
+    public EnrolmentLink issue(Actor actor, String accountId, String keyId) {
+        return tx.execute(status -> {
+            Account account = accounts.get(accountId);
+            if (!account.enabled()) {
+                throw new GlasskeyException(ErrorCode.ACCOUNT_DISABLED, "Account '" + account.displayName() + "' is disabled.");
+            }
+            SecurityKey key = keys.get(keyId);
+            if (!key.active()) {
+                throw new GlasskeyException(ErrorCode.KEY_NOT_ACTIVE, "Key '" + key.label() + "' is " + key.status().value() + ".");
+            }
+            checkCapacity(key, account.id());
+            return createLink(actor, account, key.id(), Enrolment.ADMIN);
+        });
+    }
+
+    /**
+     * First start and local recovery: a link for an administrator whose key is added to the
+     * inventory from its attestation. Used by first start and {@code glasskey bootstrap} only.
+     */
+    public EnrolmentLink issueAdministratorLink(Actor actor, String accountId, String purpose) {
+        return tx.execute(status -> createLink(actor, accounts.get(accountId), null, purpose));
+    }
+
+    /** Pending (unused, unexpired) links, for the console. */
+    public List<Enrolment> pending() {
+        return tx.execute(status -> enrolments.pending(Times.now(clock)));
+    }
+
+    /** What the enrolment page shows before the ceremony. */
+    public record EnrolmentView(String accountName, boolean emergency, String keyLabel, Instant expiresAt) {}
+
+    public EnrolmentView view(String token) {
+        return tx.execute(status -> {
+            Enrolment e = usable(token);
+            Account account = accounts.get(e.accountId());
+            String keyLabel = e.keyId() == null ? null : keys.get(e.keyId()).label();
+            return new EnrolmentView(account.displayName(), account.emergency(), keyLabel, e.expiresAt());
+        });
+    }
+
+    /** Registration options for the holder of the link (WebAuthn L3 §5.4). Returns {"publicKey":{...}}. */
+    public String start(String token, String sessionId) {
+        return tx.execute(status -> {
+            Enrolment e = usable(token);
+            Account account = accounts.get(e.accountId());
+            if (!account.enabled()) {
+                throw new GlasskeyException(ErrorCode.ACCOUNT_DISABLED);
+            }
+            AttestationPolicy policy = allowedModels.policy();
+            PublicKeyCredentialCreationOptions options = relyingParties.forRegistration(policy, false)
+                    .startRegistration(StartRegistrationOptions.builder()
+                            .user(UserIdentity.builder()
+                                    .name(account.displayName())
+                                    .displayName(account.displayName())
+                                    .id(YubicoCredentials.bytes(account.userHandle()))
+                                    .build())
+                            .authenticatorSelection(AuthenticatorSelectionCriteria.builder()
+                                    .residentKey(ResidentKeyRequirement.REQUIRED)
+                                    .userVerification(UserVerificationRequirement.REQUIRED)
+                                    .authenticatorAttachment(account.emergency() ? AuthenticatorAttachment.CROSS_PLATFORM : null)
+                                    .build())
+                            .hints(account.emergency() ? List.of(PublicKeyCredentialHint.SECURITY_KEY.getValue()) : List.of())
+                            .timeout(CEREMONY_TIMEOUT_MS)
+                            .build());
+            // Exclude this account's credentials on *other* keys, so one physical key cannot be
+            // enrolled twice for the account under two inventory labels (L3 §5.4 excludeCredentials).
+            Set<PublicKeyCredentialDescriptor> exclude = credentials.forAccount(account.id()).stream()
+                    .filter(c -> c.status() != Credential.Status.REVOKED && !c.keyId().equals(e.keyId()))
+                    .map(c -> PublicKeyCredentialDescriptor.builder().id(YubicoCredentials.bytes(c.credentialId())).build())
+                    .collect(Collectors.toCollection(HashSet::new));
+            options = options.toBuilder().excludeCredentials(exclude).build();
+            try {
+                ceremonies.issue(Ceremonies.REGISTRATION, sessionId, options.getChallenge(), options.toJson(), e.tokenHash());
+                return options.toCredentialsCreateJson();
+            } catch (JsonProcessingException ex) {
+                throw new IllegalStateException(ex);
+            }
+        });
+    }
+
+    /** Verifies the registration response and stores the credential. */
+    public Credential finish(String token, String sessionId, String responseJson) {
+        String tokenHash = Ids.sha256Hex(token);
+        Enrolment enrolment = tx.execute(status -> enrolments.find(tokenHash).orElse(null));
+        try {
+            var response = Yubico.registration(responseJson);
+            CeremonyStore.Pending pending = tx.execute(status ->
+                    ceremonies.consume(Ceremonies.REGISTRATION, sessionId, response.getResponse().getClientData()));
+            if (!tokenHash.equals(pending.enrolmentTokenHash())) {
+                throw new GlasskeyException(ErrorCode.CHALLENGE_UNKNOWN, "The challenge was issued for another enrolment link.");
+            }
+            return tx.execute(status -> register(tokenHash, pending, response));
+        } catch (GlasskeyException e) {
+            tx.executeWithoutResult(status -> audit.record(AuditEvent.failure(Actor.ANONYMOUS, "credential.register",
+                    enrolment == null ? null : enrolment.accountId(), e.errorCode().code(),
+                    enrolment != null && accountIsEmergency(enrolment.accountId()), e.detail())));
+            throw e;
+        }
+    }
+
+    private Credential register(String tokenHash, CeremonyStore.Pending pending,
+                                PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response) {
+        Enrolment e = usableByHash(tokenHash);
+        Account account = accounts.get(e.accountId());
+        if (!account.enabled()) {
+            throw new GlasskeyException(ErrorCode.ACCOUNT_DISABLED);
+        }
+        ceremonies.checkClientData(response.getResponse().getClientData(), "webauthn.create");
+        AuthenticatorData authData = response.getResponse().getAttestation().getAuthenticatorData();
+        ceremonies.checkAuthenticatorData(authData);
+        if (account.emergency() && authData.getFlags().BE) {
+            throw new GlasskeyException(ErrorCode.SYNCED_PASSKEY_REFUSED);
+        }
+        String aaguid = AttestationPolicy.aaguidString(authData.getAttestedCredentialData().orElseThrow().getAaguid());
+        String format = response.getResponse().getAttestation().getFormat();
+        AttestationPolicy policy = allowedModels.policy();
+        boolean enforce = account.emergency() && policy.active();
+        if (enforce) {
+            if ("none".equals(format)) {
+                throw new GlasskeyException(ErrorCode.ATTESTATION_UNTRUSTED, "'none' attestation proves no model; the allow-list requires a verified attestation.");
+            }
+            if (!policy.allows(aaguid)) {
+                throw new GlasskeyException(ErrorCode.MODEL_NOT_ALLOWED, "Key model " + aaguid + " is not on the allow-list.");
+            }
+            if (!response.getResponse().getAttestation().getAttestationStatement().has("x5c")) {
+                throw new GlasskeyException(ErrorCode.ATTESTATION_UNTRUSTED, "Self attestation proves no model; the allow-list requires a vendor-signed attestation.");
+            }
+        }
+        RegistrationResult result;
+        try {
+            result = relyingParties.forRegistration(policy, enforce).finishRegistration(FinishRegistrationOptions.builder()
+                    .request(PublicKeyCredentialCreationOptions.fromJson(pending.requestJson()))
+                    .response(response)
+                    .build());
+        } catch (RegistrationFailedException ex) {
+            String message = String.valueOf(ex.getMessage());
+            if (enforce && message.toLowerCase().contains("trust")) {
+                throw new GlasskeyException(ErrorCode.ATTESTATION_UNTRUSTED, "The attestation does not chain to a root pinned for model " + aaguid + ".");
+            }
+            if (message.toLowerCase().contains("attestation")) {
+                throw new GlasskeyException(ErrorCode.ATTESTATION_INVALID, firstLine(message));
+            }
+            throw new GlasskeyException(ErrorCode.REGISTRATION_REJECTED, firstLine(message));
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
+        if (enforce && !result.isAttestationTrusted()) {
+            throw new GlasskeyException(ErrorCode.ATTESTATION_UNTRUSTED);
+        }
+        Instant now = Times.now(clock);
+        String keyId = e.keyId();
+        if (keyId == null) {
+            keyId = keys.register(Actor.SYSTEM, new KeyService.KeyDetails(firstKeyLabel(account, now), aaguid, null, null,
+                    account.displayName(), null, null)).id();
+        } else if (!isZero(aaguid)) {
+            keys.confirmModel(keyId, aaguid);
+        }
+        SecurityKey key = keys.get(keyId);
+        if (!key.active()) {
+            throw new GlasskeyException(ErrorCode.KEY_NOT_ACTIVE, "Key '" + key.label() + "' is " + key.status().value() + ".");
+        }
+        checkCapacity(key, account.id());
+        // The key overwrites any credential it held for this RP and user handle, so the old one is dead.
+        for (Credential old : credentials.activeFor(account.id(), keyId)) {
+            credentials.setStatus(old.id(), Credential.Status.REVOKED, "replaced by re-enrolment", now);
+        }
+        String transports = result.getKeyId().getTransports().map(set -> set.stream()
+                .map(AuthenticatorTransport::getId).collect(Collectors.joining(","))).orElse(null);
+        Credential credential = new Credential(Ids.uuid(), result.getKeyId().getId().getBase64Url(), account.id(), keyId,
+                result.getPublicKeyCose().getBase64Url(), result.getSignatureCount(), aaguid, format,
+                result.isAttestationTrusted(), result.isBackupEligible(), transports, Credential.Status.ACTIVE, null,
+                now, null, now);
+        credentials.insert(credential);
+        if (!enrolments.markUsed(tokenHash, now)) {
+            throw new GlasskeyException(ErrorCode.ENROLMENT_UNKNOWN);
+        }
+        AuditEvent event = AuditEvent.success(new Actor(account.id(), account.displayName()), "credential.register",
+                account.id(), account.emergency(), "credential " + credential.id() + " on key '" + key.label() + "' model "
+                        + aaguid + " attestation " + format + (result.isAttestationTrusted() ? " (trusted)" : " (untrusted)")
+                        + " via " + e.purpose() + " link");
+        audit.record(Enrolment.BOOTSTRAP.equals(e.purpose()) ? event.flag() : event);
+        guards.check("credential.register");
+        return credential;
+    }
+
+    private EnrolmentLink createLink(Actor actor, Account account, String keyId, String purpose) {
+        String token = Ids.randomToken(TOKEN_BYTES);
+        Instant now = Times.now(clock);
+        Instant expires = now.plus(properties.enrolmentTtl());
+        if (!Enrolment.ADMIN.equals(purpose)) {
+            // A fresh administrator link supersedes any earlier one that was never used.
+            for (Enrolment old : enrolments.pending(now)) {
+                if (old.purpose().equals(purpose) && old.accountId().equals(account.id())) {
+                    enrolments.markUsed(old.tokenHash(), now);
+                }
+            }
+        }
+        enrolments.insert(new Enrolment(Ids.sha256Hex(token), account.id(), keyId, purpose, actor.label(), now, expires, null));
+        AuditEvent event = AuditEvent.success(actor, "enrolment.issue", account.id(), account.emergency(),
+                purpose + " link for '" + account.displayName() + "'" + (keyId == null ? "" : " on key " + keyId)
+                        + ", expires " + expires);
+        audit.record(Enrolment.BOOTSTRAP.equals(purpose) ? event.flag() : event);
+        return new EnrolmentLink(properties.baseUrl() + "/enrol/" + token, token, account.id(), keyId, purpose, expires);
+    }
+
+    private void checkCapacity(SecurityKey key, String accountId) {
+        long used = credentials.countActiveOnKey(key.id()) - credentials.activeFor(accountId, key.id()).size();
+        if (used >= key.capacity()) {
+            throw new GlasskeyException(ErrorCode.KEY_CAPACITY_EXCEEDED, "Key '" + key.label() + "' already holds "
+                    + used + " of " + key.capacity() + " discoverable credentials.");
+        }
+    }
+
+    private Enrolment usable(String token) {
+        if (token == null || token.length() > 200) {
+            throw new GlasskeyException(ErrorCode.ENROLMENT_UNKNOWN);
+        }
+        return usableByHash(Ids.sha256Hex(token));
+    }
+
+    private Enrolment usableByHash(String tokenHash) {
+        Enrolment e = enrolments.find(tokenHash).orElseThrow(() -> new GlasskeyException(ErrorCode.ENROLMENT_UNKNOWN));
+        if (e.usedAt() != null) {
+            throw new GlasskeyException(ErrorCode.ENROLMENT_UNKNOWN);
+        }
+        if (!Times.now(clock).isBefore(e.expiresAt())) {
+            throw new GlasskeyException(ErrorCode.ENROLMENT_EXPIRED);
+        }
+        return e;
+    }
+
+    private boolean accountIsEmergency(String accountId) {
+        return accounts.get(accountId).emergency();
+    }
+
+    private static String firstKeyLabel(Account account, Instant now) {
+        return "Key of " + account.displayName() + " " + DateTimeFormatter.ISO_LOCAL_DATE_TIME.withZone(ZoneOffset.UTC).format(now);
+    }
+
+    private static boolean isZero(String aaguid) {
+        return aaguid == null || aaguid.equals("00000000-0000-0000-0000-000000000000");
+    }
+
+    private static String firstLine(String message) {
+        String line = message.lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 200) : line;
+    }
+
+}

@@ -1,0 +1,199 @@
+package dev.glasskey.webauthn;
+
+import java.time.Clock;
+import java.time.Instant;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.yubico.webauthn.AssertionRequest;
+import com.yubico.webauthn.AssertionResult;
+import com.yubico.webauthn.FinishAssertionOptions;
+import com.yubico.webauthn.StartAssertionOptions;
+import com.yubico.webauthn.data.AuthenticatorAssertionResponse;
+import com.yubico.webauthn.data.ClientAssertionExtensionOutputs;
+import com.yubico.webauthn.data.PublicKeyCredential;
+import com.yubico.webauthn.data.UserVerificationRequirement;
+import com.yubico.webauthn.exception.AssertionFailedException;
+import com.yubico.webauthn.exception.InvalidSignatureCountException;
+
+import dev.glasskey.account.Account;
+import dev.glasskey.account.AccountService;
+import dev.glasskey.audit.Audit;
+import dev.glasskey.audit.AuditEvent;
+import dev.glasskey.key.KeyService;
+import dev.glasskey.key.SecurityKey;
+import dev.glasskey.system.Actor;
+import dev.glasskey.system.ErrorCode;
+import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Times;
+
+/**
+ * Usernameless sign-in with a discoverable credential (WebAuthn L3 §7.2), user verification
+ * required, strict signature counter. Every attempt is audited with its outcome.
+ *
+ * <p>Three transactions, on purpose: the challenge is consumed and committed first, so a
+ * failing attempt still burns it; the verification and its state change commit together;
+ * a failure is audited on its own after the verification rolled back.
+ */
+@Service
+public class SignInService {
+    private static final long CEREMONY_TIMEOUT_MS = 120_000;
+
+    private final Ceremonies ceremonies;
+    private final RelyingParties relyingParties;
+    private final CredentialStore credentials;
+    private final AccountService accounts;
+    private final KeyService keys;
+    private final AllowedModelStore allowedModels;
+    private final Audit audit;
+    private final Clock clock;
+    private final TransactionTemplate tx;
+
+    SignInService(Ceremonies ceremonies, RelyingParties relyingParties, CredentialStore credentials,
+                  AccountService accounts, KeyService keys, AllowedModelStore allowedModels, Audit audit, Clock clock,
+                  PlatformTransactionManager transactionManager) {
+        this.ceremonies = ceremonies;
+        this.relyingParties = relyingParties;
+        this.credentials = credentials;
+        this.accounts = accounts;
+        this.keys = keys;
+        this.allowedModels = allowedModels;
+        this.audit = audit;
+        this.clock = clock;
+        this.tx = new TransactionTemplate(transactionManager);
+    }
+
+    /** Request options for a usernameless assertion, bound to the browser session. Returns {"publicKey":{...}}. */
+    public String start(String sessionId) {
+        AssertionRequest request = relyingParties.forAssertion().startAssertion(StartAssertionOptions.builder()
+                .userVerification(UserVerificationRequirement.REQUIRED)
+                .timeout(CEREMONY_TIMEOUT_MS)
+                .build());
+        try {
+            String json = request.toJson();
+            tx.executeWithoutResult(status -> ceremonies.issue(Ceremonies.ASSERTION, sessionId,
+                    request.getPublicKeyCredentialRequestOptions().getChallenge(), json, null));
+            return request.toCredentialsGetJson();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public SignedIn finish(String sessionId, String responseJson) {
+        Attempt attempt = new Attempt();
+        try {
+            var response = Yubico.assertion(responseJson);
+            attempt.credentialId = response.getId().getBase64Url();
+            CeremonyStore.Pending pending = tx.execute(status ->
+                    ceremonies.consume(Ceremonies.ASSERTION, sessionId, response.getResponse().getClientData()));
+            return tx.execute(status -> verify(pending, response, attempt));
+        } catch (GlasskeyException e) {
+            tx.executeWithoutResult(status -> recordFailure(attempt, e));
+            throw e;
+        }
+    }
+
+    private SignedIn verify(CeremonyStore.Pending pending,
+                            PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response,
+                            Attempt attempt) {
+        ceremonies.checkClientData(response.getResponse().getClientData(), "webauthn.get");
+        ceremonies.checkAuthenticatorData(response.getResponse().getParsedAuthenticatorData());
+        Credential credential = credentials.findByCredentialId(attempt.credentialId)
+                .orElseThrow(() -> new GlasskeyException(ErrorCode.CREDENTIAL_UNKNOWN));
+        Account account = accounts.get(credential.accountId());
+        attempt.credential = credential;
+        attempt.account = account;
+        // WebAuthn L3 §7.2 step 6: the returned user handle must own the credential.
+        String userHandle = response.getResponse().getUserHandle().map(h -> h.getBase64Url()).orElse(null);
+        if (userHandle == null || !userHandle.equals(account.userHandle())) {
+            throw new GlasskeyException(ErrorCode.USER_HANDLE_MISMATCH);
+        }
+        switch (credential.status()) {
+            case REVOKED -> throw new GlasskeyException(ErrorCode.CREDENTIAL_REVOKED,
+                    "This credential was revoked" + (credential.statusReason() == null ? "." : ": " + credential.statusReason() + "."));
+            case SUSPECT -> throw new GlasskeyException(ErrorCode.CREDENTIAL_SUSPECT);
+            case ACTIVE -> { }
+        }
+        SecurityKey key = keys.get(credential.keyId());
+        if (!key.active()) {
+            throw new GlasskeyException(ErrorCode.CREDENTIAL_KEY_LOST, "Key '" + key.label() + "' is " + key.status().value() + ".");
+        }
+        if (!account.enabled()) {
+            throw new GlasskeyException(ErrorCode.ACCOUNT_DISABLED);
+        }
+        if (account.emergency()) {
+            var models = allowedModels.all();
+            boolean allowed = models.isEmpty() || (credential.attestationTrusted()
+                    && models.stream().anyMatch(m -> m.aaguid().equals(credential.aaguid())));
+            if (!allowed) {
+                throw new GlasskeyException(ErrorCode.MODEL_NOT_ALLOWED, "This credential's key model (" + credential.aaguid()
+                        + ", attestation " + (credential.attestationTrusted() ? "trusted" : "untrusted") + ") is not on the allow-list.");
+            }
+        }
+        AssertionResult result;
+        try {
+            result = relyingParties.forAssertion().finishAssertion(FinishAssertionOptions.builder()
+                    .request(AssertionRequest.fromJson(pending.requestJson()))
+                    .response(response)
+                    .build());
+        } catch (InvalidSignatureCountException e) {
+            throw new GlasskeyException(ErrorCode.COUNTER_REGRESSION, "Signature counter " + e.getReceived()
+                    + " is not above the stored " + credential.signatureCount() + ": the key may be cloned. The credential is now suspended.");
+        } catch (AssertionFailedException e) {
+            String message = String.valueOf(e.getMessage()).toLowerCase();
+            if (message.contains("signature")) {
+                throw new GlasskeyException(ErrorCode.SIGNATURE_INVALID);
+            }
+            throw new GlasskeyException(ErrorCode.ASSERTION_REJECTED, e.getMessage().lines().findFirst().orElse(""));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        if (!result.isSuccess() || !result.isUserVerified()) {
+            throw new GlasskeyException(ErrorCode.ASSERTION_REJECTED);
+        }
+        Instant now = Times.now(clock);
+        long received = result.getSignatureCount();
+        // Advance only forward, atomically: of two concurrent assertions with one counter, one loses.
+        if (!credentials.recordUse(credential.id(), received, now)) {
+            throw new GlasskeyException(ErrorCode.COUNTER_REGRESSION, "Signature counter " + received
+                    + " was already used by a concurrent sign-in: the key may be cloned. The credential is now suspended.");
+        }
+        audit.record(AuditEvent.success(new Actor(account.id(), account.displayName()), "signin", account.id(),
+                account.emergency(), "credential " + credential.id() + " on key '" + key.label() + "'"));
+        return new SignedIn(account.id(), account.displayName(), account.emergency(), account.roles(), credential.id(),
+                key.id(), credential.aaguid(), credential.attestationTrusted(), true, now);
+    }
+
+    private void recordFailure(Attempt attempt, GlasskeyException e) {
+        Instant now = Times.now(clock);
+        AuditEvent event;
+        if (attempt.account != null) {
+            event = AuditEvent.failure(new Actor(attempt.account.id(), attempt.account.displayName()), "signin",
+                    attempt.account.id(), e.errorCode().code(), attempt.account.emergency(),
+                    "credential " + attempt.credential.id() + ": " + e.detail());
+        } else {
+            event = AuditEvent.failure(Actor.ANONYMOUS, "signin", null, e.errorCode().code(), false,
+                    (attempt.credentialId == null ? "" : "credential id " + abbreviate(attempt.credentialId) + ": ") + e.detail());
+        }
+        if (e.errorCode() == ErrorCode.COUNTER_REGRESSION && attempt.credential != null) {
+            // The one refusal that changes state, on purpose: a possibly cloned key stops working.
+            credentials.setStatus(attempt.credential.id(), Credential.Status.SUSPECT, "signature counter regression", now);
+            event = event.flag();
+        }
+        audit.record(event);
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 24 ? value : value.substring(0, 24) + "…";
+    }
+
+    /** What we learned about an attempt before it failed, for its audit entry. */
+    private static final class Attempt {
+        String credentialId;
+        Credential credential;
+        Account account;
+    }
+}

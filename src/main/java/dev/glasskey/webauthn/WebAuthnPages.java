@@ -1,0 +1,45 @@
+package dev.glasskey.webauthn;
+
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Controller;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+
+import dev.glasskey.system.GlasskeyException;
+
+/** The two pages a person sees before signing in: sign-in and enrolment. */
+@Controller
+class WebAuthnPages {
+    private final EnrolmentService enrolments;
+
+    WebAuthnPages(EnrolmentService enrolments) {
+        this.enrolments = enrolments;
+    }
+
+    @GetMapping("/")
+    String home() {
+        return SecurityContextHolder.getContext().getAuthentication() instanceof GlasskeyAuthentication
+                ? "redirect:/admin" : "redirect:/sign-in";
+    }
+
+    @GetMapping("/sign-in")
+    String signIn() {
+        return "sign-in";
+    }
+
+    @GetMapping("/enrol/{token}")
+    String enrol(@PathVariable String token, Model model, HttpServletResponse response) {
+        try {
+            model.addAttribute("view", enrolments.view(token));
+            model.addAttribute("token", token);
+        } catch (GlasskeyException e) {
+            response.setStatus(e.errorCode().status().value());
+            model.addAttribute("error", e.errorCode());
+            model.addAttribute("message", e.detail());
+        }
+        return "enrol";
+    }
+}

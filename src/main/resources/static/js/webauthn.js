@@ -1,0 +1,136 @@
+// Glasskey: the browser half of the WebAuthn ceremonies. Plain JavaScript, no build step.
+// Uses PublicKeyCredential.parse*OptionsFromJSON / toJSON where the browser has them,
+// and a base64url fallback otherwise.
+(function () {
+  'use strict';
+
+  function b64uToBuf(s) {
+    s = s.replace(/-/g, '+').replace(/_/g, '/');
+    while (s.length % 4) s += '=';
+    const bin = atob(s);
+    const buf = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) buf[i] = bin.charCodeAt(i);
+    return buf.buffer;
+  }
+
+  function bufToB64u(buf) {
+    const bytes = new Uint8Array(buf);
+    let bin = '';
+    for (let i = 0; i < bytes.length; i++) bin += String.fromCharCode(bytes[i]);
+    return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  }
+
+  function creationOptions(json) {
+    if (window.PublicKeyCredential && PublicKeyCredential.parseCreationOptionsFromJSON) {
+      return PublicKeyCredential.parseCreationOptionsFromJSON(json);
+    }
+    const o = Object.assign({}, json);
+    o.challenge = b64uToBuf(json.challenge);
+    o.user = Object.assign({}, json.user, { id: b64uToBuf(json.user.id) });
+    o.excludeCredentials = (json.excludeCredentials || []).map(c => Object.assign({}, c, { id: b64uToBuf(c.id) }));
+    return o;
+  }
+
+  function requestOptions(json) {
+    if (window.PublicKeyCredential && PublicKeyCredential.parseRequestOptionsFromJSON) {
+      return PublicKeyCredential.parseRequestOptionsFromJSON(json);
+    }
+    const o = Object.assign({}, json);
+    o.challenge = b64uToBuf(json.challenge);
+    o.allowCredentials = (json.allowCredentials || []).map(c => Object.assign({}, c, { id: b64uToBuf(c.id) }));
+    return o;
+  }
+
+  function credentialToJSON(cred) {
+    if (typeof cred.toJSON === 'function') return cred.toJSON();
+    const r = cred.response;
+    const out = { id: cred.id, rawId: bufToB64u(cred.rawId), type: cred.type, response: {},
+      clientExtensionResults: cred.getClientExtensionResults ? cred.getClientExtensionResults() : {},
+      authenticatorAttachment: cred.authenticatorAttachment || undefined };
+    out.response.clientDataJSON = bufToB64u(r.clientDataJSON);
+    if (r.attestationObject) {
+      out.response.attestationObject = bufToB64u(r.attestationObject);
+      out.response.transports = r.getTransports ? r.getTransports() : [];
+    } else {
+      out.response.authenticatorData = bufToB64u(r.authenticatorData);
+      out.response.signature = bufToB64u(r.signature);
+      if (r.userHandle) out.response.userHandle = bufToB64u(r.userHandle);
+    }
+    return out;
+  }
+
+  async function postJson(url, body) {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+      credentials: 'same-origin',
+      body: body === undefined ? '{}' : JSON.stringify(body)
+    });
+    const text = await res.text();
+    const data = text ? JSON.parse(text) : {};
+    if (!res.ok) {
+      const err = new Error(data.detail || data.title || ('HTTP ' + res.status));
+      err.code = data.code;
+      throw err;
+    }
+    return data;
+  }
+
+  function show(el, message, ok) {
+    el.textContent = message;
+    el.className = ok ? 'status ok' : 'status error';
+    el.hidden = false;
+  }
+
+  async function signIn(status) {
+    const options = await postJson('/api/webauthn/sign-in/options');
+    const cred = await navigator.credentials.get({ publicKey: requestOptions(options.publicKey) });
+    const session = await postJson('/api/webauthn/sign-in', credentialToJSON(cred));
+    show(status, 'Signed in as ' + session.displayName, true);
+    return session;
+  }
+
+  async function enrol(token, status) {
+    const options = await postJson('/api/enrolments/' + encodeURIComponent(token) + '/options');
+    const cred = await navigator.credentials.create({ publicKey: creationOptions(options.publicKey) });
+    const result = await postJson('/api/enrolments/' + encodeURIComponent(token) + '/credential', credentialToJSON(cred));
+    show(status, 'Security key enrolled. You can now sign in with it.', true);
+    return result;
+  }
+
+  function describe(e) {
+    return (e.code ? '[' + e.code + '] ' : '') + (e.message || String(e));
+  }
+
+  document.addEventListener('DOMContentLoaded', function () {
+    const status = document.getElementById('status');
+    const signInButton = document.getElementById('sign-in');
+    if (signInButton) {
+      signInButton.addEventListener('click', async function () {
+        signInButton.disabled = true;
+        try {
+          const session = await signIn(status);
+          window.location.assign(signInButton.dataset.next || (session.roles.indexOf('global-admin') >= 0 ? '/admin' : '/'));
+        } catch (e) {
+          show(status, describe(e), false);
+        } finally {
+          signInButton.disabled = false;
+        }
+      });
+    }
+    const enrolButton = document.getElementById('enrol');
+    if (enrolButton) {
+      enrolButton.addEventListener('click', async function () {
+        enrolButton.disabled = true;
+        try {
+          await enrol(enrolButton.dataset.token, status);
+          enrolButton.hidden = true;
+          document.getElementById('after-enrol').hidden = false;
+        } catch (e) {
+          show(status, describe(e), false);
+          enrolButton.disabled = false;
+        }
+      });
+    }
+  });
+})();

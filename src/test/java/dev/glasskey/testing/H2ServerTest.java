@@ -1,0 +1,25 @@
+package dev.glasskey.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** The running server on the embedded H2 database (file mode, in a fresh temporary data directory). */
+public abstract class H2ServerTest extends ServerTest {
+    static final int PORT = freePort();
+
+    @DynamicPropertySource
+    static void h2(DynamicPropertyRegistry registry) throws IOException {
+        String dataDir = Files.createTempDirectory("glasskey-h2-").toString();
+        registry.add("server.port", () -> PORT);
+        registry.add("glasskey.base-url", () -> "http://localhost:" + PORT);
+        registry.add("glasskey.data-dir", () -> dataDir);
+    }
+
+    @Override
+    public int port() {
+        return PORT;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.glasskey.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+
+/**
+ * The local PostgreSQL server (127.0.0.1:5432, database {@code test}, user {@code postgres}).
+ * Each test context gets a fresh schema. Where no server runs, PostgreSQL test classes are
+ * disabled with a visible reason — unless {@code GLASSKEY_REQUIRE_POSTGRES} is set (as CI
+ * does), in which case they fail instead of skipping.
+ */
+public final class Postgres {
+    public static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
+    public static final String USER = "postgres";
+
+    private Postgres() {}
+
+    /** For {@code @EnabledIf}. */
+    public static boolean available() {
+        try (Connection c = DriverManager.getConnection(URL, USER, "")) {
+            return c.isValid(2);
+        } catch (Exception e) {
+            if (System.getenv("GLASSKEY_REQUIRE_POSTGRES") != null) {
+                throw new IllegalStateException("GLASSKEY_REQUIRE_POSTGRES is set but PostgreSQL is not reachable at " + URL, e);
+            }
+            return false;
+        }
+    }
+
+    /** Creates a new empty schema and returns its name. */
+    public static String freshSchema() {
+        String schema = "gk_test_" + Long.toHexString(System.nanoTime()) + "_" + (int) (Math.random() * 1000);
+        try (Connection c = DriverManager.getConnection(URL, USER, ""); Statement s = c.createStatement()) {
+            s.execute("create schema " + schema);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot create schema on " + URL, e);
+        }
+        return schema;
+    }
+}

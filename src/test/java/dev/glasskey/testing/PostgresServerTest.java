@@ -1,0 +1,38 @@
+package dev.glasskey.testing;
+
+import org.junit.jupiter.api.condition.EnabledIf;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The running server on PostgreSQL (a fresh schema on the local server). Disabled, with the
+ * reason shown, where no PostgreSQL server is reachable; CI sets GLASSKEY_REQUIRE_POSTGRES so
+ * that there a missing server fails the build instead.
+ */
+@EnabledIf(value = "dev.glasskey.testing.Postgres#available",
+        disabledReason = "PostgreSQL is not reachable on 127.0.0.1:5432: PostgreSQL tests skipped")
+public abstract class PostgresServerTest extends ServerTest {
+    static final int PORT = freePort();
+    private static String schema;
+
+    private static synchronized String schema() {
+        if (schema == null) {
+            schema = Postgres.freshSchema();
+        }
+        return schema;
+    }
+
+    @DynamicPropertySource
+    static void postgres(DynamicPropertyRegistry registry) {
+        registry.add("server.port", () -> PORT);
+        registry.add("glasskey.base-url", () -> "http://localhost:" + PORT);
+        registry.add("spring.datasource.url", () -> Postgres.URL + "?currentSchema=" + schema());
+        registry.add("spring.datasource.username", () -> Postgres.USER);
+        registry.add("spring.datasource.password", () -> "");
+    }
+
+    @Override
+    public int port() {
+        return PORT;
+    }
+}
