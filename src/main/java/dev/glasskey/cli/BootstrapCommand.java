@@ -31,9 +31,13 @@ class BootstrapCommand implements Callable<Integer> {
     @Option(names = "--reason", required = true, description = "Why recovery is needed (recorded in the audit log).")
     String reason;
 
+    @Option(names = "--data-dir", description = "Data directory of the embedded database (default: as the server, ./data or GLASSKEY_DATA_DIR).")
+    String dataDir;
+
     @Override
     public Integer call() {
-        try (ConfigurableApplicationContext context = GlasskeyCommand.offlineContext()) {
+        try (ConfigurableApplicationContext context = dataDir == null ? GlasskeyCommand.offlineContext()
+                : GlasskeyCommand.offlineContext("--glasskey.data-dir=" + dataDir)) {
             AccountService accounts = context.getBean(AccountService.class);
             Audit audit = context.getBean(Audit.class);
             Account account = accountId != null ? accounts.get(accountId) : accounts.list().stream()

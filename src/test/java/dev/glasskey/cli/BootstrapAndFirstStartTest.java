@@ -1,0 +1,124 @@
+package dev.glasskey.cli;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import dev.glasskey.GlasskeyApplication;
+import dev.glasskey.webauthn.FirstAdministrator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * First start and the local recovery command, each on its own fresh data directory: the
+ * schema and server keys are created, a single-use link is printed, and {@code bootstrap}
+ * issues a flagged, audited recovery link.
+ */
+class BootstrapAndFirstStartTest {
+
+    @Test
+    void firstStartCreatesSchemaKeysAndOneAdministratorLink(@TempDir Path dataDir) {
+        try (ConfigurableApplicationContext context = start(dataDir)) {
+            FirstAdministrator first = context.getBean(FirstAdministrator.class);
+            assertThat(first.lastLink()).isPresent();
+            assertThat(first.lastLink().get().url()).startsWith("http://localhost:").contains("/enrol/");
+            JdbcClient jdbc = context.getBean(JdbcClient.class);
+            assertThat(count(jdbc, "select count(*) from server_key where purpose = 'audit-signing'")).isEqualTo(1);
+            assertThat(count(jdbc, "select count(*) from enrolment where purpose = 'first-admin' and used_at is null")).isEqualTo(1);
+            // No password, no user store: Boot's generated in-memory user is not there.
+            assertThat(context.containsBean("inMemoryUserDetailsManager")).isFalse();
+        }
+        assertThat(Files.exists(dataDir.resolve("glasskey.mv.db"))).isTrue();
+        // A second start with still no administrator enrolled: a fresh link supersedes the first.
+        try (ConfigurableApplicationContext context = start(dataDir)) {
+            JdbcClient jdbc = context.getBean(JdbcClient.class);
+            assertThat(count(jdbc, "select count(*) from enrolment where purpose = 'first-admin'")).isEqualTo(2);
+            assertThat(count(jdbc, "select count(*) from enrolment where purpose = 'first-admin' and used_at is null")).isEqualTo(1);
+            assertThat(count(jdbc, "select count(*) from server_key")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void bootstrapIssuesFlaggedRecoveryLinkAndRefusesWhileServerHoldsTheDatabase(@TempDir Path dataDir) {
+        Output out = capture(() -> GlasskeyCommand.run("bootstrap", "--reason", "all admins lost their keys",
+                "--data-dir", dataDir.toString()));
+        assertThat(out.exitCode).as(out.text).isZero();
+        assertThat(out.text).contains("/enrol/");
+
+        try (ConfigurableApplicationContext context = start(dataDir)) {
+            JdbcClient jdbc = context.getBean(JdbcClient.class);
+            assertThat(count(jdbc, "select count(*) from enrolment where purpose = 'bootstrap' and used_at is null")).isEqualTo(1);
+            assertThat(count(jdbc, "select count(*) from audit_event where action = 'bootstrap.use' and flagged = true"
+                    + " and detail = 'all admins lost their keys' and actor = 'cli (local command line)'")).isEqualTo(1);
+
+            // H2 shares an open database within one JVM, so the lock is tested from a second process,
+            // as an operator would meet it.
+            Output locked = runInNewJvm("bootstrap", "--reason", "again", "--data-dir", dataDir.toString());
+            assertThat(locked.exitCode).as(locked.text).isEqualTo(3);
+            assertThat(locked.text).contains("in use by a running Glasskey server");
+        }
+    }
+
+    @Test
+    void bootstrapWithoutReasonIsRefusedByTheParser() {
+        Output out = capture(() -> GlasskeyCommand.run("bootstrap"));
+        assertThat(out.exitCode).isEqualTo(2);
+        assertThat(out.text).contains("Missing required option: '--reason");
+    }
+
+    private static ConfigurableApplicationContext start(Path dataDir) {
+        return new SpringApplication(GlasskeyApplication.class).run("--glasskey.data-dir=" + dataDir, "--server.port=0",
+                "--logging.level.root=warn");
+    }
+
+    private static long count(JdbcClient jdbc, String sql) {
+        return jdbc.sql(sql).query(Long.class).single();
+    }
+
+    private record Output(int exitCode, String text) {}
+
+    private static Output runInNewJvm(String... args) {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), GlasskeyApplication.class.getName()));
+        command.addAll(java.util.List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("bootstrap did not finish: " + text);
+            }
+            return new Output(process.exitValue(), text);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static synchronized Output capture(java.util.function.IntSupplier command) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        PrintStream stream = new PrintStream(buffer, true, StandardCharsets.UTF_8);
+        System.setOut(stream);
+        System.setErr(stream);
+        try {
+            int code = command.getAsInt();
+            return new Output(code, buffer.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+}
