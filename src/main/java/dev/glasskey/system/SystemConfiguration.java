@@ -7,10 +7,12 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.EnableScheduling;
 
 /** The cross-cutting beans: the one {@link Clock} and the crypto provider set-up. */
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(GlasskeyProperties.class)
+@EnableScheduling
 public class SystemConfiguration {
 
     static {

@@ -97,7 +97,11 @@ class Ceremonies {
         }
     }
 
+    /**
+     * Deletes challenges that expired over an hour ago; until then a late answer is told
+     * "expired" rather than "unknown".
+     */
     int purgeExpired() {
-        return store.purgeExpired(Times.now(clock));
+        return store.purgeExpired(Times.now(clock).minus(java.time.Duration.ofHours(1)));
     }
 }
