@@ -1,0 +1,103 @@
+package dev.glasskey.account;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.JsonNode;
+
+import dev.glasskey.testing.Client;
+import dev.glasskey.testing.Fixtures;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The administration API's happy paths over HTTP, each change visible and audited. */
+interface AdminApiContract extends Fixtures {
+
+    @Test
+    default void accountLifecycleIsVisibleAndAudited() {
+        SignedInClient admin = newAdmin();
+        Client http = admin.http();
+        String id = createAccount(http, "Break glass " + System.nanoTime(), true, "global-admin").path("id").asString();
+
+        JsonNode listed = http.get("/api/accounts").json();
+        assertThat(listed.findValuesAsString("id")).contains(id);
+
+        Client.Response disabled = http.post("/api/accounts/" + id + "/disable", "{}");
+        assertThat(disabled.status()).isEqualTo(200);
+        assertThat(disabled.json().path("enabled").asBoolean()).isFalse();
+        assertThat(http.post("/api/accounts/" + id + "/enable", "{}").json().path("enabled").asBoolean()).isTrue();
+
+        Client.Response roles = http.put("/api/accounts/" + id + "/roles", Map.of("roles", List.of("global-admin", "auditor")));
+        assertThat(roles.status()).isEqualTo(200);
+        assertThat(roles.json().path("roles").toString()).isEqualTo("[\"auditor\",\"global-admin\"]");
+
+        Client.Response renamed = http.put("/api/accounts/" + id + "/display-name", Map.of("displayName", "Break glass North"));
+        assertThat(renamed.json().path("displayName").asString()).isEqualTo("Break glass North");
+
+        List<String> actions = http.get("/api/audit?target=" + id).json().findValuesAsString("action");
+        assertThat(actions).contains("account.create", "account.disable", "account.enable", "account.roles", "account.rename");
+        JsonNode createEntry = http.get("/api/audit?target=" + id).json().valueStream()
+                .filter(e -> e.path("action").asString().equals("account.create")).findFirst().orElseThrow();
+        assertThat(createEntry.path("actor").asString()).contains(admin.account().id());
+        assertThat(createEntry.path("emergency").asBoolean()).isTrue();
+    }
+
+    @Test
+    default void keyInventoryRecordsModelCustodianAndLocation() {
+        SignedInClient admin = newAdmin();
+        Client http = admin.http();
+        String label = "K50 #" + System.nanoTime();
+        Client.Response created = http.post("/api/keys", Map.of("label", label, "aaguid", TEST_MODEL.toString().toUpperCase(),
+                "serial", "SN-123", "custodian", "Head of IT", "location", "Safe, HQ", "capacity", 100));
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        String id = created.json().path("id").asString();
+        assertThat(created.json().path("aaguid").asString()).isEqualTo(TEST_MODEL.toString());
+        assertThat(created.json().path("status").asString()).isEqualTo("active");
+
+        Client.Response moved = http.patch("/api/keys/" + id, Map.of("location", "Safe, DR site"));
+        assertThat(moved.json().path("location").asString()).isEqualTo("Safe, DR site");
+        assertThat(moved.json().path("custodian").asString()).isEqualTo("Head of IT");
+
+        Client.Response retired = http.post("/api/keys/" + id + "/retire", "{\"note\":\"battery swollen\"}");
+        assertThat(retired.json().path("status").asString()).isEqualTo("retired");
+        assertThat(http.get("/api/audit?target=" + id).json().findValuesAsString("action")).contains("key.register", "key.update", "key.retire");
+    }
+
+    @Test
+    default void enrolmentOnARecordedModelChecksTheModelAndLinksAreSingleUse() {
+        SignedInClient admin = newAdmin();
+        Client http = admin.http();
+        String account = createAccount(http, "E " + System.nanoTime(), true, "global-admin").path("id").asString();
+        String key = http.post("/api/keys", Map.of("label", "Model-checked " + System.nanoTime(), "aaguid", TEST_MODEL.toString()))
+                .json().path("id").asString();
+        String token = issueLink(http, account, key);
+        assertThat(http.get("/api/enrolments").json().findValuesAsString("accountId")).contains(account);
+
+        assertThat(enrol(client(), token, newKey()).status()).isEqualTo(201);
+        assertThat(http.get("/api/enrolments").json().findValuesAsString("accountId")).doesNotContain(account);
+        JsonNode creds = http.get("/api/keys/" + key + "/credentials").json();
+        assertThat(creds.size()).isEqualTo(1);
+        assertThat(creds.get(0).path("usable").asBoolean()).isTrue();
+
+        Client.Response revoked = http.post("/api/credentials/" + creds.get(0).path("id").asString() + "/revoke",
+                "{\"reason\":\"custodian left\"}");
+        assertThat(revoked.json().path("status").asString()).isEqualTo("revoked");
+        assertThat(revoked.json().path("usable").asBoolean()).isFalse();
+    }
+
+    @Test
+    default void reEnrolmentOnTheSameKeyReplacesTheOldCredential() {
+        SignedInClient admin = newAdmin();
+        Client http = admin.http();
+        String account = createAccount(http, "E " + System.nanoTime(), true, "global-admin").path("id").asString();
+        String key = registerKey(http, "Re-enrol " + System.nanoTime(), "Safe").path("id").asString();
+        var device = newKey();
+        assertThat(enrol(client(), issueLink(http, account, key), device).status()).isEqualTo(201);
+        assertThat(enrol(client(), issueLink(http, account, key), device).status()).isEqualTo(201);
+        JsonNode creds = http.get("/api/accounts/" + account + "/credentials").json();
+        assertThat(creds.findValuesAsString("status")).containsExactly("revoked", "active");
+        assertThat(signIn(client(), device, accounts().get(account).userHandle()).status()).isEqualTo(200);
+    }
+}
