@@ -45,7 +45,14 @@ final class Yubico {
     private static GlasskeyException malformed(Exception e) {
         String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         // Keep the detail short and free of stack or class internals.
-        reason = reason.lines().findFirst().orElse("").replaceAll("\\(through reference chain.*", "");
+        reason = reason.lines().findFirst().orElse("").replaceAll("\\(through reference chain.*", "")
+                // Jackson names the library class it failed to build: say what was wrong, not what we run.
+                .replaceAll("Cannot construct instance of `[^`]*`(, problem: )?", "")
+                .replaceAll("`?\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][\\w$]*`?", "a value")
+                .strip();
+        if (reason.isEmpty()) {
+            reason = "invalid value";
+        }
         if (reason.length() > 200) {
             reason = reason.substring(0, 200);
         }

@@ -1,5 +1,7 @@
 package dev.glasskey.testing;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -8,6 +10,10 @@ import tools.jackson.databind.JsonNode;
 
 import dev.glasskey.account.Account;
 import dev.glasskey.account.AccountService;
+import dev.glasskey.system.ErrorCode;
+import dev.glasskey.system.Problems;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a test contract needs from the running server. Contracts are interfaces with default
@@ -50,4 +56,42 @@ public interface Fixtures {
     MutableClock clock();
 
     JdbcClient jdbc();
+
+    /** One stored audit log entry, as far as refusal tests look at it. */
+    record AuditRow(long seq, String action, String target, String outcome, String reason, boolean flagged) {}
+
+    /** The sequence number of the newest audit entry (0 while the log is empty). */
+    default long auditHead() {
+        return jdbc().sql("select coalesce(max(seq), 0) from audit_event").query(Long.class).single();
+    }
+
+    /** The audit entries written after entry {@code seq}, oldest first. */
+    default List<AuditRow> auditSince(long seq) {
+        return jdbc().sql("select seq, action, target, outcome, reason, flagged from audit_event where seq > :seq order by seq")
+                .param("seq", seq)
+                .query((rs, n) -> new AuditRow(rs.getLong("seq"), rs.getString("action"), rs.getString("target"),
+                        rs.getString("outcome"), rs.getString("reason"), rs.getBoolean("flagged")))
+                .list();
+    }
+
+    /**
+     * Asserts that {@code r} is an RFC 9457 problem document for {@code code} with {@code status}:
+     * content type {@code application/problem+json}, {@code code}, {@code type} and {@code status}
+     * members consistent with {@link ErrorCode}, and nothing of the server's insides (no exception
+     * names, stack frames or internal class names) in the body.
+     */
+    default void assertProblem(Client.Response r, int status, String code) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(status);
+        assertThat(r.contentType()).as(r.toString()).startsWith("application/problem+json");
+        assertThat(r.code()).as(r.toString()).isEqualTo(code);
+        ErrorCode known = Arrays.stream(ErrorCode.values()).filter(c -> c.code().equals(code)).findFirst().orElse(null);
+        assertThat(known).as("code %s is a documented ErrorCode", code).isNotNull();
+        assertThat(known.status().value()).as("status of %s", code).isEqualTo(status);
+        assertThat(r.json().path("status").asInt()).as(r.toString()).isEqualTo(status);
+        assertThat(r.json().path("type").asString()).as(r.toString()).isEqualTo(Problems.TYPE_PREFIX + code);
+        assertThat(r.body()).as("no internals in the problem body")
+                .doesNotContain("Exception")
+                .doesNotContainPattern("\\bat [\\w$.]+\\(")
+                .doesNotContainPattern("\\b(java|javax|jakarta|sun|org\\.springframework|org\\.apache|com\\.yubico|com\\.fasterxml|tools\\.jackson|dev\\.glasskey)\\.[a-z]");
+    }
 }

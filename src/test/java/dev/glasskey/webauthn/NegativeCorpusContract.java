@@ -1,0 +1,704 @@
+package dev.glasskey.webauthn;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.cbor.CBORMapper;
+
+import dev.glasskey.testing.Client;
+import dev.glasskey.testing.Fixtures;
+import dev.glasskey.testing.SoftwareAuthenticator;
+import dev.glasskey.testing.SoftwareAuthenticator.Tweaks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The negative corpus of the security checks, over HTTP. Every refusal must come back as a
+ * problem document with the precise status and stable code, leave stored state exactly as
+ * it was (the audit log grows: a refused ceremony is recorded with outcome failure and the
+ * code as reason) — except a counter regression, whose one intended change is asserted
+ * explicitly. Run on H2 and PostgreSQL by the two subclasses.
+ */
+interface NegativeCorpusContract extends Fixtures {
+    String RP_ID = "localhost";
+    String SIGN_IN_OPTIONS = "/api/webauthn/sign-in/options";
+    String SIGN_IN = "/api/webauthn/sign-in";
+
+    /** An account enrolled on one inventory key, ready to sign in. */
+    record Subject(String accountId, String userHandle, String keyId, SoftwareAuthenticator key) {}
+
+    // ------------------------------------------------------------------------------------------
+    // Client data and authenticator data checks, sign-in
+    // ------------------------------------------------------------------------------------------
+
+    @Test
+    default void signInWithWrongOriginIsOriginMismatch() {
+        Subject s = subject(newAdmin().http(), false);
+        refusedSignIn(s, Tweaks.defaults().withOrigin("https://evil.example"), 400, "ceremony.origin_mismatch", null);
+    }
+
+    @Test
+    default void signInWithWrongRpIdHashIsRpIdMismatch() {
+        Subject s = subject(newAdmin().http(), false);
+        refusedSignIn(s, Tweaks.defaults().withRpIdForHash("evil.example"), 400, "ceremony.rp_id_mismatch", null);
+    }
+
+    @Test
+    default void signInWithoutUserPresenceIsUserPresenceMissing() {
+        Subject s = subject(newAdmin().http(), false);
+        refusedSignIn(s, Tweaks.defaults().withUserPresent(false), 400, "ceremony.user_presence_missing", null);
+    }
+
+    @Test
+    default void signInWithoutUserVerificationIsUserVerificationMissing() {
+        Subject s = subject(newAdmin().http(), false);
+        refusedSignIn(s, Tweaks.defaults().withUserVerified(false), 400, "ceremony.user_verification_missing", null);
+    }
+
+    @Test
+    default void signInWithCreateClientDataIsWrongType() {
+        Subject s = subject(newAdmin().http(), false);
+        refusedSignIn(s, Tweaks.defaults().withClientDataType("webauthn.create"), 400, "ceremony.wrong_type", null);
+    }
+
+    @Test
+    default void signInSignedByAnotherKeyIsSignatureInvalid() {
+        Subject s = subject(newAdmin().http(), false);
+        refusedSignIn(s, Tweaks.defaults().withSignWithForeignKey(true), 401, "assertion.signature_invalid", s.accountId());
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Client data and authenticator data checks, enrolment
+    // ------------------------------------------------------------------------------------------
+
+    @Test
+    default void enrolmentWithWrongOriginIsOriginMismatch() {
+        refusedEnrolment(newAdmin().http(), false, newKey(), Tweaks.defaults().withOrigin("https://evil.example"),
+                400, "ceremony.origin_mismatch");
+    }
+
+    @Test
+    default void enrolmentWithWrongRpIdHashIsRpIdMismatch() {
+        refusedEnrolment(newAdmin().http(), false, newKey(), Tweaks.defaults().withRpIdForHash("evil.example"),
+                400, "ceremony.rp_id_mismatch");
+    }
+
+    @Test
+    default void enrolmentWithoutUserPresenceIsUserPresenceMissing() {
+        refusedEnrolment(newAdmin().http(), false, newKey(), Tweaks.defaults().withUserPresent(false),
+                400, "ceremony.user_presence_missing");
+    }
+
+    @Test
+    default void enrolmentWithoutUserVerificationIsUserVerificationMissing() {
+        refusedEnrolment(newAdmin().http(), false, newKey(), Tweaks.defaults().withUserVerified(false),
+                400, "ceremony.user_verification_missing");
+    }
+
+    @Test
+    default void enrolmentWithGetClientDataIsWrongType() {
+        refusedEnrolment(newAdmin().http(), false, newKey(), Tweaks.defaults().withClientDataType("webauthn.get"),
+                400, "ceremony.wrong_type");
+    }
+
+    @Test
+    default void syncedPasskeyOnEmergencyAccountIsRefused() {
+        refusedEnrolment(newAdmin().http(), true, newKey(), Tweaks.defaults().withBackupEligible(true),
+                403, "enrolment.synced_passkey_refused");
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Challenge state
+    // ------------------------------------------------------------------------------------------
+
+    @Test
+    default void replayedSignInResponseIsChallengeUnknown() {
+        Subject s = subject(newAdmin().http(), false);
+        Client browser = client();
+        String response = s.key().signIn(options(browser), s.userHandle());
+        Client.Response first = browser.post(SIGN_IN, response);
+        assertThat(first.status()).as(first.toString()).isEqualTo(200);
+
+        String state = storedState();
+        long audit = auditHead();
+        assertProblem(browser.post(SIGN_IN, response), 400, "ceremony.challenge_unknown");
+        assertThat(storedState()).isEqualTo(state);
+        assertSignInFailureAudited(audit, "ceremony.challenge_unknown", null);
+        // From another browser the replay is no better.
+        assertProblem(client().post(SIGN_IN, response), 400, "ceremony.challenge_unknown");
+        assertThat(storedState()).isEqualTo(state);
+    }
+
+    @Test
+    default void signInAfterChallengeTtlIsChallengeExpired() {
+        Subject s = subject(newAdmin().http(), false);
+        Client browser = client();
+        String response = s.key().signIn(options(browser), s.userHandle());
+        clock().advance(Duration.ofMinutes(3)); // challenge TTL is 2 minutes
+
+        String state = storedState();
+        long audit = auditHead();
+        assertProblem(browser.post(SIGN_IN, response), 400, "ceremony.challenge_expired");
+        assertThat(storedState()).isEqualTo(state);
+        assertSignInFailureAudited(audit, "ceremony.challenge_expired", null);
+    }
+
+    @Test
+    default void challengeAnsweredFromAnotherSessionIsSessionMismatchAndNotConsumed() {
+        Subject s = subject(newAdmin().http(), false);
+        Client a = client();
+        Client b = client();
+        String response = s.key().signIn(options(a), s.userHandle());
+
+        String state = storedState();
+        long audit = auditHead();
+        assertProblem(b.post(SIGN_IN, response), 400, "ceremony.session_mismatch");
+        assertThat(storedState()).isEqualTo(state);
+        assertSignInFailureAudited(audit, "ceremony.session_mismatch", null);
+
+        Client.Response rightful = a.post(SIGN_IN, response);
+        assertThat(rightful.status()).as(rightful.toString()).isEqualTo(200);
+        assertThat(rightful.json().path("accountId").asString()).isEqualTo(s.accountId());
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Credential state
+    // ------------------------------------------------------------------------------------------
+
+    @Test
+    default void counterRegressionSuspendsTheCredential() {
+        SignedInClient admin = newAdmin();
+        Subject s = subject(admin.http(), false);
+        Client.Response first = signIn(client(), s.key(), s.userHandle());
+        assertThat(first.status()).as(first.toString()).isEqualTo(200); // the server has now seen counter 1
+        String credential = credentialRowId(s.accountId());
+
+        String state = storedState();
+        long audit = auditHead();
+        s.key().setCounter(RP_ID, s.userHandle(), 0); // the next assertion reports 1 again: a clone
+        Client.Response regressed = signIn(client(), s.key(), s.userHandle());
+        assertProblem(regressed, 401, "credential.counter_regression");
+
+        // The one intended change: this credential, and nothing else, is now suspect (counter and last use unchanged).
+        String row = state.lines().filter(l -> l.startsWith(credential + "|")).findFirst().orElseThrow();
+        assertThat(row).contains("|1|active|null|");
+        String expected = state.replace(row, row.replace("|1|active|null|", "|1|suspect|signature counter regression|"));
+        assertThat(storedState()).isEqualTo(expected);
+        List<AuditRow> entries = signInEntries(audit);
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0)).extracting(AuditRow::outcome, AuditRow::reason, AuditRow::target, AuditRow::flagged)
+                .containsExactly("failure", "credential.counter_regression", s.accountId(), true);
+        JsonNode listed = admin.http().get("/api/accounts/" + s.accountId() + "/credentials").json().get(0);
+        assertThat(listed.path("status").asString()).isEqualTo("suspect");
+        assertThat(listed.path("usable").asBoolean()).isFalse();
+
+        // A correct assertion (counter 2, above the stored 1) from the key is still refused.
+        String suspended = storedState();
+        long audit2 = auditHead();
+        assertProblem(signIn(client(), s.key(), s.userHandle()), 401, "credential.suspect");
+        assertThat(storedState()).isEqualTo(suspended);
+        assertSignInFailureAudited(audit2, "credential.suspect", s.accountId());
+    }
+
+    @Test
+    default void revokedCredentialIsCredentialRevoked() {
+        SignedInClient admin = newAdmin();
+        Subject s = subject(admin.http(), false);
+        Client.Response revoked = admin.http().post("/api/credentials/" + credentialRowId(s.accountId()) + "/revoke",
+                "{\"reason\":\"custodian left\"}");
+        assertThat(revoked.status()).as(revoked.toString()).isEqualTo(200);
+        refusedSignIn(s, Tweaks.defaults(), 401, "credential.revoked", s.accountId());
+    }
+
+    @Test
+    default void credentialNeverRegisteredIsCredentialUnknown() {
+        Subject s = subject(newAdmin().http(), false);
+        Client browser = client();
+        ObjectNode response = (ObjectNode) Client.JSON.readTree(s.key().signIn(options(browser), s.userHandle()));
+        String stranger = randomB64u(32);
+        response.put("id", stranger).put("rawId", stranger);
+
+        String state = storedState();
+        long audit = auditHead();
+        assertProblem(browser.post(SIGN_IN, response.toString()), 401, "credential.unknown");
+        assertThat(storedState()).isEqualTo(state);
+        assertSignInFailureAudited(audit, "credential.unknown", null);
+    }
+
+    @Test
+    default void credentialOnLostKeyIsKeyLost() {
+        SignedInClient admin = newAdmin();
+        Subject s = subject(admin.http(), false);
+        Client.Response lost = admin.http().post("/api/keys/" + s.keyId() + "/lost", "{\"note\":\"left on a train\"}");
+        assertThat(lost.status()).as(lost.toString()).isEqualTo(200);
+        refusedSignIn(s, Tweaks.defaults(), 401, "credential.key_lost", s.accountId());
+    }
+
+    @Test
+    default void disabledAccountIsAccountDisabled() {
+        SignedInClient admin = newAdmin();
+        Subject s = subject(admin.http(), false);
+        Client.Response disabled = admin.http().post("/api/accounts/" + s.accountId() + "/disable", "{}");
+        assertThat(disabled.status()).as(disabled.toString()).isEqualTo(200);
+        refusedSignIn(s, Tweaks.defaults(), 403, "account.disabled", s.accountId());
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // AAGUID allow-list (emergency accounts); the list is global, so each test restores it
+    // ------------------------------------------------------------------------------------------
+
+    @Test
+    default void keyOfAnotherModelIsModelNotAllowed() {
+        Client admin = newAdmin().http();
+        UUID allowed = UUID.randomUUID();
+        withAllowList(admin, allowed, SoftwareAuthenticator.packed(allowed).attestationRootPem(), () ->
+                refusedEnrolment(admin, true, SoftwareAuthenticator.packed(UUID.randomUUID()).origin(baseUrl()),
+                        Tweaks.defaults(), 403, "attestation.model_not_allowed"));
+    }
+
+    @Test
+    default void allowedModelChainingToAnotherRootIsUntrusted() {
+        Client admin = newAdmin().http();
+        UUID allowed = UUID.randomUUID();
+        String otherModelsRoot = SoftwareAuthenticator.packed(UUID.randomUUID()).attestationRootPem();
+        SoftwareAuthenticator key = SoftwareAuthenticator.packed(allowed).origin(baseUrl());
+        assertThat(key.attestationRootPem()).isNotEqualTo(otherModelsRoot);
+        withAllowList(admin, allowed, otherModelsRoot, () ->
+                refusedEnrolment(admin, true, key, Tweaks.defaults(), 403, "attestation.untrusted"));
+    }
+
+    @Test
+    default void selfAttestationOfAllowedModelIsUntrusted() {
+        Client admin = newAdmin().http();
+        UUID allowed = UUID.randomUUID();
+        withAllowList(admin, allowed, SoftwareAuthenticator.packed(allowed).attestationRootPem(), () ->
+                refusedEnrolment(admin, true, SoftwareAuthenticator.selfAttested(allowed).origin(baseUrl()),
+                        Tweaks.defaults(), 403, "attestation.untrusted"));
+    }
+
+    @Test
+    default void noneAttestationIsUntrusted() {
+        Client admin = newAdmin().http();
+        UUID allowed = UUID.randomUUID();
+        withAllowList(admin, allowed, SoftwareAuthenticator.packed(allowed).attestationRootPem(), () ->
+                refusedEnrolment(admin, true, SoftwareAuthenticator.noneAttestation().origin(baseUrl()),
+                        Tweaks.defaults(), 403, "attestation.untrusted"));
+    }
+
+    @Test
+    default void trustedKeyOfAllowedModelEnrols() {
+        Client admin = newAdmin().http();
+        UUID allowed = UUID.randomUUID();
+        SoftwareAuthenticator key = SoftwareAuthenticator.packed(allowed).origin(baseUrl());
+        withAllowList(admin, allowed, key.attestationRootPem(), () -> {
+            String accountId = createAccount(admin, "Allowed " + System.nanoTime(), true, "global-admin").path("id").asString();
+            String keyId = registerKey(admin, "Allowed key " + System.nanoTime(), "Safe").path("id").asString();
+            Client.Response r = enrol(client(), issueLink(admin, accountId, keyId), key);
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+            assertThat(r.json().path("aaguid").asString()).isEqualTo(allowed.toString());
+            assertThat(r.json().path("attestationTrusted").asBoolean()).isTrue();
+            Client.Response signIn = signIn(client(), key, accounts().get(accountId).userHandle());
+            assertThat(signIn.status()).as(signIn.toString()).isEqualTo(200);
+        });
+    }
+
+    @Test
+    default void emergencyCredentialEnrolledBeforeTheAllowListIsRefusedOnceItIsSet() {
+        Client admin = newAdmin().http();
+        Subject s = subject(admin, true); // the test model, untrusted: no allow-list yet
+        UUID allowed = UUID.randomUUID();
+        withAllowList(admin, allowed, SoftwareAuthenticator.packed(allowed).attestationRootPem(), () ->
+                refusedSignIn(s, Tweaks.defaults(), 403, "attestation.model_not_allowed", s.accountId()));
+        // Only the list refused it: without the list the same credential works again.
+        Client.Response again = signIn(client(), s.key(), s.userHandle());
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Malformed responses
+    // ------------------------------------------------------------------------------------------
+
+    @Test
+    default void signInWithMalformedBase64urlIsCredentialMalformed() {
+        Subject s = subject(newAdmin().http(), false);
+        Client browser = client();
+        ObjectNode response = (ObjectNode) Client.JSON.readTree(s.key().signIn(options(browser), s.userHandle()));
+        ((ObjectNode) response.path("response")).put("signature", "!!not*base64url!!");
+        refusedSignInBody(browser, response.toString(), 400, "ceremony.credential_malformed");
+    }
+
+    @Test
+    default void signInWithMalformedJsonIsCredentialMalformed() {
+        Subject s = subject(newAdmin().http(), false);
+        Client browser = client();
+        String response = s.key().signIn(options(browser), s.userHandle());
+        refusedSignInBody(browser, response.substring(0, response.length() / 2), 400, "ceremony.credential_malformed");
+    }
+
+    @Test
+    default void signInWithTruncatedAuthenticatorDataIsCredentialMalformed() {
+        Subject s = subject(newAdmin().http(), false);
+        Client browser = client();
+        ObjectNode response = (ObjectNode) Client.JSON.readTree(s.key().signIn(options(browser), s.userHandle()));
+        ObjectNode inner = (ObjectNode) response.path("response");
+        inner.put("authenticatorData", b64u(Arrays.copyOf(fromB64u(inner.path("authenticatorData").asString()), 20)));
+        refusedSignInBody(browser, response.toString(), 400, "ceremony.credential_malformed");
+    }
+
+    @Test
+    default void enrolmentWithMalformedBase64urlIsCredentialMalformed() {
+        refusedEnrolmentBody(newAdmin().http(), response -> {
+            ((ObjectNode) response.path("response")).put("attestationObject", "!!not*base64url!!");
+            return response.toString();
+        });
+    }
+
+    @Test
+    default void enrolmentWithMalformedJsonIsCredentialMalformed() {
+        refusedEnrolmentBody(newAdmin().http(), response -> response.toString().substring(0, response.toString().length() / 2));
+    }
+
+    @Test
+    default void enrolmentWithMalformedCborIsCredentialMalformed() {
+        refusedEnrolmentBody(newAdmin().http(), response -> {
+            ObjectNode inner = (ObjectNode) response.path("response");
+            byte[] cbor = fromB64u(inner.path("attestationObject").asString());
+            inner.put("attestationObject", b64u(Arrays.copyOf(cbor, cbor.length / 2)));
+            return response.toString();
+        });
+    }
+
+    @Test
+    default void enrolmentWithTruncatedAuthenticatorDataIsCredentialMalformed() {
+        refusedEnrolmentBody(newAdmin().http(), response -> {
+            ObjectNode inner = (ObjectNode) response.path("response");
+            CBORMapper cbor = new CBORMapper();
+            ObjectNode attestation = (ObjectNode) cbor.readTree(fromB64u(inner.path("attestationObject").asString()));
+            byte[] authData = attestation.path("authData").binaryValue();
+            byte[] truncated = Arrays.copyOf(authData, 20);
+            attestation.put("authData", truncated);
+            inner.put("attestationObject", b64u(cbor.writeValueAsBytes(attestation)));
+            inner.put("authenticatorData", b64u(truncated));
+            return response.toString();
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Enrolment links
+    // ------------------------------------------------------------------------------------------
+
+    @Test
+    default void unknownEnrolmentTokenIsEnrolmentUnknown() {
+        String state = storedState();
+        assertProblem(client().post("/api/enrolments/" + randomB64u(32) + "/options", "{}"), 404, "enrolment.unknown");
+        assertThat(storedState()).isEqualTo(state);
+    }
+
+    @Test
+    default void enrolmentLinkUsedTwiceIsEnrolmentUnknown() {
+        Client admin = newAdmin().http();
+        String accountId = createAccount(admin, "Twice " + System.nanoTime(), false).path("id").asString();
+        String keyId = registerKey(admin, "Twice key " + System.nanoTime(), "Safe").path("id").asString();
+        String token = issueLink(admin, accountId, keyId);
+        // Two browsers open the same link; the first to finish uses it up.
+        Client first = client();
+        Client second = client();
+        Client.Response firstOptions = first.post("/api/enrolments/" + token + "/options", "{}");
+        Client.Response secondOptions = second.post("/api/enrolments/" + token + "/options", "{}");
+        assertThat(firstOptions.status()).isEqualTo(200);
+        assertThat(secondOptions.status()).isEqualTo(200);
+        Client.Response used = first.post("/api/enrolments/" + token + "/credential", newKey().register(firstOptions.body()));
+        assertThat(used.status()).as(used.toString()).isEqualTo(201);
+
+        String state = storedState();
+        long audit = auditHead();
+        Client.Response late = second.post("/api/enrolments/" + token + "/credential", newKey().register(secondOptions.body()));
+        assertProblem(late, 404, "enrolment.unknown");
+        assertThat(storedState()).isEqualTo(state);
+        assertEnrolmentFailureAudited(audit, "enrolment.unknown", accountId);
+        assertProblem(client().post("/api/enrolments/" + token + "/options", "{}"), 404, "enrolment.unknown");
+        assertThat(storedState()).isEqualTo(state);
+    }
+
+    @Test
+    default void expiredEnrolmentLinkIsEnrolmentExpired() {
+        Client admin = newAdmin().http();
+        String accountId = createAccount(admin, "Late " + System.nanoTime(), false).path("id").asString();
+        String keyId = registerKey(admin, "Late key " + System.nanoTime(), "Safe").path("id").asString();
+        String token = issueLink(admin, accountId, keyId);
+        clock().advance(Duration.ofMinutes(16)); // enrolment TTL is 15 minutes; the one test allowed this long a jump
+
+        String state = storedState();
+        assertProblem(client().post("/api/enrolments/" + token + "/options", "{}"), 410, "enrolment.expired");
+        assertThat(storedState()).isEqualTo(state);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Administration API: access
+    // ------------------------------------------------------------------------------------------
+
+    @Test
+    default void adminApiWithoutSessionIsAuthRequired() {
+        String state = storedState();
+        assertProblem(client().get("/api/accounts"), 401, "auth.required");
+        assertProblem(client().post("/api/accounts", Map.of("displayName", "Intruder", "emergency", false, "roles", List.of())),
+                401, "auth.required");
+        assertProblem(client().get("/api/session"), 401, "auth.required");
+        assertThat(storedState()).isEqualTo(state);
+    }
+
+    @Test
+    default void adminApiWithNonAdminSessionIsAuthForbidden() {
+        Subject s = subject(newAdmin().http(), false);
+        Client user = client();
+        Client.Response signedIn = signIn(user, s.key(), s.userHandle());
+        assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
+        assertThat(user.get("/api/session").status()).isEqualTo(200);
+
+        String state = storedState();
+        assertProblem(user.get("/api/accounts"), 403, "auth.forbidden");
+        assertProblem(user.post("/api/accounts/" + s.accountId() + "/disable", "{}"), 403, "auth.forbidden");
+        assertProblem(user.put("/api/accounts/" + s.accountId() + "/roles", Map.of("roles", List.of("global-admin"))),
+                403, "auth.forbidden");
+        assertThat(storedState()).isEqualTo(state);
+    }
+
+    @Test
+    default void adminPostWithoutCsrfHeaderIsAuthCsrf() {
+        Client admin = newAdmin().http();
+        String victim = createAccount(admin, "Victim " + System.nanoTime(), false).path("id").asString();
+        String cookies = "JSESSIONID=" + admin.cookie("JSESSIONID") + "; XSRF-TOKEN=" + admin.cookie("XSRF-TOKEN");
+        assertThat(admin.cookie("JSESSIONID")).isNotNull();
+        assertThat(admin.cookie("XSRF-TOKEN")).isNotNull();
+
+        String state = storedState();
+        Client.Response missing = raw(HttpRequest.newBuilder(admin.uri("/api/accounts/" + victim + "/disable"))
+                .header("Cookie", cookies).header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertProblem(missing, 403, "auth.csrf");
+        Client.Response wrong = raw(HttpRequest.newBuilder(admin.uri("/api/accounts/" + victim + "/disable"))
+                .header("Cookie", cookies).header("X-XSRF-TOKEN", "not-the-token")
+                .header("Content-Type", "application/json").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")));
+        assertProblem(wrong, 403, "auth.csrf");
+        assertThat(storedState()).isEqualTo(state);
+        // The same session with the header may act: the refusal was the missing token only.
+        assertThat(admin.post("/api/accounts/" + victim + "/disable", "{}").status()).isEqualTo(200);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Administration API: invalid input
+    // ------------------------------------------------------------------------------------------
+
+    @Test
+    default void accountWithBlankNameIsRequestInvalid() {
+        Client admin = newAdmin().http();
+        String state = storedState();
+        assertProblem(admin.post("/api/accounts", Map.of("displayName", "   ", "emergency", false, "roles", List.of())),
+                400, "request.invalid");
+        assertThat(storedState()).isEqualTo(state);
+    }
+
+    @Test
+    default void accountWithUnknownRoleIsRoleUnknown() {
+        Client admin = newAdmin().http();
+        String state = storedState();
+        assertProblem(admin.post("/api/accounts", Map.of("displayName", "Role " + System.nanoTime(), "emergency", false,
+                "roles", List.of("global-admin", "root"))), 400, "role.unknown");
+        String id = createAccount(admin, "Roles " + System.nanoTime(), false).path("id").asString();
+        String withAccount = storedState();
+        assertProblem(admin.put("/api/accounts/" + id + "/roles", Map.of("roles", List.of("superuser"))), 400, "role.unknown");
+        assertThat(storedState()).isEqualTo(withAccount);
+        assertThat(withAccount).isNotEqualTo(state);
+    }
+
+    @Test
+    default void duplicateKeyLabelIsKeyLabelTaken() {
+        Client admin = newAdmin().http();
+        String label = "Duplicate " + System.nanoTime();
+        registerKey(admin, label, "Safe, HQ");
+        String state = storedState();
+        assertProblem(admin.post("/api/keys", Map.of("label", label, "location", "Safe, DR site")), 409, "key.label_taken");
+        assertThat(storedState()).isEqualTo(state);
+    }
+
+    @Test
+    default void unknownAccountIdIsAccountNotFound() {
+        Client admin = newAdmin().http();
+        String nobody = UUID.randomUUID().toString();
+        String state = storedState();
+        assertProblem(admin.get("/api/accounts/" + nobody), 404, "account.not_found");
+        assertProblem(admin.post("/api/accounts/" + nobody + "/disable", "{}"), 404, "account.not_found");
+        assertProblem(admin.get("/api/accounts/" + nobody + "/credentials"), 404, "account.not_found");
+        assertThat(storedState()).isEqualTo(state);
+    }
+
+    @Test
+    default void badAaguidIsRequestInvalid() {
+        Client admin = newAdmin().http();
+        String pem = SoftwareAuthenticator.packed(UUID.randomUUID()).attestationRootPem();
+        String state = storedState();
+        assertProblem(admin.put("/api/allow-list/not-a-uuid", Map.of("name", "Bad", "rootsPem", pem)), 400, "request.invalid");
+        assertProblem(admin.post("/api/keys", Map.of("label", "Bad model " + System.nanoTime(), "aaguid", "0102-zz")),
+                400, "request.invalid");
+        assertThat(storedState()).isEqualTo(state);
+    }
+
+    @Test
+    default void badPemOnAllowListIsCertificateInvalid() {
+        Client admin = newAdmin().http();
+        String aaguid = UUID.randomUUID().toString();
+        String state = storedState();
+        assertProblem(admin.put("/api/allow-list/" + aaguid, Map.of("name", "No PEM", "rootsPem", "hello")),
+                400, "attestation.certificate_invalid");
+        assertProblem(admin.put("/api/allow-list/" + aaguid, Map.of("name", "Broken PEM", "rootsPem",
+                "-----BEGIN CERTIFICATE-----\nAAAAnotacertificate\n-----END CERTIFICATE-----\n")),
+                400, "attestation.certificate_invalid");
+        assertThat(storedState()).isEqualTo(state);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Helpers
+    // ------------------------------------------------------------------------------------------
+
+    /** A new account (emergency ones get the admin role, as in practice) enrolled over HTTP on a new inventory key. */
+    private Subject subject(Client admin, boolean emergency) {
+        String accountId = (emergency
+                ? createAccount(admin, "Emergency " + System.nanoTime(), true, "global-admin")
+                : createAccount(admin, "User " + System.nanoTime(), false)).path("id").asString();
+        String keyId = registerKey(admin, "Key " + System.nanoTime(), "Safe, HQ").path("id").asString();
+        SoftwareAuthenticator key = newKey();
+        Client.Response enrolled = enrol(client(), issueLink(admin, accountId, keyId), key);
+        assertThat(enrolled.status()).as(enrolled.toString()).isEqualTo(201);
+        return new Subject(accountId, accounts().get(accountId).userHandle(), keyId, key);
+    }
+
+    /** A sign-in ceremony distorted by {@code tweaks}, refused with nothing stored but its audit entry. */
+    private void refusedSignIn(Subject s, Tweaks tweaks, int status, String code, String auditTarget) {
+        String state = storedState();
+        long audit = auditHead();
+        assertProblem(signIn(client(), s.key(), s.userHandle(), tweaks), status, code);
+        assertThat(storedState()).isEqualTo(state);
+        assertSignInFailureAudited(audit, code, auditTarget);
+    }
+
+    private void refusedSignInBody(Client browser, String body, int status, String code) {
+        String state = storedState();
+        long audit = auditHead();
+        assertProblem(browser.post(SIGN_IN, body), status, code);
+        assertThat(storedState()).isEqualTo(state);
+        assertSignInFailureAudited(audit, code, null);
+    }
+
+    /** A registration ceremony on a fresh link, distorted by {@code tweaks}, refused with the link still unused. */
+    private void refusedEnrolment(Client admin, boolean emergency, SoftwareAuthenticator key, Tweaks tweaks,
+                                  int status, String code) {
+        String accountId = (emergency
+                ? createAccount(admin, "Emergency " + System.nanoTime(), true, "global-admin")
+                : createAccount(admin, "User " + System.nanoTime(), false)).path("id").asString();
+        String keyId = registerKey(admin, "Key " + System.nanoTime(), "Safe, HQ").path("id").asString();
+        String token = issueLink(admin, accountId, keyId);
+
+        String state = storedState();
+        long audit = auditHead();
+        assertProblem(enrol(client(), token, key, tweaks), status, code);
+        assertThat(storedState()).isEqualTo(state);
+        assertEnrolmentFailureAudited(audit, code, accountId);
+    }
+
+    /** A registration response for a fresh link, rewritten by {@code distort}, refused as malformed. */
+    private void refusedEnrolmentBody(Client admin, java.util.function.Function<ObjectNode, String> distort) {
+        String accountId = createAccount(admin, "User " + System.nanoTime(), false).path("id").asString();
+        String keyId = registerKey(admin, "Key " + System.nanoTime(), "Safe, HQ").path("id").asString();
+        String token = issueLink(admin, accountId, keyId);
+        Client browser = client();
+        Client.Response options = browser.post("/api/enrolments/" + token + "/options", "{}");
+        assertThat(options.status()).as(options.toString()).isEqualTo(200);
+        String body = distort.apply((ObjectNode) Client.JSON.readTree(newKey().register(options.body())));
+
+        String state = storedState();
+        long audit = auditHead();
+        assertProblem(browser.post("/api/enrolments/" + token + "/credential", body), 400, "ceremony.credential_malformed");
+        assertThat(storedState()).isEqualTo(state);
+        assertEnrolmentFailureAudited(audit, "ceremony.credential_malformed", accountId);
+    }
+
+    private void withAllowList(Client admin, UUID aaguid, String rootsPem, Runnable body) {
+        Client.Response put = admin.put("/api/allow-list/" + aaguid, Map.of("name", "Model " + aaguid, "rootsPem", rootsPem));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        try {
+            body.run();
+        } finally {
+            Client.Response removed = admin.delete("/api/allow-list/" + aaguid);
+            assertThat(removed.status()).as(removed.toString()).isEqualTo(204);
+        }
+    }
+
+    private void assertSignInFailureAudited(long after, String code, String target) {
+        List<AuditRow> entries = signInEntries(after);
+        assertThat(entries).as("sign-in audit entries after #%d", after).hasSize(1);
+        assertThat(entries.get(0)).extracting(AuditRow::outcome, AuditRow::reason, AuditRow::target)
+                .containsExactly("failure", code, target);
+    }
+
+    private void assertEnrolmentFailureAudited(long after, String code, String accountId) {
+        List<AuditRow> entries = auditSince(after).stream().filter(e -> e.action().equals("credential.register")).toList();
+        assertThat(entries).as("registration audit entries after #%d", after).hasSize(1);
+        assertThat(entries.get(0)).extracting(AuditRow::outcome, AuditRow::reason, AuditRow::target)
+                .containsExactly("failure", code, accountId);
+    }
+
+    private List<AuditRow> signInEntries(long after) {
+        return auditSince(after).stream().filter(e -> e.action().equals("signin")).toList();
+    }
+
+    private String options(Client browser) {
+        Client.Response options = browser.post(SIGN_IN_OPTIONS, "{}");
+        assertThat(options.status()).as(options.toString()).isEqualTo(200);
+        return options.body();
+    }
+
+    /** The database id of the account's one credential. */
+    private String credentialRowId(String accountId) {
+        return jdbc().sql("select id from credential where account_id = :a").param("a", accountId).query(String.class).single();
+    }
+
+    private Client.Response raw(HttpRequest.Builder request) {
+        try {
+            HttpResponse<String> r = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build()
+                    .send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Client.Response(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""), r.body());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String randomB64u(int bytes) {
+        byte[] b = new byte[bytes];
+        new SecureRandom().nextBytes(b);
+        return b64u(b);
+    }
+
+    private static String b64u(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    private static byte[] fromB64u(String value) {
+        return Base64.getUrlDecoder().decode(value);
+    }
+}
