@@ -123,17 +123,17 @@ public class EnrolmentService {
     public record EnrolmentView(String accountName, boolean emergency, String keyLabel, Instant expiresAt) {}
 
     public EnrolmentView view(String token) {
-        return tx.execute(status -> {
+        return auditingRefusal("enrolment.view", token, () -> tx.execute(status -> {
             Enrolment e = usable(token);
             Account account = accounts.get(e.accountId());
             String keyLabel = e.keyId() == null ? null : keys.get(e.keyId()).label();
             return new EnrolmentView(account.displayName(), account.emergency(), keyLabel, e.expiresAt());
-        });
+        }));
     }
 
     /** Registration options for the holder of the link (WebAuthn L3 §5.4). Returns {"publicKey":{...}}. */
     public String start(String token, String sessionId) {
-        return tx.execute(status -> {
+        return auditingRefusal("enrolment.options", token, () -> tx.execute(status -> {
             Enrolment e = usable(token);
             Account account = accounts.get(e.accountId());
             if (!account.enabled()) {
@@ -168,7 +168,24 @@ public class EnrolmentService {
             } catch (JsonProcessingException ex) {
                 throw new IllegalStateException(ex);
             }
-        });
+        }));
+    }
+
+    /**
+     * Runs a step before the ceremony proper; a refusal (unknown, used or expired link, disabled
+     * account) is audited, so probing for links leaves a trace.
+     */
+    private <T> T auditingRefusal(String action, String token, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (GlasskeyException e) {
+            String tokenHash = token == null ? null : Ids.sha256Hex(token);
+            Enrolment known = tokenHash == null ? null : tx.execute(status -> enrolments.find(tokenHash).orElse(null));
+            tx.executeWithoutResult(status -> audit.record(AuditEvent.failure(Actor.ANONYMOUS, action,
+                    known == null ? null : known.accountId(), e.errorCode().code(),
+                    known != null && accountIsEmergency(known.accountId()), e.detail())));
+            throw e;
+        }
     }
 
     /** Verifies the registration response and stores the credential. */

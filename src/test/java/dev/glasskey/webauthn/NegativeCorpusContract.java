@@ -402,8 +402,15 @@ interface NegativeCorpusContract extends Fixtures {
     @Test
     default void unknownEnrolmentTokenIsEnrolmentUnknown() {
         String state = storedState();
+        long audit = auditHead();
         assertProblem(client().post("/api/enrolments/" + randomB64u(32) + "/options", "{}"), 404, "enrolment.unknown");
         assertThat(storedState()).isEqualTo(state);
+        // Probing for links leaves a trace.
+        assertThat(auditSince(audit)).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("enrolment.options");
+            assertThat(e.outcome()).isEqualTo("failure");
+            assertThat(e.reason()).isEqualTo("enrolment.unknown");
+        });
     }
 
     @Test
@@ -441,8 +448,14 @@ interface NegativeCorpusContract extends Fixtures {
         clock().advance(Duration.ofMinutes(16)); // enrolment TTL is 15 minutes; the one test allowed this long a jump
 
         String state = storedState();
+        long audit = auditHead();
         assertProblem(client().post("/api/enrolments/" + token + "/options", "{}"), 410, "enrolment.expired");
         assertThat(storedState()).isEqualTo(state);
+        assertThat(auditSince(audit)).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("enrolment.options");
+            assertThat(e.reason()).isEqualTo("enrolment.expired");
+            assertThat(e.target()).isEqualTo(accountId);
+        });
     }
 
     // ------------------------------------------------------------------------------------------
