@@ -344,7 +344,9 @@ public class EnrolmentService {
     }
 
     private static String firstKeyLabel(Account account, Instant now) {
-        return "Key of " + account.displayName() + " " + DateTimeFormatter.ISO_LOCAL_DATE_TIME.withZone(ZoneOffset.UTC).format(now);
+        return "Key of " + account.displayName() + ", enrolled "
+                + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC).format(now)
+                + " #" + Ids.randomToken(3);
     }
 
     private static boolean isZero(String aaguid) {
