@@ -20,9 +20,15 @@ class WebAuthnPages {
     }
 
     @GetMapping("/")
-    String home() {
-        return SecurityContextHolder.getContext().getAuthentication() instanceof GlasskeyAuthentication
-                ? "redirect:/admin" : "redirect:/sign-in";
+    String home(Model model) {
+        if (SecurityContextHolder.getContext().getAuthentication() instanceof GlasskeyAuthentication auth) {
+            if (auth.signedIn().roles().contains(dev.glasskey.account.Roles.GLOBAL_ADMIN)) {
+                return "redirect:/admin";
+            }
+            model.addAttribute("signedIn", auth.signedIn());
+            return "signed-in";
+        }
+        return "redirect:/sign-in";
     }
 
     @GetMapping("/sign-in")

@@ -94,4 +94,21 @@ interface EnrolAndSignInContract extends Fixtures {
         assertThat(admin.http().get("/api/keys/" + key.path("id").asString() + "/credentials").json().findValuesAsString("usable"))
                 .isNotNull();
     }
+
+    @Test
+    default void accountWithoutConsoleRoleLandsOnItsOwnPageNotTheConsole() {
+        SignedInClient admin = newAdmin();
+        String id = createAccount(admin.http(), "Plain user " + System.nanoTime(), false).path("id").asString();
+        String key = registerKey(admin.http(), "Plain key " + System.nanoTime(), "Desk").path("id").asString();
+        SoftwareAuthenticator k = newKey();
+        enrol(client(), issueLink(admin.http(), id, key), k);
+        Client browser = client();
+        assertThat(signIn(browser, k, accounts().get(id).userHandle()).status()).isEqualTo(200);
+
+        Client.Response home = browser.getHtml("/");
+        assertThat(home.status()).isEqualTo(200);
+        assertThat(home.body()).contains("You are signed in").contains("Plain user");
+        assertThat(browser.getHtml("/admin").status()).isEqualTo(403);
+        assertThat(browser.get("/api/accounts").code()).isEqualTo("auth.forbidden");
+    }
 }
