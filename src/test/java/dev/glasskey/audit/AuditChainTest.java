@@ -1,7 +1,5 @@
 package dev.glasskey.audit;
 
-import java.nio.file.Files;
-
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,6 +11,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import dev.glasskey.GlasskeyApplication;
 import dev.glasskey.system.Actor;
+import dev.glasskey.testing.TempDirs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,13 +26,7 @@ class AuditChainTest {
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("glasskey.data-dir", () -> {
-            try {
-                return Files.createTempDirectory("glasskey-audit-").toString();
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        registry.add("glasskey.data-dir", () -> TempDirs.create("glasskey-audit-").toString());
     }
 
     @Autowired

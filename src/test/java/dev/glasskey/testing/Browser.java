@@ -64,7 +64,7 @@ public final class Browser implements AutoCloseable {
     public static Browser start(String baseUrl) {
         try {
             Files.createDirectories(ARTIFACTS);
-            Path profile = Files.createTempDirectory("glasskey-chromium-");
+            Path profile = TempDirs.create("glasskey-chromium-");
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(new File(CHROMEDRIVER))
                     .usingAnyFreePort()

@@ -1,7 +1,5 @@
 package dev.glasskey.testing;
 
-import java.io.IOException;
-import java.nio.file.Files;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -28,8 +26,8 @@ public abstract class BrowserServerTest extends ServerTest {
     protected FirstAdministrator firstAdministrator;
 
     @DynamicPropertySource
-    static void browserServer(DynamicPropertyRegistry registry) throws IOException {
-        String dataDir = Files.createTempDirectory("glasskey-browser-h2-").toString();
+    static void browserServer(DynamicPropertyRegistry registry) {
+        String dataDir = TempDirs.create("glasskey-browser-h2-").toString();
         registry.add("server.port", () -> PORT);
         // "localhost" is a secure context, so the browser offers WebAuthn over plain HTTP.
         registry.add("glasskey.base-url", () -> "http://localhost:" + PORT);

@@ -1,7 +1,5 @@
 package dev.glasskey.testing;
 
-import java.io.IOException;
-import java.nio.file.Files;
 
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -11,8 +9,8 @@ public abstract class H2ServerTest extends ServerTest {
     static final int PORT = freePort();
 
     @DynamicPropertySource
-    static void h2(DynamicPropertyRegistry registry) throws IOException {
-        String dataDir = Files.createTempDirectory("glasskey-h2-").toString();
+    static void h2(DynamicPropertyRegistry registry) {
+        String dataDir = TempDirs.create("glasskey-h2-").toString();
         registry.add("server.port", () -> PORT);
         registry.add("glasskey.base-url", () -> "http://localhost:" + PORT);
         registry.add("glasskey.data-dir", () -> dataDir);
