@@ -23,6 +23,7 @@ import org.springframework.transaction.annotation.Transactional;
 @Order(0)
 public class ServerKeys implements ApplicationRunner {
     public static final String AUDIT_SIGNING = "audit-signing";
+    public static final String CHALLENGE_MAC = "challenge-mac";
     private static final Logger log = LoggerFactory.getLogger(ServerKeys.class);
 
     private final JdbcClient jdbc;
@@ -37,6 +38,30 @@ public class ServerKeys implements ApplicationRunner {
     @Transactional
     public void run(ApplicationArguments args) throws Exception {
         ensure(AUDIT_SIGNING);
+        secret(CHALLENGE_MAC);
+    }
+
+    /**
+     * A 256-bit secret for HMAC, made on first use and kept in the database so every node (and
+     * a restored backup) shares it.
+     */
+    @Transactional
+    public synchronized byte[] secret(String purpose) {
+        var existing = jdbc.sql("select private_pem from server_key where purpose = :p and status = 'active'")
+                .param("p", purpose).query(String.class).optional();
+        if (existing.isPresent()) {
+            return Base64.getDecoder().decode(existing.get().strip());
+        }
+        byte[] secret = new byte[32];
+        new java.security.SecureRandom().nextBytes(secret);
+        String id = purpose + "-" + Ids.randomToken(8);
+        jdbc.sql("""
+                insert into server_key (id, purpose, algorithm, private_pem, public_pem, status, created_at)
+                values (:id, :p, 'HS256', :secret, '', 'active', :at)""")
+                .param("id", id).param("p", purpose).param("secret", Base64.getEncoder().encodeToString(secret))
+                .param("at", Times.db(Times.now(clock))).update();
+        log.info("Generated server secret {} ({})", id, purpose);
+        return secret;
     }
 
     @Transactional

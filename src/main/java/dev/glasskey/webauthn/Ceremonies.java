@@ -23,7 +23,6 @@ import dev.glasskey.system.Times;
 @Component
 class Ceremonies {
     static final String REGISTRATION = "registration";
-    static final String ASSERTION = "assertion";
 
     private final CeremonyStore store;
     private final Clock clock;

@@ -4,18 +4,24 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
-/** Removes challenges nobody answered. Expired ones are refused anyway; this only keeps the table small. */
+/** Removes enrolment challenges nobody answered, and used sign-in challenges once expired. Expired ones are refused anyway; this only keeps the table small. */
 @Component
 class CeremonyJanitor {
     private final Ceremonies ceremonies;
+    private final AssertionChallenges challenges;
+    private final java.time.Clock clock;
 
-    CeremonyJanitor(Ceremonies ceremonies) {
+    CeremonyJanitor(Ceremonies ceremonies, AssertionChallenges challenges, java.time.Clock clock) {
         this.ceremonies = ceremonies;
+        this.challenges = challenges;
+        this.clock = clock;
     }
 
     @Scheduled(fixedDelayString = "PT1M", initialDelayString = "PT1M")
     @Transactional
     void purgeExpired() {
         ceremonies.purgeExpired();
+        // A used sign-in challenge must be remembered until it expires; after that its expiry refuses it.
+        challenges.purgeExpired(clock.instant().minus(java.time.Duration.ofHours(1)));
     }
 }

@@ -163,8 +163,8 @@ public class EnrolmentService {
                     .collect(Collectors.toCollection(HashSet::new));
             options = options.toBuilder().excludeCredentials(exclude).build();
             try {
-                ceremonies.issue(Ceremonies.REGISTRATION, sessionId, options.getChallenge(), options.toJson(), e.tokenHash());
-                return options.toCredentialsCreateJson();
+                ceremonies.issue(Ceremonies.REGISTRATION, sessionId, options.getChallenge(), Yubico.toJson(options), e.tokenHash());
+                return Yubico.credentialsCreateJson(options);
             } catch (JsonProcessingException ex) {
                 throw new IllegalStateException(ex);
             }
@@ -239,7 +239,7 @@ public class EnrolmentService {
         RegistrationResult result;
         try {
             result = relyingParties.forRegistration(policy, enforce).finishRegistration(FinishRegistrationOptions.builder()
-                    .request(PublicKeyCredentialCreationOptions.fromJson(pending.requestJson()))
+                    .request(Yubico.creationOptions(pending.requestJson()))
                     .response(response)
                     .build());
         } catch (RegistrationFailedException ex) {

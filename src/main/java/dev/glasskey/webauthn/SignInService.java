@@ -11,8 +11,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.yubico.webauthn.AssertionRequest;
 import com.yubico.webauthn.AssertionResult;
 import com.yubico.webauthn.FinishAssertionOptions;
-import com.yubico.webauthn.StartAssertionOptions;
 import com.yubico.webauthn.data.AuthenticatorAssertionResponse;
+import com.yubico.webauthn.data.ByteArray;
+import com.yubico.webauthn.data.PublicKeyCredentialRequestOptions;
 import com.yubico.webauthn.data.ClientAssertionExtensionOutputs;
 import com.yubico.webauthn.data.PublicKeyCredential;
 import com.yubico.webauthn.data.UserVerificationRequirement;
@@ -28,21 +29,26 @@ import dev.glasskey.key.SecurityKey;
 import dev.glasskey.system.Actor;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.GlasskeyProperties;
 import dev.glasskey.system.Times;
 
 /**
  * Usernameless sign-in with a discoverable credential (WebAuthn L3 §7.2), user verification
  * required, strict signature counter. Every attempt is audited with its outcome.
  *
- * <p>Three transactions, on purpose: the challenge is consumed and committed first, so a
- * failing attempt still burns it; the verification and its state change commit together;
- * a failure is audited on its own after the verification rolled back.
+ * <p>One transaction for a successful sign-in: the challenge is consumed by a conditional
+ * delete (of two racing replays one finds no row), verified, and the counter and audit entry
+ * written, together. A refused attempt rolls all of that back; a second transaction then burns
+ * the challenge and records the refusal, so a failing attempt cannot be retried with the same
+ * challenge either.
  */
 @Service
 public class SignInService {
     private static final long CEREMONY_TIMEOUT_MS = 120_000;
 
     private final Ceremonies ceremonies;
+    private final AssertionChallenges challenges;
+    private final GlasskeyProperties properties;
     private final RelyingParties relyingParties;
     private final CredentialStore credentials;
     private final AccountService accounts;
@@ -52,10 +58,12 @@ public class SignInService {
     private final Clock clock;
     private final TransactionTemplate tx;
 
-    SignInService(Ceremonies ceremonies, RelyingParties relyingParties, CredentialStore credentials,
+    SignInService(Ceremonies ceremonies, AssertionChallenges challenges, GlasskeyProperties properties, RelyingParties relyingParties, CredentialStore credentials,
                   AccountService accounts, KeyService keys, AllowedModelStore allowedModels, Audit audit, Clock clock,
                   PlatformTransactionManager transactionManager) {
         this.ceremonies = ceremonies;
+        this.challenges = challenges;
+        this.properties = properties;
         this.relyingParties = relyingParties;
         this.credentials = credentials;
         this.accounts = accounts;
@@ -68,18 +76,26 @@ public class SignInService {
 
     /** Request options for a usernameless assertion, bound to the browser session. Returns {"publicKey":{...}}. */
     public String start(String sessionId) {
-        AssertionRequest request = relyingParties.forAssertion().startAssertion(StartAssertionOptions.builder()
-                .userVerification(UserVerificationRequirement.REQUIRED)
-                .timeout(CEREMONY_TIMEOUT_MS)
-                .build());
         try {
-            String json = request.toJson();
-            tx.executeWithoutResult(status -> ceremonies.issue(Ceremonies.ASSERTION, sessionId,
-                    request.getPublicKeyCredentialRequestOptions().getChallenge(), json, null));
-            return request.toCredentialsGetJson();
+            return Yubico.credentialsGetJson(request(challenges.issue(sessionId)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The assertion request for a challenge, rebuilt identically at start and at finish
+     * (WebAuthn L3 §5.5): no allowCredentials (discoverable), user verification required.
+     */
+    private AssertionRequest request(ByteArray challenge) {
+        return AssertionRequest.builder()
+                .publicKeyCredentialRequestOptions(PublicKeyCredentialRequestOptions.builder()
+                        .challenge(challenge)
+                        .timeout(CEREMONY_TIMEOUT_MS)
+                        .rpId(properties.rpId())
+                        .userVerification(UserVerificationRequirement.REQUIRED)
+                        .build())
+                .build();
     }
 
     public SignedIn finish(String sessionId, String responseJson) {
@@ -87,16 +103,28 @@ public class SignInService {
         try {
             var response = Yubico.assertion(responseJson);
             attempt.credentialId = response.getId().getBase64Url();
-            CeremonyStore.Pending pending = tx.execute(status ->
-                    ceremonies.consume(Ceremonies.ASSERTION, sessionId, response.getResponse().getClientData()));
-            return tx.execute(status -> verify(pending, response, attempt));
+            ByteArray challenge = response.getResponse().getClientData().getChallenge();
+            attempt.challenge = challenge;
+            return tx.execute(status -> {
+                challenges.consume(challenge, sessionId);
+                return verify(request(challenge), response, attempt);
+            });
         } catch (GlasskeyException e) {
+            if (attempt.challenge != null) {
+                // The refused attempt rolled back its consumption: burn the challenge on its own,
+                // so a failing attempt cannot be retried either (a racing burn is harmless).
+                try {
+                    tx.executeWithoutResult(status -> challenges.burn(attempt.challenge, sessionId));
+                } catch (org.springframework.dao.DataIntegrityViolationException alreadyBurnt) {
+                    // another attempt used or burnt it first
+                }
+            }
             tx.executeWithoutResult(status -> recordFailure(attempt, e));
             throw e;
         }
     }
 
-    private SignedIn verify(CeremonyStore.Pending pending,
+    private SignedIn verify(AssertionRequest request,
                             PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response,
                             Attempt attempt) {
         ceremonies.checkClientData(response.getResponse().getClientData(), "webauthn.get");
@@ -136,7 +164,7 @@ public class SignInService {
         AssertionResult result;
         try {
             result = relyingParties.forAssertion().finishAssertion(FinishAssertionOptions.builder()
-                    .request(AssertionRequest.fromJson(pending.requestJson()))
+                    .request(request)
                     .response(response)
                     .build());
         } catch (InvalidSignatureCountException e) {
@@ -148,8 +176,6 @@ public class SignInService {
                 throw new GlasskeyException(ErrorCode.SIGNATURE_INVALID);
             }
             throw new GlasskeyException(ErrorCode.ASSERTION_REJECTED, e.getMessage().lines().findFirst().orElse(""));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
         if (!result.isSuccess() || !result.isUserVerified()) {
             throw new GlasskeyException(ErrorCode.ASSERTION_REJECTED);
@@ -192,6 +218,7 @@ public class SignInService {
 
     /** What we learned about an attempt before it failed, for its audit entry. */
     private static final class Attempt {
+        ByteArray challenge;
         String credentialId;
         Credential credential;
         Account account;

@@ -32,6 +32,7 @@ class BootstrapAndFirstStartTest {
             assertThat(first.lastLink().get().url()).startsWith("http://localhost:").contains("/enrol/");
             JdbcClient jdbc = context.getBean(JdbcClient.class);
             assertThat(count(jdbc, "select count(*) from server_key where purpose = 'audit-signing'")).isEqualTo(1);
+            assertThat(count(jdbc, "select count(*) from server_key where purpose = 'challenge-mac'")).isEqualTo(1);
             assertThat(count(jdbc, "select count(*) from enrolment where purpose = 'first-admin' and used_at is null")).isEqualTo(1);
             // No password, no user store: Boot's generated in-memory user is not there.
             assertThat(context.containsBean("inMemoryUserDetailsManager")).isFalse();
@@ -42,7 +43,8 @@ class BootstrapAndFirstStartTest {
             JdbcClient jdbc = context.getBean(JdbcClient.class);
             assertThat(count(jdbc, "select count(*) from enrolment where purpose = 'first-admin'")).isEqualTo(2);
             assertThat(count(jdbc, "select count(*) from enrolment where purpose = 'first-admin' and used_at is null")).isEqualTo(1);
-            assertThat(count(jdbc, "select count(*) from server_key")).isEqualTo(1);
+            // The server keys are made once, not at every start.
+            assertThat(count(jdbc, "select count(*) from server_key")).isEqualTo(2);
         }
     }
 

@@ -142,6 +142,37 @@ interface NegativeCorpusContract extends Fixtures {
     }
 
     @Test
+    default void forgedOrAlteredChallengeIsChallengeUnknown() {
+        Subject s = subject(newAdmin().http(), false);
+        Client browser = client();
+        String options = options(browser);
+        String issued = Client.JSON.readTree(options).path("publicKey").path("challenge").asString();
+        byte[] altered = java.util.Base64.getUrlDecoder().decode(issued);
+        altered[20] ^= 0x01; // inside the expiry: a client cannot extend a challenge's life
+        String state = storedState();
+        for (String forged : List.of(randomB64u(32), randomB64u(56),
+                java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(altered))) {
+            String response = s.key().signIn(options, s.userHandle(), Tweaks.defaults(baseUrl()).withChallengeOverride(forged));
+            assertProblem(browser.post(SIGN_IN, response), 400, "ceremony.challenge_unknown");
+        }
+        assertThat(storedState()).isEqualTo(state);
+        // The genuine challenge is still good.
+        Client.Response ok = browser.post(SIGN_IN, s.key().signIn(options, s.userHandle()));
+        assertThat(ok.status()).as(ok.toString()).isEqualTo(200);
+    }
+
+    @Test
+    default void refusedSignInBurnsItsChallenge() {
+        Subject s = subject(newAdmin().http(), false);
+        Client browser = client();
+        String options = options(browser);
+        String bad = s.key().signIn(options, s.userHandle(), Tweaks.defaults(baseUrl()).withUserVerified(false));
+        assertProblem(browser.post(SIGN_IN, bad), 400, "ceremony.user_verification_missing");
+        String good = s.key().signIn(options, s.userHandle());
+        assertProblem(browser.post(SIGN_IN, good), 400, "ceremony.challenge_unknown");
+    }
+
+    @Test
     default void signInAfterChallengeTtlIsChallengeExpired() {
         Subject s = subject(newAdmin().http(), false);
         Client browser = client();
