@@ -82,6 +82,18 @@ public class ProblemHandler {
         return respond(Problems.of(ErrorCode.FORBIDDEN, null, request.getRequestURI()), ErrorCode.FORBIDDEN);
     }
 
+    /**
+     * Two concurrent changes raced (a unique key taken a moment ago, a row lock not granted in
+     * time): nothing was stored; the client may retry.
+     */
+    @ExceptionHandler({org.springframework.dao.DataIntegrityViolationException.class,
+            org.springframework.dao.PessimisticLockingFailureException.class})
+    public ResponseEntity<ProblemDetail> conflict(Exception e, HttpServletRequest request) {
+        log.info("Concurrent change refused on {} {}: {}", request.getMethod(), request.getRequestURI(), e.getClass().getSimpleName());
+        return respond(Problems.of(ErrorCode.CONFLICT, "A concurrent change got there first; nothing was stored. Try again.",
+                request.getRequestURI()), ErrorCode.CONFLICT);
+    }
+
     @ExceptionHandler(Exception.class)
     public ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
