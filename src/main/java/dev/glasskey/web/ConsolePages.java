@@ -60,6 +60,10 @@ class ConsolePages {
         model.addAttribute("usable", usable);
         model.addAttribute("keys", allKeys);
         model.addAttribute("onKey", onKey);
+        var names = allAccounts.stream().collect(Collectors.toMap(a -> a.id(), a -> a.displayName()));
+        model.addAttribute("accountNames", names);
+        model.addAttribute("credentials", allAccounts.stream().flatMap(a -> credentials.forAccount(a.id()).stream())
+                .filter(v -> v.credential().status() != Credential.Status.REVOKED).toList());
         model.addAttribute("audit", audit.latest(20));
         model.addAttribute("roles", Roles.ALL);
         return "admin";
@@ -93,6 +97,14 @@ class ConsolePages {
     String lost(@PathVariable String id, @RequestParam(required = false) String note, RedirectAttributes flash) {
         return act(flash, () -> "Key '" + keys.markLost(Actors.current(), id, note).label()
                 + "' marked lost: every credential on it stopped working.");
+    }
+
+    @PostMapping("/admin/credentials/{id}/revoke")
+    String revoke(@PathVariable String id, @RequestParam(required = false) String reason, RedirectAttributes flash) {
+        return act(flash, () -> {
+            var revoked = credentials.revoke(Actors.current(), id, reason);
+            return "Credential on key '" + revoked.keyLabel() + "' revoked.";
+        });
     }
 
     @PostMapping("/admin/enrolments")

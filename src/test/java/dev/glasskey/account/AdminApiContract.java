@@ -100,4 +100,27 @@ interface AdminApiContract extends Fixtures {
         assertThat(creds.findValuesAsString("status")).containsExactly("revoked", "active");
         assertThat(signIn(client(), device, accounts().get(account).userHandle()).status()).isEqualTo(200);
     }
+
+    @Test
+    default void consoleListsCredentialsAndRevokesOne() {
+        SignedInClient admin = newAdmin();
+        Client http = admin.http();
+        String account = createAccount(http, "Console E " + System.nanoTime(), true, "global-admin").path("id").asString();
+        String key = registerKey(http, "Console key " + System.nanoTime(), "Safe").path("id").asString();
+        assertThat(enrol(client(), issueLink(http, account, key), newKey()).status()).isEqualTo(201);
+        String credential = http.get("/api/accounts/" + account + "/credentials").json().get(0).path("id").asString();
+
+        Client.Response page = http.getHtml("/admin");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("data-credential-id=\"" + credential + "\"");
+
+        Client.Response revoke = http.send(java.net.http.HttpRequest.newBuilder(http.uri("/admin/credentials/" + credential + "/revoke"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("reason=key+retired")));
+        assertThat(revoke.status()).as(revoke.toString()).isEqualTo(302);
+        JsonNode after = http.get("/api/accounts/" + account + "/credentials").json().get(0);
+        assertThat(after.path("status").asString()).isEqualTo("revoked");
+        assertThat(after.path("statusReason").asString()).isEqualTo("key retired");
+        assertThat(http.getHtml("/admin").body()).doesNotContain("data-credential-id=\"" + credential + "\"");
+    }
 }
