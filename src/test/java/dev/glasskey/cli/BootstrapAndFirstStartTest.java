@@ -70,6 +70,20 @@ class BootstrapAndFirstStartTest {
     }
 
     @Test
+    void aRelativeDataDirectoryWithoutDotSlashIsAccepted() throws java.io.IOException {
+        // H2 itself refuses "data/glasskey"; the server resolves it against the working directory.
+        Path relative = Path.of("target", "relative-data-" + System.nanoTime());
+        try (ConfigurableApplicationContext context = new SpringApplication(GlasskeyApplication.class).run(
+                "--glasskey.data-dir=" + relative, "--server.port=0", "--logging.level.root=warn")) {
+            assertThat(context.getEnvironment().getProperty("glasskey.data-dir")).isEqualTo(relative.toAbsolutePath().toString());
+        }
+        assertThat(Files.exists(relative.resolve("glasskey.mv.db"))).isTrue();
+        try (var files = Files.walk(relative)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
     void bootstrapWithoutReasonIsRefusedByTheParser() {
         Output out = capture(() -> GlasskeyCommand.run("bootstrap"));
         assertThat(out.exitCode).isEqualTo(2);
