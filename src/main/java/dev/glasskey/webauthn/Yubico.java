@@ -51,11 +51,6 @@ final class Yubico {
         return JSON.writeValueAsString(yubicoValue);
     }
 
-    /** {@code AssertionRequest.fromJson(json)}. */
-    static AssertionRequest assertionRequest(String json) throws JsonProcessingException {
-        return JSON.readValue(json, AssertionRequest.class);
-    }
-
     /** {@code PublicKeyCredentialCreationOptions.fromJson(json)}. */
     static PublicKeyCredentialCreationOptions creationOptions(String json) throws JsonProcessingException {
         return JSON.readValue(json, PublicKeyCredentialCreationOptions.class);
