@@ -111,4 +111,44 @@ interface EnrolAndSignInContract extends Fixtures {
         assertThat(browser.getHtml("/admin").status()).isEqualTo(403);
         assertThat(browser.get("/api/accounts").code()).isEqualTo("auth.forbidden");
     }
+
+    /**
+     * A cloned key: two assertions carrying the same signature counter, posted at the same
+     * moment. Exactly one may succeed; the other is a counter regression (WebAuthn L3 §7.2 step 22).
+     */
+    @Test
+    default void twoConcurrentAssertionsWithOneCounterCannotBothSucceed() throws Exception {
+        SignedInClient admin = newAdmin();
+        String id = createAccount(admin.http(), "Cloned " + System.nanoTime(), true, "global-admin").path("id").asString();
+        String key = registerKey(admin.http(), "Cloned key " + System.nanoTime(), "Safe").path("id").asString();
+        SoftwareAuthenticator k = newKey();
+        enrol(client(), issueLink(admin.http(), id, key), k);
+        String handle = accounts().get(id).userHandle();
+
+        Client first = client();
+        Client second = client();
+        String firstOptions = first.post("/api/webauthn/sign-in/options", "{}").body();
+        String secondOptions = second.post("/api/webauthn/sign-in/options", "{}").body();
+        long counter = k.signatureCounter("localhost", handle);
+        String firstResponse = k.signIn(firstOptions, handle);
+        k.setCounter("localhost", handle, counter); // the clone signs with the same counter
+        String secondResponse = k.signIn(secondOptions, handle);
+
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            var a = pool.submit(() -> { start.await(); return first.post("/api/webauthn/sign-in", firstResponse); });
+            var b = pool.submit(() -> { start.await(); return second.post("/api/webauthn/sign-in", secondResponse); });
+            start.countDown();
+            var results = java.util.List.of(a.get(), b.get());
+            assertThat(results).extracting(Client.Response::status).containsExactlyInAnyOrder(200, 401);
+            assertThat(results).filteredOn(r -> r.status() == 401).singleElement()
+                    .extracting(Client.Response::code).isEqualTo("credential.counter_regression");
+        } finally {
+            pool.shutdownNow();
+        }
+        Client.Response creds = admin.http().get("/api/accounts/" + id + "/credentials");
+        assertThat(creds.json().get(0).path("status").asString()).isEqualTo("suspect");
+        assertThat(creds.json().get(0).path("signatureCount").asLong()).isEqualTo(counter + 1);
+    }
 }
