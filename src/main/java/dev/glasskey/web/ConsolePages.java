@@ -48,13 +48,12 @@ class ConsolePages {
     String overview(Model model) {
         var allAccounts = accounts.list();
         var allKeys = keys.list();
-        var keyActive = allKeys.stream().collect(Collectors.toMap(k -> k.id(), k -> k.active()));
-        Map<String, Long> usable = credentials.all().stream()
-                .filter(c -> c.status() == Credential.Status.ACTIVE && keyActive.getOrDefault(c.keyId(), false))
-                .collect(Collectors.groupingBy(Credential::accountId, Collectors.counting()));
-        Map<String, Long> onKey = credentials.all().stream()
-                .filter(c -> c.status() != Credential.Status.REVOKED)
-                .collect(Collectors.groupingBy(Credential::keyId, Collectors.counting()));
+        var allCredentials = credentials.all();
+        Map<String, Long> usable = allCredentials.stream().filter(CredentialService.CredentialView::usable)
+                .collect(Collectors.groupingBy(v -> v.credential().accountId(), Collectors.counting()));
+        var live = allCredentials.stream().filter(v -> v.credential().status() != Credential.Status.REVOKED).toList();
+        Map<String, Long> onKey = live.stream()
+                .collect(Collectors.groupingBy(v -> v.credential().keyId(), Collectors.counting()));
         model.addAttribute("me", Actors.current());
         model.addAttribute("accounts", allAccounts);
         model.addAttribute("usable", usable);
@@ -62,8 +61,7 @@ class ConsolePages {
         model.addAttribute("onKey", onKey);
         var names = allAccounts.stream().collect(Collectors.toMap(a -> a.id(), a -> a.displayName()));
         model.addAttribute("accountNames", names);
-        model.addAttribute("credentials", allAccounts.stream().flatMap(a -> credentials.forAccount(a.id()).stream())
-                .filter(v -> v.credential().status() != Credential.Status.REVOKED).toList());
+        model.addAttribute("credentials", live);
         model.addAttribute("audit", audit.latest(20));
         model.addAttribute("roles", Roles.ALL);
         return "admin";

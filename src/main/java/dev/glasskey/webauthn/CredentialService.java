@@ -55,9 +55,12 @@ public class CredentialService {
         return store.forKey(keyId).stream().map(this::view).toList();
     }
 
+    /** Every credential, each key read once. */
     @Transactional(readOnly = true)
-    public List<Credential> all() {
-        return store.all();
+    public List<CredentialView> all() {
+        java.util.Map<String, SecurityKey> byId = keys.list().stream()
+                .collect(java.util.stream.Collectors.toMap(SecurityKey::id, k -> k));
+        return store.all().stream().map(c -> view(c, byId.get(c.keyId()))).toList();
     }
 
     @Transactional(readOnly = true)
@@ -83,7 +86,10 @@ public class CredentialService {
     }
 
     private CredentialView view(Credential c) {
-        SecurityKey key = keys.get(c.keyId());
+        return view(c, keys.get(c.keyId()));
+    }
+
+    private static CredentialView view(Credential c, SecurityKey key) {
         return new CredentialView(c, key.label(), key.status().value(), c.status() == Credential.Status.ACTIVE && key.active());
     }
 }
