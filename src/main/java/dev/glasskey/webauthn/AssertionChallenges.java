@@ -21,7 +21,6 @@ import com.yubico.webauthn.data.ByteArray;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.GlasskeyProperties;
-import dev.glasskey.system.Ids;
 import dev.glasskey.system.ServerKeys;
 import dev.glasskey.system.Times;
 
@@ -71,7 +70,7 @@ class AssertionChallenges {
         ByteBuffer b = ByteBuffer.allocate(LENGTH);
         b.put(nonce).putLong(expiry);
         b.put(tag(ISSUED, nonce, longBytes(expiry)));
-        b.put(tag(SESSION, nonce, sessionHash(sessionId)));
+        b.put(tag(SESSION, nonce, Ceremonies.sessionDigest(sessionId)));
         return new ByteArray(b.array());
     }
 
@@ -86,7 +85,7 @@ class AssertionChallenges {
         if (!MessageDigest.isEqual(tag(ISSUED, nonce, expiry), Arrays.copyOfRange(c, NONCE + 8, NONCE + 8 + TAG))) {
             return ErrorCode.CHALLENGE_UNKNOWN;
         }
-        if (!MessageDigest.isEqual(tag(SESSION, nonce, sessionHash(sessionId)), Arrays.copyOfRange(c, NONCE + 8 + TAG, LENGTH))) {
+        if (!MessageDigest.isEqual(tag(SESSION, nonce, Ceremonies.sessionDigest(sessionId)), Arrays.copyOfRange(c, NONCE + 8 + TAG, LENGTH))) {
             return ErrorCode.CHALLENGE_SESSION_MISMATCH;
         }
         if (!Times.now(clock).isBefore(expiresAt(c))) {
@@ -163,10 +162,6 @@ class AssertionChallenges {
             key = k;
         }
         return k;
-    }
-
-    private static byte[] sessionHash(String sessionId) {
-        return Ids.sha256(("glasskey-session:" + sessionId).getBytes(StandardCharsets.UTF_8));
     }
 
     private static byte[] longBytes(long value) {

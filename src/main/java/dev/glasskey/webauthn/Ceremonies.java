@@ -38,8 +38,13 @@ class Ceremonies {
         this.rpIdHash = new ByteArray(Ids.sha256(properties.rpId().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
+    /** The one digest of a browser session id that ceremonies are bound to (the id itself is never stored). */
+    static byte[] sessionDigest(String sessionId) {
+        return Ids.sha256(("glasskey-session:" + sessionId).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     static String sessionHash(String sessionId) {
-        return Ids.sha256Hex("glasskey-session:" + sessionId);
+        return java.util.HexFormat.of().formatHex(sessionDigest(sessionId));
     }
 
     void issue(String kind, String sessionId, ByteArray challenge, String requestJson, String enrolmentTokenHash) {
@@ -96,11 +101,7 @@ class Ceremonies {
         }
     }
 
-    /**
-     * Deletes challenges that expired over an hour ago; until then a late answer is told
-     * "expired" rather than "unknown".
-     */
-    int purgeExpired() {
-        return store.purgeExpired(Times.now(clock).minus(java.time.Duration.ofHours(1)));
+    int purgeExpired(Instant before) {
+        return store.purgeExpired(before);
     }
 }

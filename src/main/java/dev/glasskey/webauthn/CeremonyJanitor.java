@@ -20,8 +20,10 @@ class CeremonyJanitor {
     @Scheduled(fixedDelayString = "PT1M", initialDelayString = "PT1M")
     @Transactional
     void purgeExpired() {
-        ceremonies.purgeExpired();
-        // A used sign-in challenge must be remembered until it expires; after that its expiry refuses it.
-        challenges.purgeExpired(clock.instant().minus(java.time.Duration.ofHours(1)));
+        // An hour's grace: until then a late enrolment answer is told "expired" rather than "unknown".
+        // (A used sign-in challenge must be remembered until it expires; after that its expiry refuses it.)
+        java.time.Instant before = clock.instant().minus(java.time.Duration.ofHours(1));
+        ceremonies.purgeExpired(before);
+        challenges.purgeExpired(before);
     }
 }
