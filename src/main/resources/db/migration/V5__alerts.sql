@@ -39,7 +39,7 @@ insert into alert_rule (id, description, actions, outcome, reason, emergency_onl
  ('counter-regression', 'Signature counter went backwards: possible cloned key', 'signin', null, 'credential.counter_regression', false, false, 'critical', true),
  ('readiness-degraded', 'Emergency readiness got worse', 'readiness.degraded', null, null, false, false, 'critical', true),
  ('bootstrap-use', 'Local recovery command (glasskey bootstrap) used', 'bootstrap.use', null, null, false, false, 'critical', true),
- ('alerting-change', 'Alert channels or rules changed', 'alert.channel.create,alert.channel.update,alert.channel.delete,alert.rule.*', 'success', null, false, false, 'warning', true),
+ ('alerting-change', 'Alert channels changed or removed, or alert rules changed', 'alert.channel.update,alert.channel.delete,alert.rule.*', 'success', null, false, false, 'warning', true),
  ('alert-channel-failing', 'An alert channel keeps failing', 'alert.channel.failing', null, null, false, false, 'critical', true);
 
 create table alert_channel (

@@ -109,13 +109,23 @@ public class AlertDelivery {
         return Optional.of(false);
     }
 
+    /** "ConnectException: message (ClosedChannelException)": the exception and its root cause, first lines only. */
     private static String describe(Exception e) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
         }
-        String message = t.getMessage() == null ? "" : ": " + t.getMessage().lines().findFirst().orElse("");
-        String top = e == t ? "" : (e.getMessage() == null ? "" : e.getMessage().lines().findFirst().orElse("") + " / ");
-        return top + t.getClass().getSimpleName() + message;
+        StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
+        if (e.getMessage() != null) {
+            sb.append(": ").append(e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root != e) {
+            sb.append(" (").append(root.getClass().getSimpleName());
+            if (root.getMessage() != null) {
+                sb.append(": ").append(root.getMessage().lines().findFirst().orElse(""));
+            }
+            sb.append(')');
+        }
+        return sb.toString();
     }
 }
