@@ -16,6 +16,9 @@ final class WebhookReceiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger refuseNext = new AtomicInteger();
+    private final AtomicInteger holdAfter = new AtomicInteger(Integer.MAX_VALUE);
+    private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    private final AtomicInteger held = new AtomicInteger();
 
     WebhookReceiver() {
         try {
@@ -25,6 +28,20 @@ final class WebhookReceiver implements AutoCloseable {
         }
         server.createContext("/hook", exchange -> {
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            var headers = exchange.getRequestHeaders();
+            if (accepted().size() >= holdAfter.get() && release.getCount() > 0) {
+                // Received, never answered: the sender cannot know whether it arrived.
+                requests.add(new Request(headers.getFirst("Idempotency-Key"), headers.getFirst("X-Glasskey-Timestamp"),
+                        headers.getFirst("X-Glasskey-Signature"), body, 0));
+                held.incrementAndGet();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                exchange.close();
+                return;
+            }
             int status = refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0 ? 503 : 204;
             var h = exchange.getRequestHeaders();
             requests.add(new Request(h.getFirst("Idempotency-Key"), h.getFirst("X-Glasskey-Timestamp"),
@@ -44,6 +61,19 @@ final class WebhookReceiver implements AutoCloseable {
         refuseNext.set(n);
     }
 
+    /** After {@code n} accepted requests, the next request is received but not answered until {@link #release()}. */
+    void holdAfter(int n) {
+        holdAfter.set(n);
+    }
+
+    int held() {
+        return held.get();
+    }
+
+    void release() {
+        release.countDown();
+    }
+
     List<Request> requests() {
         return List.copyOf(requests);
     }
@@ -54,6 +84,7 @@ final class WebhookReceiver implements AutoCloseable {
 
     @Override
     public void close() {
+        release();
         server.stop(0);
     }
 }
