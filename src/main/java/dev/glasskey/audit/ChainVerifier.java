@@ -26,6 +26,8 @@ public final class ChainVerifier {
     private Long lastCheckpointSeq;
     private Long brokenSeq;
     private String problem;
+    /** The next checkpoint's entry, so the walk does not look up (and box) every seq. */
+    private long nextCheckpoint = Long.MAX_VALUE;
 
     /**
      * @param checkpoints every checkpoint, in any order
@@ -42,6 +44,8 @@ public final class ChainVerifier {
             }
             this.checkpoints.put(c.seq(), c);
         }
+        Long first = this.checkpoints.ceilingKey(1L);
+        nextCheckpoint = first == null ? Long.MAX_VALUE : first;
     }
 
     public boolean broken() {
@@ -65,8 +69,10 @@ public final class ChainVerifier {
         if (!hasher.matches(hash, prevHash, seq, at, actor, action, target, outcome, reason, emergency, flagged, client, detail)) {
             return broken(seq, "entry " + seq + " does not match its hash (it was edited)");
         }
-        AuditCheckpoint checkpoint = checkpoints.isEmpty() ? null : checkpoints.get(seq);
+        AuditCheckpoint checkpoint = seq == nextCheckpoint ? checkpoints.get(seq) : null;
         if (checkpoint != null) {
+            Long next = checkpoints.higherKey(seq);
+            nextCheckpoint = next == null ? Long.MAX_VALUE : next;
             if (!checkpoint.headHash().equals(hash)) {
                 return broken(seq, "entry " + seq + " differs from the signed checkpoint of " + checkpoint.signedAt()
                         + ": the chain was rewritten at or before this entry"
