@@ -66,6 +66,10 @@ class AuditChainTest {
     void intactLogVerifiesEverywhereWithProgress() throws Exception {
         AuditVerification v = integrity.verifyDatabase(n -> { }, 0);
         assertThat(v.intact()).isTrue();
+        assertThat(integrity.verifyDatabase(n -> { }, 0, 2)).as("in two halves").isEqualTo(v);
+        for (long middle = 1; middle <= 4; middle++) {
+            assertThat(integrity.verifyDatabaseSplitAt(middle)).as("split after " + middle).isEqualTo(v);
+        }
         assertThat(v.checkpoints()).isEqualTo(1);
         assertThat(v.lastCheckpointSeq()).isEqualTo(seqOf("t5"));
         assertThat(integrity.checkpoint()).as("nothing new to sign").isEmpty();
@@ -205,6 +209,11 @@ class AuditChainTest {
         assertThat(service.firstBrokenSeq()).as(service.problem()).isEqualTo(seq);
         assertThat(service.problem()).contains(problem);
         assertThat(audit.firstBrokenEntry()).isEqualTo(seq);
+        for (long split = 2; split <= 5; split++) {
+            // Long logs are verified as two halves on two threads: same answer wherever the seam falls.
+            AuditVerification halves = integrity.verifyDatabaseSplitAt(split - 1);
+            assertThat(halves.firstBrokenSeq()).as("two halves: " + halves.problem()).isEqualTo(seq);
+        }
 
         CommandOutput cli = verifyDatabaseWithCli();
         assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(1);
