@@ -29,11 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The hash chain and its signed checkpoints detect tampering done directly in the database,
  * through all three ways of verifying: the service (as {@code GET /api/audit/verify}), the
  * command line on the database, and the command line on an export. Its own context and data
- * directory (no web server), rebuilt for each test, since every test damages the log.
+ * directory (no web server); every test damages the log, so each starts from an empty log.
  */
 @SpringBootTest(classes = GlasskeyApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = "glasskey.first-start.enabled=false")
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
+@DirtiesContext
 class AuditChainTest {
     private static Path dataDir;
 
@@ -55,6 +55,9 @@ class AuditChainTest {
 
     @BeforeEach
     void fiveEntriesAndACheckpoint() {
+        jdbc.sql("delete from audit_event").update();
+        jdbc.sql("delete from audit_checkpoint").update();
+        jdbc.sql("update audit_head set seq = 0, hash = :h where id = 1").param("h", AuditChain.GENESIS).update();
         for (int i = 1; i <= 5; i++) {
             audit.record(AuditEvent.success(Actor.SYSTEM, "test.entry", "t" + i, false, "entry " + i + (i == 3 ? " – ünïcödé" : "")));
         }
