@@ -67,7 +67,7 @@ class BootstrapCommand implements Callable<Integer> {
         }
     }
 
-    private static boolean isDatabaseLocked(Throwable e) {
+    static boolean isDatabaseLocked(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             String m = String.valueOf(t.getMessage());
             if (m.contains("Database may be already in use") || m.contains("file is locked")) {

@@ -62,6 +62,12 @@ public enum ErrorCode {
     CERTIFICATE_INVALID("attestation.certificate_invalid", HttpStatus.BAD_REQUEST, "The root certificate could not be parsed."),
     CONFLICT("conflict", HttpStatus.CONFLICT, "The change conflicts with the current state."),
 
+    // emergency readiness (DOMAIN rule 3: the lockout guard; drills)
+    LOCKOUT_GUARD("emergency.lockout_guard", HttpStatus.CONFLICT, "The change would leave fewer usable emergency accounts than the configured minimum."),
+    DRILL_NOT_FOUND("drill.not_found", HttpStatus.NOT_FOUND, "No such drill."),
+    DRILL_CLOSED("drill.closed", HttpStatus.GONE, "The drill has expired or was closed; start a new one."),
+    DRILL_OUT_OF_SCOPE("drill.out_of_scope", HttpStatus.BAD_REQUEST, "The key or account used is not part of this drill."),
+
     INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged.");
 
     private final String code;
