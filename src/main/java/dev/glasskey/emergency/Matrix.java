@@ -42,7 +42,15 @@ public record Matrix(Instant computedAt, List<Column> columns, List<Row> rows, l
 
     static Matrix of(EmergencyState state, EmergencyProperties properties) {
         Map<String, Usability.Verdict> verdicts = Usability.judge(state);
+        // Columns: active keys that carry an emergency account, or nobody yet (a spare); a key
+        // that only carries people's own accounts is not an emergency key.
+        java.util.Set<String> emergencyIds = verdicts.keySet();
         List<SecurityKey> keys = state.keys().stream().filter(k -> k.status() == SecurityKey.Status.ACTIVE)
+                .filter(k -> {
+                    List<Credential> live = state.credentials().stream()
+                            .filter(c -> c.keyId().equals(k.id()) && c.status() != Credential.Status.REVOKED).toList();
+                    return live.isEmpty() || live.stream().anyMatch(c -> emergencyIds.contains(c.accountId()));
+                })
                 .sorted(Comparator.comparing((SecurityKey k) -> k.location() == null ? "\uffff" : k.location().toLowerCase())
                         .thenComparing(k -> k.custodian() == null ? "\uffff" : k.custodian().toLowerCase())
                         .thenComparing(SecurityKey::label))
