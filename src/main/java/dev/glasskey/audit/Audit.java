@@ -5,12 +5,17 @@ import java.util.List;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
+import dev.glasskey.system.ErrorCode;
+import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.Times;
 
 /**
@@ -21,15 +26,18 @@ import dev.glasskey.system.Times;
 @Service
 public class Audit {
     private static final int MAX_DETAIL = 2000;
+    private static final Logger log = LoggerFactory.getLogger(Audit.class);
 
     private final AuditStore store;
     private final Clock clock;
     private final List<AuditListener> listeners;
+    private final AuditIntegrity integrity;
 
-    Audit(AuditStore store, Clock clock, List<AuditListener> listeners) {
+    Audit(AuditStore store, Clock clock, List<AuditListener> listeners, AuditIntegrity integrity) {
         this.store = store;
         this.clock = clock;
         this.listeners = List.copyOf(listeners);
+        this.integrity = integrity;
     }
 
     @Transactional(propagation = Propagation.REQUIRED)
@@ -39,9 +47,15 @@ public class Audit {
                 event.target(), event.outcome().name().toLowerCase(), event.reason(), event.emergency(),
                 event.flagged(), clientAddress(), truncate(event.detail()), head.hash(), null);
         AuditEntry entry = withHash(unhashed, AuditChain.hash(unhashed));
-        store.append(entry);
-        for (AuditListener listener : listeners) {
-            listener.onRecorded(entry);
+        try {
+            store.append(entry);
+            for (AuditListener listener : listeners) {
+                listener.onRecorded(entry);
+            }
+        } catch (DataAccessException e) {
+            // Fail closed: the caller's transaction rolls back with this, so the action does not happen.
+            log.error("Audit entry for '{}' could not be written; the action is refused", event.action(), e);
+            throw new GlasskeyException(ErrorCode.AUDIT_WRITE_FAILED);
         }
         return entry;
     }
@@ -57,26 +71,12 @@ public class Audit {
     }
 
     /**
-     * Walks the chain from the first entry and returns the sequence number of the first entry
-     * whose hash or link does not verify, or -1 when the whole chain (and the head) verify.
+     * Walks the chain from the first entry, against the signed checkpoints, and returns the
+     * sequence number of the first entry that does not verify, or -1 when everything verifies.
      */
-    @Transactional(readOnly = true)
     public long firstBrokenEntry() {
-        String prev = AuditChain.GENESIS;
-        long expectedSeq = 1;
-        while (true) {
-            List<AuditEntry> page = store.range(expectedSeq, 5000);
-            if (page.isEmpty()) break;
-            for (AuditEntry e : page) {
-                if (e.seq() != expectedSeq || !e.prevHash().equals(prev) || !AuditChain.hash(e).equals(e.hash())) {
-                    return expectedSeq;
-                }
-                prev = e.hash();
-                expectedSeq++;
-            }
-        }
-        AuditStore.Head head = store.head().orElseThrow();
-        return head.seq() == expectedSeq - 1 && head.hash().equals(prev) ? -1 : expectedSeq;
+        AuditVerification v = integrity.verifyDatabase(n -> { }, 0);
+        return v.intact() ? -1 : v.firstBrokenSeq();
     }
 
     private static AuditEntry withHash(AuditEntry e, String hash) {

@@ -10,9 +10,11 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class AuditController {
     private final Audit audit;
+    private final AuditIntegrity integrity;
 
-    AuditController(Audit audit) {
+    AuditController(Audit audit, AuditIntegrity integrity) {
         this.audit = audit;
+        this.integrity = integrity;
     }
 
     @GetMapping("/api/audit")
@@ -20,11 +22,16 @@ class AuditController {
         return target == null ? audit.latest(limit) : audit.forTarget(target, limit);
     }
 
-    record Verification(boolean intact, Long firstBrokenSeq) {}
-
     @GetMapping("/api/audit/verify")
-    Verification verify() {
-        long broken = audit.firstBrokenEntry();
-        return new Verification(broken < 0, broken < 0 ? null : broken);
+    AuditVerification verify() {
+        return integrity.verifyDatabase(n -> { }, 0);
+    }
+
+    record CheckpointJson(long seq, String hash, String signedAt, String keyId, String signature) {}
+
+    @GetMapping("/api/audit/checkpoints")
+    List<CheckpointJson> checkpoints() {
+        return integrity.checkpoints().stream()
+                .map(c -> new CheckpointJson(c.seq(), c.headHash(), c.signedAt().toString(), c.keyId(), c.signature())).toList();
     }
 }

@@ -11,6 +11,8 @@ import dev.glasskey.system.Times;
 
 @Repository
 class AuditStore {
+    private static final String COLUMNS = "seq, at, actor, action, target, outcome, reason, emergency, flagged, client, detail, prev_hash, hash";
+
     private final JdbcClient jdbc;
 
     AuditStore(JdbcClient jdbc) {
@@ -24,9 +26,8 @@ class AuditStore {
     }
 
     void append(AuditEntry e) {
-        jdbc.sql("""
-                insert into audit_event (seq, at, actor, action, target, outcome, reason, emergency, flagged, client, detail, prev_hash, hash)
-                values (:seq, :at, :actor, :action, :target, :outcome, :reason, :emergency, :flagged, :client, :detail, :prev, :hash)""")
+        jdbc.sql("insert into audit_event (" + COLUMNS + ") values (:seq, :at, :actor, :action, :target, :outcome, :reason,"
+                        + " :emergency, :flagged, :client, :detail, :prev, :hash)")
                 .param("seq", e.seq()).param("at", Times.db(e.at())).param("actor", e.actor())
                 .param("action", e.action()).param("target", e.target()).param("outcome", e.outcome())
                 .param("reason", e.reason()).param("emergency", e.emergency()).param("flagged", e.flagged())
@@ -41,11 +42,6 @@ class AuditStore {
                 .param("limit", limit).query(AuditStore::row).list();
     }
 
-    List<AuditEntry> range(long fromSeq, int limit) {
-        return jdbc.sql("select * from audit_event where seq >= :from order by seq fetch first :limit rows only")
-                .param("from", fromSeq).param("limit", limit).query(AuditStore::row).list();
-    }
-
     List<AuditEntry> byTarget(String target, int limit) {
         return jdbc.sql("select * from audit_event where target = :target order by seq desc fetch first :limit rows only")
                 .param("target", target).param("limit", limit).query(AuditStore::row).list();
@@ -53,6 +49,74 @@ class AuditStore {
 
     Optional<Head> head() {
         return jdbc.sql("select seq, hash from audit_head where id = 1").query((rs, n) -> new Head(rs.getLong(1), rs.getString(2))).optional();
+    }
+
+    /** The hash of one entry, if it is stored. */
+    Optional<String> hashOf(long seq) {
+        return jdbc.sql("select hash from audit_event where seq = :seq").param("seq", seq).query(String.class).optional();
+    }
+
+    /**
+     * Visits entries with {@code fromExclusive < seq <= toInclusive} in order, in pages by key
+     * (no long-lived cursor, so the same code streams on H2 and PostgreSQL) until the visitor
+     * returns false.
+     */
+    void stream(long fromExclusive, long toInclusive, int pageSize, EntryVisitor visitor) {
+        long after = fromExclusive;
+        while (after < toInclusive) {
+            Page page = new Page(after);
+            jdbc.sql("select " + COLUMNS + " from audit_event where seq > :from and seq <= :to order by seq fetch first :n rows only")
+                    .param("from", after).param("to", toInclusive).param("n", pageSize)
+                    .query(rs -> {
+                        if (page.stopped) {
+                            return;
+                        }
+                        long seq = rs.getLong(1);
+                        page.rows++;
+                        page.last = seq;
+                        OffsetDateTime at = rs.getObject(2, OffsetDateTime.class);
+                        page.stopped = !visitor.visit(seq, at == null ? null : at.toInstant().toString(), rs.getString(3),
+                                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getBoolean(8),
+                                rs.getBoolean(9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13));
+                    });
+            if (page.stopped || page.rows < pageSize) {
+                return;
+            }
+            after = page.last;
+        }
+    }
+
+    private static final class Page {
+        long last;
+        int rows;
+        boolean stopped;
+
+        Page(long after) {
+            this.last = after;
+        }
+    }
+
+    /** One entry's columns, {@code at} as {@link java.time.Instant#toString()}; return false to stop. */
+    interface EntryVisitor {
+        boolean visit(long seq, String at, String actor, String action, String target, String outcome, String reason,
+                      boolean emergency, boolean flagged, String client, String detail, String prevHash, String hash);
+    }
+
+    void insertCheckpoint(AuditCheckpoint c) {
+        jdbc.sql("insert into audit_checkpoint (seq, head_hash, signed_at, key_id, signature) values (:seq, :hash, :at, :key, :sig)")
+                .param("seq", c.seq()).param("hash", c.headHash()).param("at", Times.db(c.signedAt()))
+                .param("key", c.keyId()).param("sig", c.signature()).update();
+    }
+
+    List<AuditCheckpoint> checkpoints() {
+        return jdbc.sql("select seq, head_hash, signed_at, key_id, signature from audit_checkpoint order by seq")
+                .query((rs, n) -> new AuditCheckpoint(rs.getLong(1), rs.getString(2),
+                        Times.instant(rs.getObject(3, OffsetDateTime.class)), rs.getString(4), rs.getString(5)))
+                .list();
+    }
+
+    long lastCheckpointSeq() {
+        return jdbc.sql("select coalesce(max(seq), 0) from audit_checkpoint").query(Long.class).single();
     }
 
     private static AuditEntry row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {

@@ -14,9 +14,9 @@ import dev.glasskey.GlasskeyApplication;
 /** The {@code glasskey} command line: thin commands, each calling one feature service. */
 @Command(name = "glasskey", mixinStandardHelpOptions = true, versionProvider = GlasskeyCommand.Version.class,
         description = "Glasskey: emergency (break-glass) access with FIDO2 security keys.",
-        subcommands = {ServeCommand.class, BootstrapCommand.class, ReadinessCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, BootstrapCommand.class, ReadinessCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public class GlasskeyCommand {
-    private static final Set<String> COMMANDS = Set.of("serve", "bootstrap", "readiness", "help", "--help", "-h", "--version", "-V");
+    private static final Set<String> COMMANDS = Set.of("serve", "bootstrap", "readiness", "audit", "help", "--help", "-h", "--version", "-V");
 
     public static boolean isCommand(String first) {
         return COMMANDS.contains(first);
@@ -34,11 +34,12 @@ public class GlasskeyCommand {
         SpringApplication app = new SpringApplication(GlasskeyApplication.class);
         app.setWebApplicationType(WebApplicationType.NONE);
         app.setLogStartupInfo(false);
-        String[] args = new String[extraArgs.length + 2];
-        args[0] = "--glasskey.first-start.enabled=false";
-        args[1] = "--logging.level.root=warn";
-        System.arraycopy(extraArgs, 0, args, 2, extraArgs.length);
-        return app.run(args);
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(extraArgs));
+        args.add("--glasskey.first-start.enabled=false");
+        if (args.stream().noneMatch(a -> a.startsWith("--logging.level.root="))) {
+            args.add("--logging.level.root=warn");
+        }
+        return app.run(args.toArray(String[]::new));
     }
 
     static class Version implements CommandLine.IVersionProvider {

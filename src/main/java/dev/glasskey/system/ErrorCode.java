@@ -68,6 +68,12 @@ public enum ErrorCode {
     DRILL_CLOSED("drill.closed", HttpStatus.GONE, "The drill has expired or was closed; start a new one."),
     DRILL_OUT_OF_SCOPE("drill.out_of_scope", HttpStatus.BAD_REQUEST, "The key or account used is not part of this drill."),
 
+    // audit and alerts (issue 5)
+    AUDIT_WRITE_FAILED("audit.write_failed", HttpStatus.SERVICE_UNAVAILABLE, "The audit entry could not be written, so the action was not carried out."),
+    ALERT_CHANNEL_NOT_FOUND("alert.channel_not_found", HttpStatus.NOT_FOUND, "No such alert channel."),
+    ALERT_CHANNEL_NAME_TAKEN("alert.channel_name_taken", HttpStatus.CONFLICT, "Another alert channel already has this name."),
+    ALERT_RULE_NOT_FOUND("alert.rule_not_found", HttpStatus.NOT_FOUND, "No such alert rule."),
+
     INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged.");
 
     private final String code;

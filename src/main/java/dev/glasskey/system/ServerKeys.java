@@ -85,6 +85,54 @@ public class ServerKeys implements ApplicationRunner {
         log.info("Generated server key {} ({})", id, purpose);
     }
 
+    /** The active ES256 key pair for a purpose (e.g. {@link #AUDIT_SIGNING}), decoded with JCA. */
+    @Transactional(readOnly = true)
+    public SigningKey signingKey(String purpose) {
+        return jdbc.sql("select id, private_pem, public_pem from server_key where purpose = :p and status = 'active' and algorithm = 'ES256'")
+                .param("p", purpose)
+                .query((rs, n) -> new SigningKey(rs.getString(1), decodePrivate(rs.getString(2)), decodePublic(rs.getString(3))))
+                .optional().orElseThrow(() -> new IllegalStateException("no active " + purpose + " key"));
+    }
+
+    /**
+     * Every public key ever used for a purpose, active or retired, by key id (PEM): what a verifier
+     * needs to check old signatures.
+     */
+    @Transactional(readOnly = true)
+    public java.util.Map<String, String> publicKeys(String purpose) {
+        java.util.Map<String, String> keys = new java.util.LinkedHashMap<>();
+        jdbc.sql("select id, public_pem from server_key where purpose = :p and algorithm = 'ES256' order by created_at")
+                .param("p", purpose).query(rs -> {
+                    keys.put(rs.getString(1), rs.getString(2));
+                });
+        return keys;
+    }
+
+    /** An ES256 key pair with its id. */
+    public record SigningKey(String id, java.security.PrivateKey privateKey, java.security.PublicKey publicKey) {}
+
+    /** An EC public key from PEM (SubjectPublicKeyInfo, RFC 5280 §4.1.2.7 / RFC 7468 §13). */
+    public static java.security.PublicKey decodePublic(String pem) {
+        try {
+            return java.security.KeyFactory.getInstance("EC").generatePublic(new java.security.spec.X509EncodedKeySpec(der(pem)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("not an EC public key: " + e.getMessage(), e);
+        }
+    }
+
+    private static java.security.PrivateKey decodePrivate(String pem) {
+        try {
+            return java.security.KeyFactory.getInstance("EC").generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(der(pem)));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("stored key is not an EC private key", e);
+        }
+    }
+
+    private static byte[] der(String pem) {
+        String body = pem.replaceAll("-----(BEGIN|END) [A-Z ]+-----", "").replaceAll("\\s", "");
+        return Base64.getDecoder().decode(body);
+    }
+
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
                 + "\n-----END " + type + "-----\n";

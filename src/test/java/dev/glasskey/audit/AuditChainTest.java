@@ -1,5 +1,12 @@
 package dev.glasskey.audit;
 
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -10,56 +17,97 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import dev.glasskey.GlasskeyApplication;
+import dev.glasskey.cli.GlasskeyCommand;
 import dev.glasskey.system.Actor;
+import dev.glasskey.system.ServerKeys;
+import dev.glasskey.testing.CommandOutput;
 import dev.glasskey.testing.TempDirs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The hash chain detects tampering done directly in the database. Its own context and data
+ * The hash chain and its signed checkpoints detect tampering done directly in the database,
+ * through all three ways of verifying: the service (as {@code GET /api/audit/verify}), the
+ * command line on the database, and the command line on an export. Its own context and data
  * directory (no web server), rebuilt for each test, since every test damages the log.
  */
 @SpringBootTest(classes = GlasskeyApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = "glasskey.first-start.enabled=false")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 class AuditChainTest {
+    private static Path dataDir;
 
     @DynamicPropertySource
     static void dataDir(DynamicPropertyRegistry registry) {
-        registry.add("glasskey.data-dir", () -> TempDirs.create("glasskey-audit-").toString());
+        Path dir = TempDirs.create("glasskey-audit-");
+        dataDir = dir;
+        registry.add("glasskey.data-dir", dir::toString);
     }
 
     @Autowired
     Audit audit;
     @Autowired
+    AuditIntegrity integrity;
+    @Autowired
+    ServerKeys serverKeys;
+    @Autowired
     JdbcClient jdbc;
 
     @BeforeEach
-    void fiveEntries() {
+    void fiveEntriesAndACheckpoint() {
         for (int i = 1; i <= 5; i++) {
-            audit.record(AuditEvent.success(Actor.SYSTEM, "test.entry", "t" + i, false, "entry " + i));
+            audit.record(AuditEvent.success(Actor.SYSTEM, "test.entry", "t" + i, false, "entry " + i + (i == 3 ? " – ünïcödé" : "")));
         }
+        assertThat(integrity.checkpoint()).isPresent();
         assertThat(audit.firstBrokenEntry()).isEqualTo(-1);
+    }
+
+    @Test
+    void intactLogVerifiesEverywhereWithProgress() throws Exception {
+        AuditVerification v = integrity.verifyDatabase(n -> { }, 0);
+        assertThat(v.intact()).isTrue();
+        assertThat(v.checkpoints()).isEqualTo(1);
+        assertThat(v.lastCheckpointSeq()).isEqualTo(seqOf("t5"));
+        assertThat(integrity.checkpoint()).as("nothing new to sign").isEmpty();
+
+        CommandOutput cli = verifyDatabaseWithCli("--progress-every", "2");
+        assertThat(cli.exitCode()).as(cli.toString()).isZero();
+        assertThat(cli.out()).contains("audit log intact").contains("1 signed checkpoints verified");
+        assertThat(cli.err()).as("progress on stderr").contains("verified 2 entries").contains("verified 4 entries");
+
+        Path export = dataDir.resolve("export.jsonl");
+        CommandOutput exported = CommandOutput.capture(() -> GlasskeyCommand.run("audit", "export", "--data-dir", dataDir.toString(),
+                "--output", export.toString()));
+        assertThat(exported.exitCode()).as(exported.toString()).isZero();
+        assertThat(Files.readAllLines(export)).first().asString().contains("\"type\":\"header\"");
+        assertThat(Files.readString(export)).contains("\"type\":\"checkpoint\"").contains("\"type\":\"key\"").contains("ünïcödé");
+
+        Path key = dataDir.resolve("audit-key.pem");
+        Files.writeString(key, serverKeys.publicKeys(ServerKeys.AUDIT_SIGNING).values().iterator().next());
+        CommandOutput offline = CommandOutput.capture(() -> GlasskeyCommand.run("audit", "verify", "--file", export.toString(),
+                "--trusted-key", key.toString()));
+        assertThat(offline.exitCode()).as(offline.toString()).isZero();
+        assertThat(offline.out()).contains("audit log intact").contains("checkpoint key audit-signing-");
     }
 
     @Test
     void editedEntryIsNamed() {
         jdbc.sql("update audit_event set detail = 'nothing happened' where target = 't3'").update();
-        assertThat(audit.firstBrokenEntry()).isEqualTo(seqOf("t3"));
+        assertBrokenAt(seqOf("t3"), "was edited");
     }
 
     @Test
     void deletedEntryIsNamed() {
         long deleted = seqOf("t2");
         jdbc.sql("delete from audit_event where target = 't2'").update();
-        assertThat(audit.firstBrokenEntry()).isEqualTo(deleted);
+        assertBrokenAt(deleted, "missing");
     }
 
     @Test
     void deletedLastEntryIsCaughtByTheHead() {
         long last = seqOf("t5");
         jdbc.sql("delete from audit_event where target = 't5'").update();
-        assertThat(audit.firstBrokenEntry()).isEqualTo(last);
+        assertBrokenAt(last, "missing");
     }
 
     @Test
@@ -69,7 +117,7 @@ class AuditChainTest {
         jdbc.sql("update audit_event set seq = -1 where seq = :s").param("s", two).update();
         jdbc.sql("update audit_event set seq = :a where seq = :b").param("a", two).param("b", three).update();
         jdbc.sql("update audit_event set seq = :b where seq = -1").param("b", three).update();
-        assertThat(audit.firstBrokenEntry()).isEqualTo(two);
+        assertBrokenAt(two, "does not link");
     }
 
     @Test
@@ -80,13 +128,100 @@ class AuditChainTest {
                 insert into audit_event (seq, at, actor, action, target, outcome, reason, emergency, flagged, client, detail, prev_hash, hash)
                 select :s, at, actor, action, 'forged', outcome, reason, emergency, flagged, client, detail, hash, hash from audit_event where seq = :p""")
                 .param("s", four).param("p", four - 1).update();
-        assertThat(audit.firstBrokenEntry()).isEqualTo(four);
+        assertBrokenAt(four, "was edited");
+    }
+
+    /**
+     * Someone with write access to the database edits entry 2 and recomputes every later hash
+     * and the head: the chain is consistent again, but it no longer matches what the server signed.
+     */
+    @Test
+    void rewrittenChainIsCaughtByTheSignedCheckpoint() {
+        jdbc.sql("update audit_event set detail = 'rewritten' where target = 't2'").update();
+        String prev = AuditChain.GENESIS;
+        for (AuditEntry e : jdbc.sql("select * from audit_event order by seq").query((rs, n) -> new AuditEntry(rs.getLong("seq"),
+                rs.getObject("at", java.time.OffsetDateTime.class).toInstant(), rs.getString("actor"), rs.getString("action"),
+                rs.getString("target"), rs.getString("outcome"), rs.getString("reason"), rs.getBoolean("emergency"),
+                rs.getBoolean("flagged"), rs.getString("client"), rs.getString("detail"), null, null)).list()) {
+            AuditEntry linked = new AuditEntry(e.seq(), e.at(), e.actor(), e.action(), e.target(), e.outcome(), e.reason(),
+                    e.emergency(), e.flagged(), e.client(), e.detail(), prev, null);
+            prev = AuditChain.hash(linked);
+            jdbc.sql("update audit_event set prev_hash = :p, hash = :h where seq = :s")
+                    .param("p", linked.prevHash()).param("h", prev).param("s", e.seq()).update();
+        }
+        jdbc.sql("update audit_head set hash = :h where id = 1").param("h", prev).update();
+        assertBrokenAt(seqOf("t5"), "signed checkpoint");
+    }
+
+    @Test
+    void forgedCheckpointSignatureIsCaught() {
+        long five = seqOf("t5");
+        jdbc.sql("update audit_checkpoint set signature = :s where seq = :seq")
+                .param("s", java.util.Base64.getEncoder().encodeToString(new byte[70])).param("seq", five).update();
+        assertBrokenAt(five, "does not verify");
+    }
+
+    @Test
+    void truncatedLogWithHeadMovedBackIsCaughtByTheCheckpoint() {
+        long four = seqOf("t4");
+        String hashOfThree = jdbc.sql("select hash from audit_event where seq = :s").param("s", four - 1).query(String.class).single();
+        jdbc.sql("delete from audit_event where seq >= :s").param("s", four).update();
+        jdbc.sql("update audit_head set seq = :s, hash = :h where id = 1").param("s", four - 1).param("h", hashOfThree).update();
+        assertBrokenAt(four, "signed checkpoint names entry");
+    }
+
+    @Test
+    void anExportCheckedAgainstAnotherKeyFails() throws Exception {
+        StringWriter export = new StringWriter();
+        integrity.export(export, n -> { }, 0);
+        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        AuditVerification v = AuditIntegrity.verifyExport(new StringReader(export.toString()), g.generateKeyPair().getPublic(),
+                new ArrayList<>(), n -> { }, 0);
+        assertThat(v.intact()).isFalse();
+        assertThat(v.problem()).contains("does not verify");
     }
 
     @Test
     void appendsAfterVerificationKeepTheChainIntact() {
         audit.record(AuditEvent.failure(Actor.ANONYMOUS, "signin", null, "credential.unknown", false, "x"));
         assertThat(audit.firstBrokenEntry()).isEqualTo(-1);
+        assertThat(integrity.checkpoint()).isPresent();
+        assertThat(integrity.verifyDatabase(n -> { }, 0).checkpoints()).isEqualTo(2);
+    }
+
+    @Test
+    void unreadableSourcesExitWithThree() {
+        CommandOutput missing = CommandOutput.capture(() -> GlasskeyCommand.run("audit", "verify", "--file", dataDir.resolve("nope.jsonl").toString()));
+        assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(3);
+        CommandOutput usage = CommandOutput.capture(() -> GlasskeyCommand.run("audit", "verify", "--no-such-option"));
+        assertThat(usage.exitCode()).as(usage.toString()).isEqualTo(2);
+    }
+
+    /** All three verifiers name the same first broken entry. */
+    private void assertBrokenAt(long seq, String problem) {
+        AuditVerification service = integrity.verifyDatabase(n -> { }, 0);
+        assertThat(service.intact()).isFalse();
+        assertThat(service.firstBrokenSeq()).as(service.problem()).isEqualTo(seq);
+        assertThat(service.problem()).contains(problem);
+        assertThat(audit.firstBrokenEntry()).isEqualTo(seq);
+
+        CommandOutput cli = verifyDatabaseWithCli();
+        assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(1);
+        assertThat(cli.out()).contains("audit log BROKEN at entry " + seq + ":");
+
+        StringWriter export = new StringWriter();
+        integrity.export(export, n -> { }, 0);
+        List<String> keys = new ArrayList<>();
+        AuditVerification offline = AuditIntegrity.verifyExport(new StringReader(export.toString()), null, keys, n -> { }, 0);
+        assertThat(offline.intact()).isFalse();
+        assertThat(offline.firstBrokenSeq()).as(offline.problem()).isEqualTo(seq);
+    }
+
+    private CommandOutput verifyDatabaseWithCli(String... more) {
+        List<String> args = new ArrayList<>(List.of("audit", "verify", "--data-dir", dataDir.toString()));
+        args.addAll(List.of(more));
+        return CommandOutput.capture(() -> GlasskeyCommand.run(args.toArray(String[]::new)));
     }
 
     private long seqOf(String target) {

@@ -33,7 +33,7 @@ public interface EmergencyContract extends Fixtures {
 
     @BeforeEach
     default void emptyInventory() {
-        for (String table : List.of("drill_result", "drill", "credential_registration", "credential", "ceremony", "enrolment",
+        for (String table : List.of("alert_delivery", "alert", "alert_channel", "drill_result", "drill", "credential_registration", "credential", "ceremony", "enrolment",
                 "account_role", "account", "security_key", "allowed_model", "readiness_state")) {
             jdbc().sql("delete from " + table).update();
         }
@@ -61,6 +61,26 @@ public interface EmergencyContract extends Fixtures {
             }
         }
         return new World(admin, accountIds, handles, keyIds, authenticators);
+    }
+
+    /**
+     * A webhook channel to a receiver on 127.0.0.1 that accepts everything, with a test alert
+     * delivered: what the alerting check asks for. Close the receiver at the end of the test.
+     */
+    default com.sun.net.httpserver.HttpServer alerting(Client admin) throws java.io.IOException {
+        var receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        Client.Response channel = admin.post("/api/alerts/channels", Map.of("name", "Security team " + System.nanoTime(), "type", "webhook",
+                "minSeverity", "info", "settings", Map.of("url", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook")));
+        assertThat(channel.status()).as(channel.toString()).isEqualTo(201);
+        Client.Response test = admin.post("/api/alerts/channels/" + channel.json().path("id").asString() + "/test", "{}");
+        assertThat(test.json().path("delivered").asBoolean()).as(test.toString()).isTrue();
+        return receiver;
     }
 
     default String startDrill(Client admin, Map<String, String> scope) {
@@ -123,9 +143,30 @@ public interface EmergencyContract extends Fixtures {
     }
 
     @Test
-    default void threeAccountsOnTwoKeysInTwoPlacesAllDrilledPass() {
+    default void noAlertChannelFailsAndATestedOnePasses() throws Exception {
+        Client admin = newAdmin().http();
+        assertCheck(admin, "emergency.alerting", "FAIL", "No alert channel is enabled");
+        var receiver = alerting(admin);
+        try {
+            assertCheck(admin, "emergency.alerting", "PASS", "1 channel(s) enabled, none failing");
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    @Test
+    default void threeAccountsOnTwoKeysInTwoPlacesAllDrilledPass() throws Exception {
         World w = world(3, 2, true);
         drillAll(w, true);
+        var receiver = alerting(w.admin());
+        try {
+            threeAccountsPass(w);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    private void threeAccountsPass(World w) {
         JsonNode report = readiness(w.admin());
         for (JsonNode c : report.path("checks")) {
             assertThat(c.path("status").asString()).as(c.toString()).isEqualTo("PASS");
@@ -229,9 +270,18 @@ public interface EmergencyContract extends Fixtures {
     }
 
     @Test
-    default void readinessTurningWorseIsAuditedAndFlagged() {
+    default void readinessTurningWorseIsAuditedAndFlagged() throws Exception {
         World w = world(3, 2, true);
         drillAll(w, true);
+        var receiver = alerting(w.admin());
+        try {
+            worseIsAudited(w);
+        } finally {
+            receiver.stop(0);
+        }
+    }
+
+    private void worseIsAudited(World w) {
         assertThat(w.admin().post("/api/readiness/recheck", "{}").json().path("status").asString()).isEqualTo("PASS");
         long head = auditHead();
         w.admin().patch("/api/keys/" + w.keys().get(1), Map.of("location", "Safe 0"));

@@ -1,0 +1,131 @@
+package dev.glasskey.alert;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.glasskey.audit.Audit;
+import dev.glasskey.audit.AuditEvent;
+import dev.glasskey.system.Actor;
+import dev.glasskey.system.Times;
+
+/**
+ * Delivers the outbox: claims due rows with a lease (a conditional update, so several workers or
+ * nodes never send one row at the same time), sends outside any transaction, then records the
+ * result. A crash between sending and recording leaves the row leased; once the lease ends it is
+ * sent again with the same idempotency key, so receivers can drop the duplicate: at-least-once
+ * delivery, exactly-once per key at a deduplicating receiver. Failures back off exponentially.
+ */
+@Service
+public class AlertDelivery {
+    private static final Logger log = LoggerFactory.getLogger(AlertDelivery.class);
+    private static final int BATCH = 50;
+
+    private final AlertStore store;
+    private final Map<AlertChannel.Type, ChannelSender> senders = new EnumMap<>(AlertChannel.Type.class);
+    private final AlertProperties properties;
+    private final Clock clock;
+    private final TransactionTemplate tx;
+    private final Audit audit;
+
+    AlertDelivery(AlertStore store, List<ChannelSender> senders, AlertProperties properties, Clock clock, TransactionTemplate tx, Audit audit) {
+        this.store = store;
+        senders.forEach(s -> this.senders.put(s.type(), s));
+        this.properties = properties;
+        this.clock = clock;
+        this.tx = tx;
+        this.audit = audit;
+    }
+
+    /** Delivers every due alert (in batches); returns how many were delivered. Called by the worker and by tests. */
+    public int deliverDue() {
+        int delivered = 0;
+        while (true) {
+            List<String> due = store.due(Times.now(clock), BATCH);
+            int claimedAny = 0;
+            for (String id : due) {
+                Optional<Boolean> result = attempt(id);
+                if (result.isPresent()) {
+                    claimedAny++;
+                    if (result.get()) {
+                        delivered++;
+                    }
+                }
+            }
+            if (due.size() < BATCH || claimedAny == 0) {
+                return delivered;
+            }
+        }
+    }
+
+    /**
+     * One attempt at one delivery, if it can be claimed now: empty when another worker holds it
+     * or it is no longer pending, else whether it was delivered.
+     */
+    Optional<Boolean> attempt(String deliveryId) {
+        Instant now = Times.now(clock);
+        if (!store.claim(deliveryId, now, now.plus(properties.lease()))) {
+            return Optional.empty();
+        }
+        AlertStore.Claimed claimed = store.claimed(deliveryId).orElseThrow();
+        AlertChannel channel = claimed.channel();
+        String error = null;
+        try {
+            senders.get(channel.type()).send(channel, claimed.message());
+        } catch (Exception e) {
+            error = describe(e);
+        }
+        Instant done = Times.now(clock);
+        if (error == null) {
+            tx.executeWithoutResult(s -> {
+                store.delivered(deliveryId, done);
+                store.channelDelivered(channel.id(), claimed.message().test(), done);
+            });
+            return Optional.of(true);
+        }
+        String reason = error;
+        Instant next = done.plus(properties.backoff(claimed.attempts()));
+        log.warn("Alert delivery {} over channel '{}' failed (attempt {}): {}; next attempt at {}", deliveryId, channel.name(),
+                claimed.attempts(), reason, next);
+        tx.executeWithoutResult(s -> {
+            store.failed(deliveryId, next, reason);
+            int failures = store.channelFailed(channel.id(), reason, done);
+            if (failures == properties.failingAfter()) {
+                // Reported once, when the channel starts failing: the rule 'alert-channel-failing'
+                // alerts the other channels, and readiness shows it.
+                audit.record(AuditEvent.failure(Actor.SYSTEM, "alert.channel.failing", channel.id(), null, false,
+                        "alert channel '" + channel.name() + "' (" + channel.type().value() + ") failed " + failures
+                                + " times in a row: " + reason).flag());
+            }
+        });
+        return Optional.of(false);
+    }
+
+    /** "ConnectException: message (ClosedChannelException)": the exception and its root cause, first lines only. */
+    private static String describe(Exception e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        StringBuilder sb = new StringBuilder(e.getClass().getSimpleName());
+        if (e.getMessage() != null) {
+            sb.append(": ").append(e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root != e) {
+            sb.append(" (").append(root.getClass().getSimpleName());
+            if (root.getMessage() != null) {
+                sb.append(": ").append(root.getMessage().lines().findFirst().orElse(""));
+            }
+            sb.append(')');
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,40 @@
+package dev.glasskey.alert;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * {@code glasskey.alerts.*}: delivery timing. Documented in the README's configuration reference.
+ *
+ * @param pollInterval how often the delivery worker looks for due alerts
+ * @param lease        how long a claimed delivery is reserved for the node sending it; after a crash
+ *                     it is retried once the lease ends (with the same idempotency key)
+ * @param retryInitial first retry delay; doubled per attempt
+ * @param retryMax     cap of the retry delay
+ * @param failingAfter consecutive failed attempts after which a channel counts as failing
+ * @param failingAge   a channel whose oldest undelivered alert is older than this counts as failing
+ * @param sendTimeout  connect and read timeout of one attempt
+ */
+@ConfigurationProperties(prefix = "glasskey.alerts")
+public record AlertProperties(Duration pollInterval, Duration lease, Duration retryInitial, Duration retryMax,
+                              int failingAfter, Duration failingAge, Duration sendTimeout) {
+    public AlertProperties {
+        if (pollInterval == null) pollInterval = Duration.ofSeconds(1);
+        if (lease == null) lease = Duration.ofSeconds(60);
+        if (retryInitial == null) retryInitial = Duration.ofSeconds(5);
+        if (retryMax == null) retryMax = Duration.ofMinutes(15);
+        if (failingAfter <= 0) failingAfter = 3;
+        if (failingAge == null) failingAge = Duration.ofMinutes(10);
+        if (sendTimeout == null) sendTimeout = Duration.ofSeconds(10);
+    }
+
+    /** Delay before attempt {@code attempts + 1}: initial * 2^(attempts-1), capped. */
+    Duration backoff(int attempts) {
+        Duration d = retryInitial;
+        for (int i = 1; i < attempts && d.compareTo(retryMax) < 0; i++) {
+            d = d.multipliedBy(2);
+        }
+        return d.compareTo(retryMax) > 0 ? retryMax : d;
+    }
+}

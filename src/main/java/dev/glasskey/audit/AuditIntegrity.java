@@ -1,0 +1,252 @@
+package dev.glasskey.audit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.security.MessageDigest;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.glasskey.system.ServerKeys;
+import dev.glasskey.system.Times;
+
+/**
+ * Signed checkpoints of the chain, verification (from the database or from an export) and
+ * export as JSON Lines. The export carries the checkpoints and the public keys, so
+ * {@code glasskey audit verify --file} needs no database.
+ */
+@Service
+public class AuditIntegrity {
+    public static final String EXPORT_FORMAT = "glasskey-audit-export/1";
+    private static final Logger log = LoggerFactory.getLogger(AuditIntegrity.class);
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final int PAGE = 10_000;
+
+    private final AuditStore store;
+    private final ServerKeys serverKeys;
+    private final Clock clock;
+
+    AuditIntegrity(AuditStore store, ServerKeys serverKeys, Clock clock) {
+        this.store = store;
+        this.serverKeys = serverKeys;
+        this.clock = clock;
+    }
+
+    /**
+     * Signs the current chain head, unless it is already checkpointed or the log is empty.
+     * Reads the committed head without locking it, so appends never wait for a signature.
+     */
+    @Transactional
+    public Optional<AuditCheckpoint> checkpoint() {
+        AuditStore.Head head = store.head().orElseThrow();
+        if (head.seq() == 0 || head.seq() <= store.lastCheckpointSeq()) {
+            return Optional.empty();
+        }
+        ServerKeys.SigningKey key = serverKeys.signingKey(ServerKeys.AUDIT_SIGNING);
+        AuditCheckpoint checkpoint = AuditCheckpoint.sign(head.seq(), head.hash(), Times.now(clock), key.id(), key.privateKey());
+        try {
+            store.insertCheckpoint(checkpoint);
+        } catch (DuplicateKeyException anotherNodeSignedIt) {
+            return Optional.empty();
+        }
+        log.debug("Audit checkpoint signed at entry {}", head.seq());
+        return Optional.of(checkpoint);
+    }
+
+    @Transactional(readOnly = true)
+    public List<AuditCheckpoint> checkpoints() {
+        return store.checkpoints();
+    }
+
+    /**
+     * Verifies the stored chain up to the head as read at the start (appends made meanwhile are
+     * left for the next run), against every signed checkpoint.
+     */
+    @Transactional(readOnly = true)
+    public AuditVerification verifyDatabase(ChainVerifier.Progress progress, long interval) {
+        List<AuditCheckpoint> checkpoints = store.checkpoints();
+        Map<String, PublicKey> keys = decode(serverKeys.publicKeys(ServerKeys.AUDIT_SIGNING));
+        AuditStore.Head head = store.head().orElseThrow();
+        ChainVerifier verifier = new ChainVerifier(checkpoints, keys, progress, interval);
+        store.stream(0, head.seq(), PAGE, verifier::accept);
+        return verifier.finish(head.seq(), head.hash());
+    }
+
+    record HeaderLine(String type, String format, String exportedAt, long headSeq, String headHash) {}
+
+    record KeyLine(String type, String id, String algorithm, String publicKeyPem) {}
+
+    record CheckpointLine(String type, long seq, String hash, String signedAt, String keyId, String signature) {}
+
+    record EntryLine(String type, long seq, String at, String actor, String action, String target, String outcome,
+                     String reason, boolean emergency, boolean flagged, String client, String detail, String prevHash,
+                     String hash) {}
+
+    /** Writes the whole log as JSON Lines: a header, the public keys, the checkpoints, then every entry. */
+    @Transactional(readOnly = true)
+    public long export(Writer out, ChainVerifier.Progress progress, long interval) {
+        // Checkpoints before the head: every checkpoint then names an entry at or below the head
+        // (a checkpoint beyond it shows entries removed from the end, and must be exported).
+        List<AuditCheckpoint> checkpoints = store.checkpoints();
+        AuditStore.Head head = store.head().orElseThrow();
+        long every = interval <= 0 ? Long.MAX_VALUE : interval;
+        long[] count = {0};
+        line(out, new HeaderLine("header", EXPORT_FORMAT, Times.now(clock).toString(), head.seq(), head.hash()));
+        serverKeys.publicKeys(ServerKeys.AUDIT_SIGNING).forEach((id, pem) -> line(out, new KeyLine("key", id, "ES256", pem)));
+        for (AuditCheckpoint c : checkpoints) {
+            line(out, new CheckpointLine("checkpoint", c.seq(), c.headHash(), c.signedAt().toString(), c.keyId(), c.signature()));
+        }
+        store.stream(0, head.seq(), PAGE, (seq, at, actor, action, target, outcome, reason, emergency, flagged, client, detail, prevHash, hash) -> {
+            line(out, new EntryLine("entry", seq, at, actor, action, target, outcome, reason, emergency, flagged, client, detail, prevHash, hash));
+            count[0]++;
+            if (seq % every == 0) {
+                progress.entries(seq);
+            }
+            return true;
+        });
+        return count[0];
+    }
+
+    private static void line(Writer out, Object value) {
+        try {
+            out.write(JSON.writeValueAsString(value));
+            out.write('\n');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A file that is not a Glasskey audit export (or is cut short mid-line). */
+    public static final class ExportFormatException extends RuntimeException {
+        ExportFormatException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Verifies an export offline. With {@code trustedKey} (the server's audit-signing public key,
+     * obtained separately) checkpoints must verify with that key; without it the keys in the
+     * file are used, which proves consistency but not origin: compare their fingerprints.
+     *
+     * @param keyFingerprints receives "id: SHA-256 fingerprint" of each key the file names
+     */
+    public static AuditVerification verifyExport(Reader in, PublicKey trustedKey, List<String> keyFingerprints,
+                                                 ChainVerifier.Progress progress, long interval) {
+        BufferedReader reader = in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16);
+        Map<String, PublicKey> keys = new LinkedHashMap<>();
+        List<AuditCheckpoint> checkpoints = new ArrayList<>();
+        ChainVerifier verifier = null;
+        Long headSeq = null;
+        String headHash = null;
+        long lineNo = 0;
+        try {
+            String line;
+            while ((line = reader.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                JsonNode n;
+                try {
+                    n = JSON.readTree(line);
+                } catch (RuntimeException e) {
+                    throw new ExportFormatException("line " + lineNo + " is not JSON");
+                }
+                String type = n.path("type").asString("");
+                switch (type) {
+                    case "header" -> {
+                        if (!EXPORT_FORMAT.equals(n.path("format").asString(""))) {
+                            throw new ExportFormatException("line " + lineNo + ": not a " + EXPORT_FORMAT + " file");
+                        }
+                        headSeq = n.path("headSeq").asLong();
+                        headHash = n.path("headHash").asString(null);
+                    }
+                    case "key" -> {
+                        PublicKey key;
+                        try {
+                            key = ServerKeys.decodePublic(n.path("publicKeyPem").asString(""));
+                        } catch (IllegalArgumentException e) {
+                            throw new ExportFormatException("line " + lineNo + ": unreadable public key");
+                        }
+                        String id = n.path("id").asString("");
+                        keyFingerprints.add(id + ": " + fingerprint(key));
+                        keys.put(id, trustedKey == null ? key : trustedKey);
+                    }
+                    case "checkpoint" -> {
+                        if (verifier != null) {
+                            throw new ExportFormatException("line " + lineNo + ": checkpoint after the first entry");
+                        }
+                        checkpoints.add(new AuditCheckpoint(n.path("seq").asLong(), n.path("hash").asString(""),
+                                Instant.parse(n.path("signedAt").asString("")), n.path("keyId").asString(""),
+                                n.path("signature").asString("")));
+                    }
+                    case "entry" -> {
+                        if (headSeq == null) {
+                            throw new ExportFormatException("line " + lineNo + ": entry before the header");
+                        }
+                        if (verifier == null) {
+                            verifier = new ChainVerifier(checkpoints, keys, progress, interval);
+                        }
+                        if (!verifier.accept(n.path("seq").asLong(), text(n, "at"), text(n, "actor"), text(n, "action"),
+                                text(n, "target"), text(n, "outcome"), text(n, "reason"), n.path("emergency").asBoolean(),
+                                n.path("flagged").asBoolean(), text(n, "client"), text(n, "detail"), text(n, "prevHash"),
+                                text(n, "hash"))) {
+                            return verifier.finish(null, null);
+                        }
+                    }
+                    default -> throw new ExportFormatException("line " + lineNo + ": unknown line type '" + type + "'");
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new ExportFormatException("line " + lineNo + ": unreadable time");
+        }
+        if (headSeq == null) {
+            throw new ExportFormatException("no header line: not a " + EXPORT_FORMAT + " file");
+        }
+        if (verifier == null) {
+            verifier = new ChainVerifier(checkpoints, keys, progress, interval);
+        }
+        return verifier.finish(headSeq, headHash);
+    }
+
+    /** SHA-256 of the key's SubjectPublicKeyInfo, hex: what an operator compares out of band. */
+    public static String fingerprint(PublicKey key) {
+        try {
+            return HexFormat.ofDelimiter(":").formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asString();
+    }
+
+    private static Map<String, PublicKey> decode(Map<String, String> pems) {
+        Map<String, PublicKey> keys = new LinkedHashMap<>();
+        pems.forEach((id, pem) -> keys.put(id, ServerKeys.decodePublic(pem)));
+        return keys;
+    }
+
+}

@@ -1,0 +1,114 @@
+package dev.glasskey.audit;
+
+import java.security.PublicKey;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * The verification walk, independent of where the entries come from (database or export):
+ * feed entries in order with {@link #accept}, then call {@link #finish}. Stops at the first
+ * break. Allocation-light: one {@link AuditChain.Hasher}, no per-entry objects of its own.
+ */
+public final class ChainVerifier {
+    /** Told every {@code interval} entries, for progress on long logs. */
+    public interface Progress {
+        void entries(long verified);
+    }
+
+    private final AuditChain.Hasher hasher = new AuditChain.Hasher();
+    private final NavigableMap<Long, AuditCheckpoint> checkpoints = new TreeMap<>();
+    private final Progress progress;
+    private final long interval;
+    private String prev = AuditChain.GENESIS;
+    private long expectedSeq = 1;
+    private long checkpointsVerified;
+    private Long lastCheckpointSeq;
+    private Long brokenSeq;
+    private String problem;
+
+    /**
+     * @param checkpoints every checkpoint, in any order
+     * @param keys        public keys by key id; a checkpoint by an unknown key does not verify
+     */
+    public ChainVerifier(Iterable<AuditCheckpoint> checkpoints, Map<String, PublicKey> keys, Progress progress, long interval) {
+        this.progress = progress;
+        this.interval = interval <= 0 ? Long.MAX_VALUE : interval;
+        for (AuditCheckpoint c : checkpoints) {
+            PublicKey key = keys.get(c.keyId());
+            if (key == null || !c.verifies(key)) {
+                broken(c.seq(), "the signed checkpoint at entry " + c.seq() + " does not verify"
+                        + (key == null ? " (unknown key " + c.keyId() + ")" : " (bad signature)"));
+            }
+            this.checkpoints.put(c.seq(), c);
+        }
+    }
+
+    public boolean broken() {
+        return brokenSeq != null;
+    }
+
+    /** One entry; returns false once the chain is broken (the caller may stop reading). */
+    public boolean accept(long seq, String at, String actor, String action, String target, String outcome, String reason,
+                          boolean emergency, boolean flagged, String client, String detail, String prevHash, String hash) {
+        if (brokenSeq != null && brokenSeq <= expectedSeq) {
+            return false;
+        }
+        if (seq != expectedSeq) {
+            return broken(expectedSeq, seq > expectedSeq ? "entry " + expectedSeq + " is missing (next stored entry is " + seq + ")"
+                    : "entry " + seq + " appears out of order after entry " + (expectedSeq - 1));
+        }
+        if (!prev.equals(prevHash)) {
+            return broken(seq, "entry " + seq + " does not link to the hash of entry " + (seq - 1)
+                    + " (an entry was removed, inserted or reordered here)");
+        }
+        if (!hasher.matches(hash, prevHash, seq, at, actor, action, target, outcome, reason, emergency, flagged, client, detail)) {
+            return broken(seq, "entry " + seq + " does not match its hash (it was edited)");
+        }
+        AuditCheckpoint checkpoint = checkpoints.isEmpty() ? null : checkpoints.get(seq);
+        if (checkpoint != null) {
+            if (!checkpoint.headHash().equals(hash)) {
+                return broken(seq, "entry " + seq + " differs from the signed checkpoint of " + checkpoint.signedAt()
+                        + ": the chain was rewritten at or before this entry"
+                        + (lastCheckpointSeq == null ? "" : ", after entry " + lastCheckpointSeq));
+            }
+            if (brokenSeq == null) {
+                checkpointsVerified++;
+                lastCheckpointSeq = seq;
+            }
+        }
+        prev = hash;
+        expectedSeq++;
+        if ((seq % interval) == 0) {
+            progress.entries(seq);
+        }
+        // A checkpoint that failed its signature check marks a later entry: keep walking to it,
+        // an earlier break would be named first.
+        return brokenSeq == null || brokenSeq > expectedSeq;
+    }
+
+    /**
+     * Ends the walk. {@code headSeq}/{@code headHash} are the stored head (null when the
+     * source has none): a deleted last entry shows there, or in a later checkpoint.
+     */
+    public AuditVerification finish(Long headSeq, String headHash) {
+        long last = expectedSeq - 1;
+        if (brokenSeq == null && headSeq != null && (headSeq != last || !prev.equals(headHash))) {
+            broken(last + 1, headSeq > last ? "entries " + (last + 1) + " to " + headSeq + " are missing (the chain head names entry " + headSeq + ")"
+                    : "the chain head (entry " + headSeq + ") does not match the last entry " + last);
+        }
+        if (brokenSeq == null && !checkpoints.isEmpty() && checkpoints.lastKey() > last) {
+            broken(last + 1, "entries " + (last + 1) + " to " + checkpoints.lastKey() + " are missing (a signed checkpoint names entry "
+                    + checkpoints.lastKey() + ")");
+        }
+        return new AuditVerification(brokenSeq == null, last, brokenSeq, problem, checkpointsVerified, lastCheckpointSeq);
+    }
+
+    private boolean broken(long seq, String what) {
+        if (brokenSeq == null || seq < brokenSeq) {
+            brokenSeq = seq;
+            problem = what;
+        }
+        return false;
+    }
+}
