@@ -62,6 +62,11 @@ public enum ErrorCode {
     CERTIFICATE_INVALID("attestation.certificate_invalid", HttpStatus.BAD_REQUEST, "The root certificate could not be parsed."),
     CONFLICT("conflict", HttpStatus.CONFLICT, "The change conflicts with the current state."),
 
+    // OpenID Connect provider administration (oidc/); the protocol endpoints answer with OAuth error codes
+    CLIENT_NOT_FOUND("client.not_found", HttpStatus.NOT_FOUND, "No such OpenID Connect client."),
+    CLIENT_ID_TAKEN("client.id_taken", HttpStatus.CONFLICT, "Another client already has this client id."),
+    CLIENT_REDIRECT_URI_INVALID("client.redirect_uri_invalid", HttpStatus.BAD_REQUEST, "A redirect URI is not an absolute https URI (or http on a loopback address) without a fragment."),
+
     INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged.");
 
     private final String code;
