@@ -101,11 +101,6 @@ class OidcConfiguration {
         return new DelegatingOAuth2TokenGenerator(jwt, refresh);
     }
 
-    @Bean
-    AuthorizationCodes authorizationCodes(Clock clock) {
-        return new AuthorizationCodes(clock);
-    }
-
     /** Drops authorizations whose every token has expired, hourly (a day after expiry, for the audit trail). */
     @Bean
     AuthorizationJanitor authorizationJanitor(ClientStore store, Clock clock) {

@@ -40,7 +40,7 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
-import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2ErrorAuthenticationFailureHandler;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -84,7 +84,7 @@ class OidcSecurityConfiguration {
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityFilterChain oidcFilterChain(HttpSecurity http, SecurityContextRepository contextRepository,
                                         RegisteredClientRepository clients, OAuth2AuthorizationService authorizations,
-                                        AuthorizationServerSettings settings, AuthorizationCodes codes,
+                                        AuthorizationServerSettings settings, OAuth2TokenGenerator<?> tokenGenerator,
                                         AccountService accounts, OidcAudit audit, Clock clock,
                                         PlatformTransactionManager transactionManager) throws Exception {
         TransactionTemplate tx = new TransactionTemplate(transactionManager);
@@ -92,7 +92,8 @@ class OidcSecurityConfiguration {
                 PathPatternRequestMatcher.withDefaults().matcher(org.springframework.http.HttpMethod.GET, settings.getAuthorizationEndpoint()),
                 PathPatternRequestMatcher.withDefaults().matcher(org.springframework.http.HttpMethod.POST, settings.getAuthorizationEndpoint()));
         ClientSecrets secrets = new ClientSecrets();
-        OAuth2ErrorAuthenticationFailureHandler oauthErrors = new OAuth2ErrorAuthenticationFailureHandler();
+        AuthorizationCodes codes = new AuthorizationCodes(clock);
+        AuthenticationFailureHandler oauthErrors = OidcSecurityConfiguration::writeError;
 
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
         http.securityMatcher(server.getEndpointsMatcher());
@@ -100,6 +101,7 @@ class OidcSecurityConfiguration {
                 .registeredClientRepository(clients)
                 .authorizationService(authorizations)
                 .authorizationServerSettings(settings)
+                .tokenGenerator(tokenGenerator)
                 .clientAuthentication(c -> c
                         .authenticationProviders(providers -> providers.forEach(p -> {
                             if (p instanceof ClientSecretAuthenticationProvider secret) {
@@ -189,6 +191,17 @@ class OidcSecurityConfiguration {
                     error, false, detail, reusedBy != null));
             respond.onAuthenticationFailure(request, response, e);
         };
+    }
+
+    /** RFC 6749 §5.2: 401 for invalid_client (client authentication failed), 400 otherwise; JSON body. */
+    private static void writeError(HttpServletRequest request, HttpServletResponse response, AuthenticationException e) throws IOException {
+        OAuth2Error error = e instanceof OAuth2AuthenticationException o ? o.getError()
+                : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, e.getMessage(), null);
+        org.springframework.http.server.ServletServerHttpResponse http = new org.springframework.http.server.ServletServerHttpResponse(response);
+        http.setStatusCode(OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode()) ? org.springframework.http.HttpStatus.UNAUTHORIZED
+                : OAuth2ErrorCodes.INVALID_TOKEN.equals(error.getErrorCode()) ? org.springframework.http.HttpStatus.UNAUTHORIZED
+                : org.springframework.http.HttpStatus.BAD_REQUEST);
+        new org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter().write(error, null, http);
     }
 
     private static String clientOf(HttpServletRequest request) {

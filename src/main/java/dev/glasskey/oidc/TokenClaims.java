@@ -1,7 +1,6 @@
 package dev.glasskey.oidc;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.TreeSet;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -62,11 +61,11 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         }
         Account account = currentAccount(facts.accountId());
         context.getClaims()
-                .claim("auth_time", facts.authTime().getEpochSecond())
-                .claim("amr", facts.amr())
+                .claim("auth_time", java.util.Date.from(facts.authTime()))
+                .claim("amr", new java.util.ArrayList<>(facts.amr()))
                 .claim("acr", facts.acr())
                 .claim("emergency", account.emergency())
-                .claim("roles", List.copyOf(new TreeSet<>(account.roles())));
+                .claim("roles", new java.util.ArrayList<>(new TreeSet<>(account.roles())));
         if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
             context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
         }
