@@ -84,9 +84,9 @@ public final class TokenLoad {
                         + enc("https://rp.example/cb") + "&code_verifier=" + verifier);
                 chains.add(new String[] {find(body, "\"refresh_token\":\"([^\"]+)\"")});
             }
-            System.out.printf("client_credentials grants/s: %.0f%n", run(threads, warmup, duration,
+            report("client_credentials", run(threads, warmup, duration,
                     t -> find(post(http, base, basic, "grant_type=client_credentials"), "\"access_token\":\"([^\"]+)\"")));
-            System.out.printf("refresh_token grants/s:      %.0f%n", run(threads, warmup, duration, t -> {
+            report("refresh_token", run(threads, warmup, duration, t -> {
                 String body = post(http, base, basic, "grant_type=refresh_token&refresh_token=" + chains.get(t)[0]);
                 chains.get(t)[0] = find(body, "\"refresh_token\":\"([^\"]+)\"");
                 return chains.get(t)[0];
@@ -102,8 +102,20 @@ public final class TokenLoad {
         String run(int thread) throws Exception;
     }
 
-    /** Runs the grant on each thread for warm-up (not counted), then for the measured phase; grants per second. */
-    static double run(int threads, int warmupSeconds, int durationSeconds, Grant grant) throws Exception {
+    /** Grants per second (wall clock), and CPU of this whole process (server and driver) per grant. */
+    record Result(double perSecond, double cpuMsPerGrant) {}
+
+    static void report(String grant, Result r) {
+        System.out.printf("%-18s %6.0f grants/s wall clock; %.3f ms CPU per grant (server + driver) = %.0f grants/s per core%n",
+                grant, r.perSecond(), r.cpuMsPerGrant(), 1000 / r.cpuMsPerGrant());
+    }
+
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Runs the grant on each thread for warm-up (not counted), then for the measured phase. */
+    static Result run(int threads, int warmupSeconds, int durationSeconds, Grant grant) throws Exception {
         AtomicLong counted = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         long start = System.nanoTime();
@@ -126,9 +138,14 @@ public final class TokenLoad {
             w.start();
             workers.add(w);
         }
+        Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
+        long cpuFrom = cpuNanos();
+        long countFrom = counted.get();
         for (Thread w : workers) w.join();
+        long cpu = cpuNanos() - cpuFrom;
+        long grants = counted.get() - countFrom;
         if (errors.get() > 0) System.out.println("errors: " + errors.get());
-        return counted.get() / (double) durationSeconds;
+        return new Result(counted.get() / (double) durationSeconds, cpu / 1e6 / Math.max(1, grants));
     }
 
     static String post(HttpClient http, String base, String basic, String form) throws Exception {
