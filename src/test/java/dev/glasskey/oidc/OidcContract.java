@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -504,9 +503,5 @@ public interface OidcContract extends Fixtures {
         // Exact matching: another loopback port is another URI.
         Client.Redirect otherPort = p.browser().navigate(rp.attempt().redirectUri(URI.create("http://127.0.0.1:10/cb")).uri().toString());
         assertThat(otherPort.status()).isEqualTo(400);
-    }
-
-    static Set<String> none() {
-        return Set.of();
     }
 }
