@@ -74,6 +74,11 @@ public enum ErrorCode {
     ALERT_CHANNEL_NAME_TAKEN("alert.channel_name_taken", HttpStatus.CONFLICT, "Another alert channel already has this name."),
     ALERT_RULE_NOT_FOUND("alert.rule_not_found", HttpStatus.NOT_FOUND, "No such alert rule."),
 
+    // OpenID Connect provider administration (oidc/); the protocol endpoints answer with OAuth error codes
+    CLIENT_NOT_FOUND("client.not_found", HttpStatus.NOT_FOUND, "No such OpenID Connect client."),
+    CLIENT_ID_TAKEN("client.id_taken", HttpStatus.CONFLICT, "Another client already has this client id."),
+    CLIENT_REDIRECT_URI_INVALID("client.redirect_uri_invalid", HttpStatus.BAD_REQUEST, "A redirect URI is not an absolute https URI (or http on a loopback address) without a fragment."),
+
     INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged.");
 
     private final String code;
