@@ -15,7 +15,11 @@ import dev.glasskey.webauthn.Credential;
  * key, keys grouped by location and then custodian. Each cell says whether the pair works and
  * when it was last drilled.
  */
-public record Matrix(Instant computedAt, List<Column> columns, List<Row> rows, long missing, long overdue) {
+public record Matrix(Instant computedAt, List<Column> columns, List<Group> locations, List<Group> custodians, List<Row> rows,
+                     long missing, long overdue) {
+
+    /** A heading over adjacent columns that share a location (or a location and custodian). */
+    public record Group(String label, int span) {}
 
     /** Cell states, from good to bad; the page colours by these. */
     public enum CellState {
@@ -70,7 +74,33 @@ public record Matrix(Instant computedAt, List<Column> columns, List<Row> rows, l
             }
             rows.add(new Row(v.account().id(), v.account().displayName(), v.account().enabled(), v.usable(), v.problems(), cells));
         }
-        return new Matrix(state.now(), columns, rows, missing, overdue);
+        return new Matrix(state.now(), columns, groups(columns, c -> c.location() == null ? "location not recorded" : c.location()),
+                groups(columns, c -> (c.location() == null ? "" : c.location()) + "\u0000" + (c.custodian() == null ? "no custodian" : c.custodian())),
+                rows, missing, overdue);
+    }
+
+    /** Runs of adjacent columns with the same key (columns are sorted by location, then custodian). */
+    private static List<Group> groups(List<Column> columns, java.util.function.Function<Column, String> key) {
+        List<Group> groups = new ArrayList<>();
+        String current = null;
+        int span = 0;
+        for (Column c : columns) {
+            String k = key.apply(c);
+            if (k.equals(current)) {
+                span++;
+                continue;
+            }
+            if (current != null) groups.add(new Group(label(current), span));
+            current = k;
+            span = 1;
+        }
+        if (current != null) groups.add(new Group(label(current), span));
+        return groups;
+    }
+
+    private static String label(String key) {
+        int cut = key.indexOf('\u0000');
+        return cut < 0 ? key : key.substring(cut + 1);
     }
 
     private static Cell cell(EmergencyState state, EmergencyProperties properties, Usability.Verdict v, SecurityKey key) {

@@ -198,9 +198,13 @@ public interface EmergencyContract extends Fixtures {
     default void keysInOnePlaceFail() {
         World w = world(2, 2, true);
         assertCheck(w.admin(), "emergency.locations", "PASS", "2 recorded place(s)");
-        Client.Response r = w.admin().patch("/api/keys/" + w.keys().get(1), Map.of("location", "safe 0"));
+        assertThat(w.admin().get("/api/emergency/matrix").json().path("locations")).hasSize(2);
+        Client.Response r = w.admin().patch("/api/keys/" + w.keys().get(1), Map.of("location", "Safe 0"));
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
         assertCheck(w.admin(), "emergency.locations", "FAIL", "in 1 recorded place(s)");
+        JsonNode locations = w.admin().get("/api/emergency/matrix").json().path("locations");
+        assertThat(locations).as("keys in one place share one heading").hasSize(1);
+        assertThat(locations.get(0).path("span").asInt()).isEqualTo(2);
     }
 
     @Test

@@ -240,9 +240,23 @@ class EmergencyMatrixBrowserTest extends BrowserServerTest {
         List<WebElement> locations = head.get(0).findElements(By.tagName("th"));
         List<WebElement> custodians = head.get(1).findElements(By.tagName("th"));
         WebElement label = head.get(2).findElements(By.tagName("th")).get(i);
-        assertThat(locations.get(i + 1).getAttribute("class")).contains("group");
-        assertThat(custodians.get(i).getAttribute("class")).contains("group");
-        return new Column(label.findElement(By.tagName("span")).getText(), locations.get(i + 1).getText(), custodians.get(i).getText());
+        WebElement location = covering(locations.subList(1, locations.size()), i);
+        WebElement custodian = covering(custodians, i);
+        assertThat(location.getAttribute("class")).contains("group");
+        assertThat(custodian.getAttribute("class")).contains("group");
+        return new Column(label.findElement(By.tagName("span")).getText(), location.getText(), custodian.getText());
+    }
+
+    /** The group heading (keys of one location or custodian share one, spanning their columns) above column i. */
+    static WebElement covering(List<WebElement> groups, int i) {
+        int first = 0;
+        for (WebElement g : groups) {
+            String span = g.getAttribute("colspan");
+            int width = span == null || span.isBlank() ? 1 : Integer.parseInt(span);
+            if (i < first + width) return g;
+            first += width;
+        }
+        throw new AssertionError("no group heading above column " + i);
     }
 
     int columnIndex(String keyId) {
