@@ -102,8 +102,35 @@
     return (e.code ? '[' + e.code + '] ' : '') + (e.message || String(e));
   }
 
+  // A drill sign-in: verified like a sign-in, recorded for the (account, key) pair, no session opened.
+  async function drill(drillId, status) {
+    const options = await postJson('/api/webauthn/sign-in/options');
+    const cred = await navigator.credentials.get({ publicKey: requestOptions(options.publicKey) });
+    const passed = await postJson('/api/drills/' + encodeURIComponent(drillId) + '/sign-in', credentialToJSON(cred));
+    show(status, 'Drill passed: \'' + passed.displayName + '\' on key \'' + passed.keyLabel + '\'.', true);
+    return passed;
+  }
+
   document.addEventListener('DOMContentLoaded', function () {
     const status = document.getElementById('status');
+    const drillButton = document.getElementById('drill');
+    if (drillButton) {
+      drillButton.addEventListener('click', async function () {
+        drillButton.disabled = true;
+        try {
+          const passed = await drill(drillButton.dataset.drillId, status);
+          const item = document.createElement('li');
+          item.textContent = passed.displayName + ' on ' + passed.keyLabel;
+          item.dataset.accountId = passed.accountId;
+          item.dataset.keyId = passed.keyId;
+          document.getElementById('passed').appendChild(item);
+        } catch (e) {
+          show(status, describe(e), false);
+        } finally {
+          drillButton.disabled = false;
+        }
+      });
+    }
     const signInButton = document.getElementById('sign-in');
     if (signInButton) {
       signInButton.addEventListener('click', async function () {

@@ -40,52 +40,56 @@ public class AccountService {
     public Account create(Actor actor, String displayName, boolean emergency, Set<String> roles) {
         String name = validName(displayName);
         Set<String> validRoles = validRoles(roles);
-        Instant now = Times.now(clock);
-        String handle;
-        do {
-            handle = Ids.randomToken(USER_HANDLE_BYTES);
-        } while (store.userHandleIssued(handle));
-        Account account = new Account(Ids.uuid(), name, emergency, true, handle, validRoles, now, now);
-        store.insert(account);
-        audit.record(AuditEvent.success(actor, "account.create", account.id(), emergency,
-                (emergency ? "emergency" : "regular") + " account '" + name + "' roles " + new TreeSet<>(validRoles)));
-        guards.check("account.create");
-        return account;
+        return guards.guard("account.create", () -> {
+            Instant now = Times.now(clock);
+            String handle;
+            do {
+                handle = Ids.randomToken(USER_HANDLE_BYTES);
+            } while (store.userHandleIssued(handle));
+            Account account = new Account(Ids.uuid(), name, emergency, true, handle, validRoles, now, now);
+            store.insert(account);
+            audit.record(AuditEvent.success(actor, "account.create", account.id(), emergency,
+                    (emergency ? "emergency" : "regular") + " account '" + name + "' roles " + new TreeSet<>(validRoles)));
+            return account;
+        });
     }
 
     @Transactional
     public Account setEnabled(Actor actor, String id, boolean enabled) {
-        Account before = lock(id);
-        if (before.enabled() == enabled) {
-            return before;
-        }
-        store.setEnabled(id, enabled, Times.now(clock));
-        audit.record(AuditEvent.success(actor, enabled ? "account.enable" : "account.disable", id, before.emergency(),
-                before.displayName()));
-        guards.check(enabled ? "account.enable" : "account.disable");
-        return get(id);
+        return guards.guard(enabled ? "account.enable" : "account.disable", () -> {
+            Account before = lock(id);
+            if (before.enabled() == enabled) {
+                return before;
+            }
+            store.setEnabled(id, enabled, Times.now(clock));
+            audit.record(AuditEvent.success(actor, enabled ? "account.enable" : "account.disable", id, before.emergency(),
+                    before.displayName()));
+            return get(id);
+        });
     }
 
     @Transactional
     public Account rename(Actor actor, String id, String displayName) {
-        Account before = lock(id);
-        String name = validName(displayName);
-        store.rename(id, name, Times.now(clock));
-        audit.record(AuditEvent.success(actor, "account.rename", id, before.emergency(),
-                "'" + before.displayName() + "' -> '" + name + "'"));
-        guards.check("account.rename");
-        return get(id);
+        return guards.guard("account.rename", () -> {
+            Account before = lock(id);
+            String name = validName(displayName);
+            store.rename(id, name, Times.now(clock));
+            audit.record(AuditEvent.success(actor, "account.rename", id, before.emergency(),
+                    "'" + before.displayName() + "' -> '" + name + "'"));
+            return get(id);
+        });
     }
 
     @Transactional
     public Account setRoles(Actor actor, String id, Set<String> roles) {
-        Account before = lock(id);
-        Set<String> validRoles = validRoles(roles);
-        store.replaceRoles(id, validRoles);
-        audit.record(AuditEvent.success(actor, "account.roles", id, before.emergency(),
-                new TreeSet<>(before.roles()) + " -> " + new TreeSet<>(validRoles)));
-        guards.check("account.roles");
-        return get(id);
+        return guards.guard("account.roles", () -> {
+            Account before = lock(id);
+            Set<String> validRoles = validRoles(roles);
+            store.replaceRoles(id, validRoles);
+            audit.record(AuditEvent.success(actor, "account.roles", id, before.emergency(),
+                    new TreeSet<>(before.roles()) + " -> " + new TreeSet<>(validRoles)));
+            return get(id);
+        });
     }
 
     @Transactional(readOnly = true)

@@ -14,9 +14,11 @@ import dev.glasskey.GlasskeyApplication;
 /** The {@code glasskey} command line: thin commands, each calling one feature service. */
 @Command(name = "glasskey", mixinStandardHelpOptions = true, versionProvider = GlasskeyCommand.Version.class,
         description = "Glasskey: emergency (break-glass) access with FIDO2 security keys.",
-        subcommands = {ServeCommand.class, BootstrapCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, BootstrapCommand.class, ReadinessCommand.class, AuditCommand.class,
+                ClientCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
 public class GlasskeyCommand {
-    private static final Set<String> COMMANDS = Set.of("serve", "bootstrap", "audit", "help", "--help", "-h", "--version", "-V");
+    private static final Set<String> COMMANDS = Set.of("serve", "bootstrap", "readiness", "audit", "client", "keys",
+            "help", "--help", "-h", "--version", "-V");
 
     public static boolean isCommand(String first) {
         return COMMANDS.contains(first);

@@ -52,35 +52,37 @@ public class KeyService {
             throw new GlasskeyException(ErrorCode.KEY_LABEL_TAKEN, "A key labelled '" + label + "' already exists.");
         }
         int capacity = details.capacity() == null ? properties.defaultKeyCapacity() : validCapacity(details.capacity());
-        Instant now = Times.now(clock);
-        SecurityKey key = new SecurityKey(Ids.uuid(), label, aaguid(details.aaguid()), optional("model", details.model()),
-                optional("serial", details.serial()), optional("custodian", details.custodian()),
-                optional("location", details.location()), capacity, SecurityKey.Status.ACTIVE, now, now);
-        store.insert(key);
-        audit.record(AuditEvent.success(actor, "key.register", key.id(), true, describe(key)));
-        guards.check("key.register");
-        return key;
+        return guards.guard("key.register", () -> {
+            Instant now = Times.now(clock);
+            SecurityKey key = new SecurityKey(Ids.uuid(), label, aaguid(details.aaguid()), optional("model", details.model()),
+                    optional("serial", details.serial()), optional("custodian", details.custodian()),
+                    optional("location", details.location()), capacity, SecurityKey.Status.ACTIVE, now, now);
+            store.insert(key);
+            audit.record(AuditEvent.success(actor, "key.register", key.id(), true, describe(key)));
+            return key;
+        });
     }
 
     @Transactional
     public SecurityKey update(Actor actor, String id, KeyDetails details) {
-        SecurityKey before = lock(id);
-        String label = details.label() == null ? before.label() : required("label", details.label());
-        if (store.labelTaken(label, id)) {
-            throw new GlasskeyException(ErrorCode.KEY_LABEL_TAKEN, "A key labelled '" + label + "' already exists.");
-        }
-        String aaguid = details.aaguid() == null ? before.aaguid() : aaguid(details.aaguid());
-        SecurityKey after = new SecurityKey(id, label, aaguid,
-                details.model() == null ? before.model() : optional("model", details.model()),
-                details.serial() == null ? before.serial() : optional("serial", details.serial()),
-                details.custodian() == null ? before.custodian() : optional("custodian", details.custodian()),
-                details.location() == null ? before.location() : optional("location", details.location()),
-                details.capacity() == null ? before.capacity() : validCapacity(details.capacity()),
-                before.status(), before.createdAt(), before.statusChangedAt());
-        store.update(after);
-        audit.record(AuditEvent.success(actor, "key.update", id, true, describe(after)));
-        guards.check("key.update");
-        return after;
+        return guards.guard("key.update", () -> {
+            SecurityKey before = lock(id);
+            String label = details.label() == null ? before.label() : required("label", details.label());
+            if (store.labelTaken(label, id)) {
+                throw new GlasskeyException(ErrorCode.KEY_LABEL_TAKEN, "A key labelled '" + label + "' already exists.");
+            }
+            String aaguid = details.aaguid() == null ? before.aaguid() : aaguid(details.aaguid());
+            SecurityKey after = new SecurityKey(id, label, aaguid,
+                    details.model() == null ? before.model() : optional("model", details.model()),
+                    details.serial() == null ? before.serial() : optional("serial", details.serial()),
+                    details.custodian() == null ? before.custodian() : optional("custodian", details.custodian()),
+                    details.location() == null ? before.location() : optional("location", details.location()),
+                    details.capacity() == null ? before.capacity() : validCapacity(details.capacity()),
+                    before.status(), before.createdAt(), before.statusChangedAt());
+            store.update(after);
+            audit.record(AuditEvent.success(actor, "key.update", id, true, describe(after)));
+            return after;
+        });
     }
 
     /** Lost-key revocation (DOMAIN rule 5): one action, all credentials on the key stop working. */
@@ -118,20 +120,21 @@ public class KeyService {
     }
 
     private SecurityKey changeStatus(Actor actor, String id, SecurityKey.Status status, String action, String note) {
-        SecurityKey before = lock(id);
-        if (before.status() == status) {
-            return before;
-        }
-        if (!before.active()) {
-            throw new GlasskeyException(ErrorCode.KEY_NOT_ACTIVE, "Key '" + before.label() + "' is already " + before.status().value() + ".");
-        }
-        SecurityKey after = new SecurityKey(id, before.label(), before.aaguid(), before.model(), before.serial(),
-                before.custodian(), before.location(), before.capacity(), status, before.createdAt(), Times.now(clock));
-        store.update(after);
-        audit.record(AuditEvent.success(actor, action, id, true,
-                "key '" + before.label() + "' " + status.value() + (note == null || note.isBlank() ? "" : ": " + note.strip())));
-        guards.check(action);
-        return after;
+        return guards.guard(action, () -> {
+            SecurityKey before = lock(id);
+            if (before.status() == status) {
+                return before;
+            }
+            if (!before.active()) {
+                throw new GlasskeyException(ErrorCode.KEY_NOT_ACTIVE, "Key '" + before.label() + "' is already " + before.status().value() + ".");
+            }
+            SecurityKey after = new SecurityKey(id, before.label(), before.aaguid(), before.model(), before.serial(),
+                    before.custodian(), before.location(), before.capacity(), status, before.createdAt(), Times.now(clock));
+            store.update(after);
+            audit.record(AuditEvent.success(actor, action, id, true,
+                    "key '" + before.label() + "' " + status.value() + (note == null || note.isBlank() ? "" : ": " + note.strip())));
+            return after;
+        });
     }
 
     private SecurityKey lock(String id) {

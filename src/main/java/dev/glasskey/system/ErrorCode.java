@@ -62,11 +62,22 @@ public enum ErrorCode {
     CERTIFICATE_INVALID("attestation.certificate_invalid", HttpStatus.BAD_REQUEST, "The root certificate could not be parsed."),
     CONFLICT("conflict", HttpStatus.CONFLICT, "The change conflicts with the current state."),
 
+    // emergency readiness (DOMAIN rule 3: the lockout guard; drills)
+    LOCKOUT_GUARD("emergency.lockout_guard", HttpStatus.CONFLICT, "The change would leave fewer usable emergency accounts than the configured minimum."),
+    DRILL_NOT_FOUND("drill.not_found", HttpStatus.NOT_FOUND, "No such drill."),
+    DRILL_CLOSED("drill.closed", HttpStatus.GONE, "The drill has expired or was closed; start a new one."),
+    DRILL_OUT_OF_SCOPE("drill.out_of_scope", HttpStatus.BAD_REQUEST, "The key or account used is not part of this drill."),
+
     // audit and alerts (issue 5)
     AUDIT_WRITE_FAILED("audit.write_failed", HttpStatus.SERVICE_UNAVAILABLE, "The audit entry could not be written, so the action was not carried out."),
     ALERT_CHANNEL_NOT_FOUND("alert.channel_not_found", HttpStatus.NOT_FOUND, "No such alert channel."),
     ALERT_CHANNEL_NAME_TAKEN("alert.channel_name_taken", HttpStatus.CONFLICT, "Another alert channel already has this name."),
     ALERT_RULE_NOT_FOUND("alert.rule_not_found", HttpStatus.NOT_FOUND, "No such alert rule."),
+
+    // OpenID Connect provider administration (oidc/); the protocol endpoints answer with OAuth error codes
+    CLIENT_NOT_FOUND("client.not_found", HttpStatus.NOT_FOUND, "No such OpenID Connect client."),
+    CLIENT_ID_TAKEN("client.id_taken", HttpStatus.CONFLICT, "Another client already has this client id."),
+    CLIENT_REDIRECT_URI_INVALID("client.redirect_uri_invalid", HttpStatus.BAD_REQUEST, "A redirect URI is not an absolute https URI (or http on a loopback address) without a fragment."),
 
     INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged.");
 

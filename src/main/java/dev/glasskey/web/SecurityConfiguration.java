@@ -32,10 +32,11 @@ public class SecurityConfiguration {
         http.addFilterBefore(new BodyLimitFilter(properties.maxBodyBytes()), DisableEncodeUrlFilter.class);
         http.securityContext(c -> c.securityContextRepository(contextRepository));
         http.csrf(csrf -> csrf.spa().ignoringRequestMatchers("/api/webauthn/**", "/api/enrolments/*/options",
-                "/api/enrolments/*/credential"));
+                "/api/enrolments/*/credential", "/api/drills/*/sign-in"));
         http.authorizeHttpRequests(auth -> auth
-                .requestMatchers("/", "/sign-in", "/enrol/**", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
-                .requestMatchers("/api/webauthn/**", "/api/enrolments/*/options", "/api/enrolments/*/credential").permitAll()
+                .requestMatchers("/", "/sign-in", "/enrol/**", "/drill/*", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
+                .requestMatchers("/api/webauthn/**", "/api/enrolments/*/options", "/api/enrolments/*/credential",
+                        "/api/drills/*/sign-in").permitAll()
                 .requestMatchers("/api/session", "/sign-out").authenticated()
                 .requestMatchers("/api/**", "/admin/**").hasRole(Roles.GLOBAL_ADMIN)
                 .anyRequest().denyAll());

@@ -70,19 +70,20 @@ public class CredentialService {
 
     @Transactional
     public CredentialView revoke(Actor actor, String id, String reason) {
-        Credential c = store.findForUpdate(id).orElseThrow(() -> new GlasskeyException(ErrorCode.CREDENTIAL_NOT_FOUND));
-        if (c.status() == Credential.Status.REVOKED) {
-            return view(c);
-        }
-        String why = reason == null || reason.isBlank() ? "revoked by " + actor.label() : reason.strip();
-        if (why.length() > 200) {
-            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "reason must be at most 200 characters.");
-        }
-        store.setStatus(id, Credential.Status.REVOKED, why, Times.now(clock));
-        audit.record(AuditEvent.success(actor, "credential.revoke", c.accountId(), accounts.get(c.accountId()).emergency(),
-                "credential " + id + ": " + why));
-        guards.check("credential.revoke");
-        return get(id);
+        return guards.guard("credential.revoke", () -> {
+            Credential c = store.findForUpdate(id).orElseThrow(() -> new GlasskeyException(ErrorCode.CREDENTIAL_NOT_FOUND));
+            if (c.status() == Credential.Status.REVOKED) {
+                return view(c);
+            }
+            String why = reason == null || reason.isBlank() ? "revoked by " + actor.label() : reason.strip();
+            if (why.length() > 200) {
+                throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "reason must be at most 200 characters.");
+            }
+            store.setStatus(id, Credential.Status.REVOKED, why, Times.now(clock));
+            audit.record(AuditEvent.success(actor, "credential.revoke", c.accountId(), accounts.get(c.accountId()).emergency(),
+                    "credential " + id + ": " + why));
+            return get(id);
+        });
     }
 
     private CredentialView view(Credential c) {

@@ -89,6 +89,27 @@ class CredentialStore {
                 .param("status", status.value()).param("reason", reason).param("at", Times.db(at)).param("id", id).update();
     }
 
+    void insertRegistration(String credentialId, String requestJson, String responseJson) {
+        jdbc.sql("insert into credential_registration (credential_id, request_json, response_json) values (:id, :req, :res)")
+                .param("id", credentialId).param("req", requestJson).param("res", responseJson).update();
+    }
+
+    /** A stored registration ceremony of a credential of the given model. */
+    record Registration(String credentialId, boolean attestationTrusted, String requestJson, String responseJson) {}
+
+    List<Registration> registrationsOfModel(String aaguid) {
+        return jdbc.sql("""
+                select c.id, c.attestation_trusted, r.request_json, r.response_json
+                from credential c join credential_registration r on r.credential_id = c.id
+                where c.aaguid = :aaguid and c.status <> 'revoked' order by c.id""")
+                .param("aaguid", aaguid)
+                .query((rs, n) -> new Registration(rs.getString(1), rs.getBoolean(2), rs.getString(3), rs.getString(4))).list();
+    }
+
+    void setAttestationTrusted(String id, boolean trusted) {
+        jdbc.sql("update credential set attestation_trusted = :t where id = :id").param("t", trusted).param("id", id).update();
+    }
+
     static Credential row(ResultSet rs, int n) throws SQLException {
         return new Credential(rs.getString("id"), rs.getString("credential_id"), rs.getString("account_id"),
                 rs.getString("key_id"), rs.getString("public_key_cose"), rs.getLong("signature_count"),

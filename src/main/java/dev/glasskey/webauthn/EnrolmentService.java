@@ -199,7 +199,7 @@ public class EnrolmentService {
             if (!tokenHash.equals(pending.enrolmentTokenHash())) {
                 throw new GlasskeyException(ErrorCode.CHALLENGE_UNKNOWN, "The challenge was issued for another enrolment link.");
             }
-            return tx.execute(status -> register(tokenHash, pending, response));
+            return tx.execute(status -> register(tokenHash, pending, response, responseJson));
         } catch (GlasskeyException e) {
             tx.executeWithoutResult(status -> audit.record(AuditEvent.failure(Actor.ANONYMOUS, "credential.register",
                     enrolment == null ? null : enrolment.accountId(), e.errorCode().code(),
@@ -209,7 +209,8 @@ public class EnrolmentService {
     }
 
     private Credential register(String tokenHash, CeremonyStore.Pending pending,
-                                PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response) {
+                                PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response,
+                                String responseJson) {
         Enrolment e = usableByHash(tokenHash);
         Account account = accounts.get(e.accountId());
         if (!account.enabled()) {
@@ -257,40 +258,42 @@ public class EnrolmentService {
         if (enforce && !result.isAttestationTrusted()) {
             throw new GlasskeyException(ErrorCode.ATTESTATION_UNTRUSTED);
         }
-        Instant now = Times.now(clock);
-        String keyId = e.keyId();
-        if (keyId == null) {
-            keyId = keys.register(Actor.SYSTEM, new KeyService.KeyDetails(firstKeyLabel(account, now), aaguid, null, null,
-                    account.displayName(), null, null)).id();
-        } else if (!isZero(aaguid)) {
-            keys.confirmModel(keyId, aaguid);
-        }
-        SecurityKey key = keys.get(keyId);
-        if (!key.active()) {
-            throw new GlasskeyException(ErrorCode.KEY_NOT_ACTIVE, "Key '" + key.label() + "' is " + key.status().value() + ".");
-        }
-        checkCapacity(key, account.id());
-        // The key overwrites any credential it held for this RP and user handle, so the old one is dead.
-        for (Credential old : credentials.activeFor(account.id(), keyId)) {
-            credentials.setStatus(old.id(), Credential.Status.REVOKED, "replaced by re-enrolment", now);
-        }
-        String transports = result.getKeyId().getTransports().map(set -> set.stream()
-                .map(AuthenticatorTransport::getId).collect(Collectors.joining(","))).orElse(null);
-        Credential credential = new Credential(Ids.uuid(), result.getKeyId().getId().getBase64Url(), account.id(), keyId,
-                result.getPublicKeyCose().getBase64Url(), result.getSignatureCount(), aaguid, format,
-                result.isAttestationTrusted(), result.isBackupEligible(), transports, Credential.Status.ACTIVE, null,
-                now, null, now);
-        credentials.insert(credential);
-        if (!enrolments.markUsed(tokenHash, now)) {
-            throw new GlasskeyException(ErrorCode.ENROLMENT_UNKNOWN);
-        }
-        AuditEvent event = AuditEvent.success(new Actor(account.id(), account.displayName()), "credential.register",
-                account.id(), account.emergency(), "credential " + credential.id() + " on key '" + key.label() + "' model "
-                        + aaguid + " attestation " + format + (result.isAttestationTrusted() ? " (trusted)" : " (untrusted)")
-                        + " via " + e.purpose() + " link");
-        audit.record(Enrolment.BOOTSTRAP.equals(e.purpose()) ? event.flag() : event);
-        guards.check("credential.register");
-        return credential;
+        return guards.guard("credential.register", () -> {
+            Instant now = Times.now(clock);
+            String keyId = e.keyId();
+            if (keyId == null) {
+                keyId = keys.register(Actor.SYSTEM, new KeyService.KeyDetails(firstKeyLabel(account, now), aaguid, null, null,
+                        account.displayName(), null, null)).id();
+            } else if (!isZero(aaguid)) {
+                keys.confirmModel(keyId, aaguid);
+            }
+            SecurityKey key = keys.get(keyId);
+            if (!key.active()) {
+                throw new GlasskeyException(ErrorCode.KEY_NOT_ACTIVE, "Key '" + key.label() + "' is " + key.status().value() + ".");
+            }
+            checkCapacity(key, account.id());
+            // The key overwrites any credential it held for this RP and user handle, so the old one is dead.
+            for (Credential old : credentials.activeFor(account.id(), keyId)) {
+                credentials.setStatus(old.id(), Credential.Status.REVOKED, "replaced by re-enrolment", now);
+            }
+            String transports = result.getKeyId().getTransports().map(set -> set.stream()
+                    .map(AuthenticatorTransport::getId).collect(Collectors.joining(","))).orElse(null);
+            Credential credential = new Credential(Ids.uuid(), result.getKeyId().getId().getBase64Url(), account.id(), keyId,
+                    result.getPublicKeyCose().getBase64Url(), result.getSignatureCount(), aaguid, format,
+                    result.isAttestationTrusted(), result.isBackupEligible(), transports, Credential.Status.ACTIVE, null,
+                    now, null, now);
+            credentials.insert(credential);
+            credentials.insertRegistration(credential.id(), pending.requestJson(), responseJson);
+            if (!enrolments.markUsed(tokenHash, now)) {
+                throw new GlasskeyException(ErrorCode.ENROLMENT_UNKNOWN);
+            }
+            AuditEvent event = AuditEvent.success(new Actor(account.id(), account.displayName()), "credential.register",
+                    account.id(), account.emergency(), "credential " + credential.id() + " on key '" + key.label() + "' model "
+                            + aaguid + " attestation " + format + (result.isAttestationTrusted() ? " (trusted)" : " (untrusted)")
+                            + " via " + e.purpose() + " link");
+            audit.record(Enrolment.BOOTSTRAP.equals(e.purpose()) ? event.flag() : event);
+            return credential;
+        });
     }
 
     private EnrolmentLink createLink(Actor actor, Account account, String keyId, String purpose) {

@@ -2,6 +2,7 @@ package dev.glasskey.webauthn;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.function.Function;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -99,7 +100,17 @@ public class SignInService {
     }
 
     public SignedIn finish(String sessionId, String responseJson) {
-        Attempt attempt = new Attempt();
+        return verifyOnly(sessionId, responseJson, "signin", signedIn -> signedIn);
+    }
+
+    /**
+     * Verifies an assertion exactly as {@link #finish} does, audited under {@code action}, and
+     * runs {@code then} in the same transaction (a drill records the validated pair there; if
+     * it throws, the whole attempt is refused and rolled back). Opens no session: that is the
+     * caller's business.
+     */
+    public <T> T verifyOnly(String sessionId, String responseJson, String action, Function<SignedIn, T> then) {
+        Attempt attempt = new Attempt(action);
         try {
             var response = Yubico.assertion(responseJson);
             attempt.credentialId = response.getId().getBase64Url();
@@ -107,7 +118,7 @@ public class SignInService {
             attempt.challenge = challenge;
             return tx.execute(status -> {
                 challenges.consume(challenge, sessionId);
-                return verify(request(challenge), response, attempt);
+                return then.apply(verify(request(challenge), response, attempt));
             });
         } catch (GlasskeyException e) {
             if (attempt.challenge != null) {
@@ -187,7 +198,7 @@ public class SignInService {
             throw new GlasskeyException(ErrorCode.COUNTER_REGRESSION, "Signature counter " + received
                     + " was already used by a concurrent sign-in: the key may be cloned. The credential is now suspended.");
         }
-        audit.record(AuditEvent.success(new Actor(account.id(), account.displayName()), "signin", account.id(),
+        audit.record(AuditEvent.success(new Actor(account.id(), account.displayName()), attempt.action, account.id(),
                 account.emergency(), "credential " + credential.id() + " on key '" + key.label() + "'"));
         return new SignedIn(account.id(), account.displayName(), account.emergency(), account.roles(), credential.id(),
                 key.id(), credential.aaguid(), credential.attestationTrusted(), true, now);
@@ -197,11 +208,11 @@ public class SignInService {
         Instant now = Times.now(clock);
         AuditEvent event;
         if (attempt.account != null) {
-            event = AuditEvent.failure(new Actor(attempt.account.id(), attempt.account.displayName()), "signin",
+            event = AuditEvent.failure(new Actor(attempt.account.id(), attempt.account.displayName()), attempt.action,
                     attempt.account.id(), e.errorCode().code(), attempt.account.emergency(),
                     "credential " + attempt.credential.id() + ": " + e.detail());
         } else {
-            event = AuditEvent.failure(Actor.ANONYMOUS, "signin", null, e.errorCode().code(), false,
+            event = AuditEvent.failure(Actor.ANONYMOUS, attempt.action, null, e.errorCode().code(), false,
                     (attempt.credentialId == null ? "" : "credential id " + abbreviate(attempt.credentialId) + ": ") + e.detail());
         }
         if (e.errorCode() == ErrorCode.COUNTER_REGRESSION && attempt.credential != null) {
@@ -218,9 +229,14 @@ public class SignInService {
 
     /** What we learned about an attempt before it failed, for its audit entry. */
     private static final class Attempt {
+        final String action;
         ByteArray challenge;
         String credentialId;
         Credential credential;
         Account account;
+
+        Attempt(String action) {
+            this.action = action;
+        }
     }
 }

@@ -7,6 +7,7 @@ import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
 
 import dev.glasskey.system.GlasskeyException;
 
@@ -31,9 +32,29 @@ class WebAuthnPages {
         return "redirect:/sign-in";
     }
 
+    /**
+     * The sign-in page. {@code next}: where to go after signing in (an OpenID Connect
+     * authorization request sends the browser here and wants it back), accepted only as a
+     * same-origin relative path, so the page cannot be turned into an open redirect.
+     */
     @GetMapping("/sign-in")
-    String signIn() {
+    String signIn(@RequestParam(name = "next", required = false) String next, Model model) {
+        model.addAttribute("next", sameOriginPath(next));
         return "sign-in";
+    }
+
+    /** {@code value} if it is a path on this origin ("/..."), else null. */
+    static String sameOriginPath(String value) {
+        if (value == null || value.isEmpty() || value.length() > 4000 || value.charAt(0) != '/'
+                || value.startsWith("//") || value.contains("\\") || value.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
+            return null;
+        }
+        try {
+            java.net.URI uri = new java.net.URI(value);
+            return uri.getScheme() == null && uri.getRawAuthority() == null ? value : null;
+        } catch (java.net.URISyntaxException e) {
+            return null;
+        }
     }
 
     @GetMapping("/enrol/{token}")

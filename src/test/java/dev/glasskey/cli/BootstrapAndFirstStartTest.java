@@ -84,6 +84,32 @@ class BootstrapAndFirstStartTest {
     }
 
     @Test
+    void readinessExitCodeFollowsTheReportAndFallsBackToTheServersSnapshot(@TempDir Path dataDir) throws Exception {
+        // An empty installation has no usable emergency account: fail, exit code 2.
+        Output out = capture(() -> GlasskeyCommand.run("readiness", "--data-dir", dataDir.toString()));
+        assertThat(out.exitCode).as(out.text).isEqualTo(2);
+        assertThat(out.text).contains("Emergency readiness: FAIL").contains("[fail] At least 2 usable emergency accounts");
+        Output json = capture(() -> GlasskeyCommand.run("readiness", "--json", "--data-dir", dataDir.toString()));
+        assertThat(json.exitCode).isEqualTo(2);
+        assertThat(json.text).contains("\"status\" : \"FAIL\"");
+
+        // While a server holds the embedded database, the command reads the snapshot the server writes.
+        try (ConfigurableApplicationContext context = new SpringApplication(GlasskeyApplication.class).run(
+                "--glasskey.data-dir=" + dataDir, "--server.port=0", "--logging.level.root=warn",
+                "--glasskey.emergency.monitor-initial-delay=PT0S")) {
+            Path snapshot = dataDir.resolve("readiness.json");
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (!Files.exists(snapshot) && System.nanoTime() < deadline) {
+                Thread.sleep(50); // bounded wait for the monitor's first run, not a timing assumption
+            }
+            assertThat(snapshot).exists();
+            Output locked = runInNewJvm("readiness", "--data-dir", dataDir.toString());
+            assertThat(locked.exitCode).as(locked.text).isEqualTo(2);
+            assertThat(locked.text).contains("from the running server's snapshot");
+        }
+    }
+
+    @Test
     void bootstrapWithoutReasonIsRefusedByTheParser() {
         Output out = capture(() -> GlasskeyCommand.run("bootstrap"));
         assertThat(out.exitCode).isEqualTo(2);

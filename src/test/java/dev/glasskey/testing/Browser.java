@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import org.openqa.selenium.By;
@@ -46,6 +47,7 @@ public final class Browser implements AutoCloseable {
     public static final Duration TIMEOUT = Duration.ofSeconds(20);
     private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
     private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final AtomicInteger STARTED = new AtomicInteger();
 
     private final String baseUrl;
     private final Path profile;
@@ -60,6 +62,12 @@ public final class Browser implements AutoCloseable {
         this.driver = driver;
     }
 
+    /** One log per browser started in this JVM (two may run side by side): chromedriver.log, chromedriver-2.log, ... */
+    private static String logName() {
+        int n = STARTED.incrementAndGet();
+        return n == 1 ? "chromedriver.log" : "chromedriver-" + n + ".log";
+    }
+
     /** Starts Chromium; relative paths given to {@link #open(String)} resolve against {@code baseUrl}. */
     public static Browser start(String baseUrl) {
         try {
@@ -68,7 +76,7 @@ public final class Browser implements AutoCloseable {
             ChromeDriverService service = new ChromeDriverService.Builder()
                     .usingDriverExecutable(new File(CHROMEDRIVER))
                     .usingAnyFreePort()
-                    .withLogFile(ARTIFACTS.resolve("chromedriver.log").toFile())
+                    .withLogFile(ARTIFACTS.resolve(logName()).toFile())
                     .build();
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM);
@@ -170,6 +178,18 @@ public final class Browser implements AutoCloseable {
         return file;
     }
 
+    /** Screenshot of the viewport into the given PNG file (creating its directory). */
+    public Path screenshotTo(Path file) {
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Files.copy(driver.getScreenshotAs(OutputType.FILE).toPath(), file, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
     /** Screenshot plus the page's HTML, for diagnosing a failure. */
     public void saveArtifacts(String name) {
         screenshot(name);
@@ -260,6 +280,23 @@ public final class Browser implements AutoCloseable {
             driver.removeVirtualAuthenticator(authenticator);
             authenticator = null;
             stored = List.copyOf(all);
+        }
+
+        /**
+         * Takes the key to another browser (another computer): it is unplugged here and arrives
+         * there not yet plugged in, with all its credentials. Use the returned key from then on;
+         * this one is left empty and no longer belongs to this browser.
+         */
+        public Key carryTo(Browser other) {
+            if (other == Browser.this) {
+                return this;
+            }
+            unplug();
+            Key moved = other.newKey(name);
+            moved.stored = stored;
+            stored = List.of();
+            keys.remove(this);
+            return moved;
         }
 
         /** The credentials on the key (including any withheld by {@link #offerOnly}). */

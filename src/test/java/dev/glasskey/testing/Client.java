@@ -55,6 +55,27 @@ public final class Client {
         return send(HttpRequest.newBuilder(uri(path)).header("Accept", "application/json").GET());
     }
 
+    /** A redirect answer: status and Location (null when not a redirect). */
+    public record Redirect(int status, String location, String body) {}
+
+    /**
+     * A browser's GET (Accept text/html) of a path or an absolute URL on the server, not
+     * following the redirect: what an OAuth authorization request answers.
+     */
+    public Redirect navigate(String pathOrUrl) {
+        URI target = pathOrUrl.startsWith("http") ? URI.create(pathOrUrl) : uri(pathOrUrl);
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(target).header("Accept", "text/html").GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new Redirect(response.statusCode(), response.headers().firstValue("Location").orElse(null), response.body());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public Response getHtml(String path) {
         return send(HttpRequest.newBuilder(uri(path)).header("Accept", "text/html").GET());
     }

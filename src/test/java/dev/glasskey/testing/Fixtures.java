@@ -57,6 +57,24 @@ public interface Fixtures {
 
     JdbcClient jdbc();
 
+    /**
+     * Creates {@code count} usable emergency accounts (enabled, global-admin), each enrolled on a
+     * key of its own with an attestation of {@code model}. The lockout guard counts every
+     * emergency account in the (shared) database, so a test that deliberately breaks emergency
+     * access first provides spares that keep the organisation at its minimum. Returns their ids.
+     */
+    default List<String> spareEmergencyAccounts(Client admin, UUID model, int count) {
+        List<String> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String accountId = createAccount(admin, "Spare " + System.nanoTime(), true, "global-admin").path("id").asString();
+            String keyId = registerKey(admin, "Spare key " + System.nanoTime(), "Spare safe").path("id").asString();
+            Client.Response r = enrol(client(), issueLink(admin, accountId, keyId), SoftwareAuthenticator.packed(model).origin(baseUrl()));
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+            ids.add(accountId);
+        }
+        return ids;
+    }
+
     /** One stored audit log entry, as far as refusal tests look at it. */
     record AuditRow(long seq, String action, String target, String outcome, String reason, boolean flagged) {}
 

@@ -15,6 +15,15 @@ public final class MutableClock extends Clock {
         now.updateAndGet(t -> t.plus(duration));
     }
 
+    /**
+     * Back to the real time. For tests whose other party reads the real clock (an OpenID
+     * Connect relying party validating token times); shared contexts may have moved this clock
+     * far ahead before.
+     */
+    public void reset() {
+        now.set(Instant.now());
+    }
+
     @Override
     public ZoneId getZone() {
         return ZoneOffset.UTC;

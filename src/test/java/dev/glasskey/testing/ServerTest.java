@@ -31,7 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * database share one running server (Spring's context cache), so tests never assume an
  * empty database.
  */
-@SpringBootTest(classes = GlasskeyApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT)
+// The background readiness monitor is off: its audit entries would land at arbitrary moments in
+// the shared database; tests drive readiness explicitly.
+@SpringBootTest(classes = GlasskeyApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
+        properties = "glasskey.emergency.monitor-enabled=false")
 @Import(TestClockConfiguration.class)
 public abstract class ServerTest implements Fixtures {
 

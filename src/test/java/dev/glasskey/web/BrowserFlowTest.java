@@ -19,7 +19,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 import org.openqa.selenium.virtualauthenticator.Credential;
 
 import tools.jackson.databind.JsonNode;
@@ -27,7 +26,7 @@ import tools.jackson.databind.JsonNode;
 import dev.glasskey.account.Account;
 import dev.glasskey.testing.Browser;
 import dev.glasskey.testing.BrowserServerTest;
-import dev.glasskey.testing.Client;
+import dev.glasskey.testing.Console;
 import dev.glasskey.webauthn.FirstAdministrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +52,7 @@ class BrowserFlowTest extends BrowserServerTest {
     static final String BRAVO = "Break-glass Bravo";
 
     Browser browser;
+    Console console;
     Browser.Key adminKey;
     Browser.Key keyA;
     Browser.Key keyB;
@@ -61,6 +61,7 @@ class BrowserFlowTest extends BrowserServerTest {
     @BeforeAll
     void startBrowser() {
         browser = Browser.start(baseUrl());
+        console = new Console(browser, accounts);
     }
 
     @AfterAll
@@ -77,7 +78,7 @@ class BrowserFlowTest extends BrowserServerTest {
         browser.open(firstStartLink().url());
         assertThat(browser.visible(By.id("account-name")).getText()).isEqualTo(FirstAdministrator.NAME);
 
-        enrolOnThisPage();
+        console.enrolOnThisPage();
 
         assertThat(handles(adminKey)).containsExactly(account(FirstAdministrator.NAME).userHandle());
         browser.screenshot("01-first-administrator-enrolled");
@@ -87,11 +88,11 @@ class BrowserFlowTest extends BrowserServerTest {
     @Order(2)
     void administratorSignsInWithoutAUserName() {
         browser.open("/sign-in");
-        signInOnThisPage();
+        console.signInOnThisPage();
 
         assertThat(browser.path()).isEqualTo("/admin");
         assertThat(browser.visible(By.id("me")).getText()).isEqualTo(FirstAdministrator.NAME);
-        JsonNode session = session();
+        JsonNode session = console.session();
         assertThat(session.path("accountId").asString()).isEqualTo(account(FirstAdministrator.NAME).id());
         assertThat(session.path("emergency").asBoolean()).isFalse();
         browser.open("/admin");
@@ -100,14 +101,14 @@ class BrowserFlowTest extends BrowserServerTest {
     @Test
     @Order(3)
     void consoleAddsKeysCreatesEmergencyAccountsAndIssuesLinks() {
-        addKey(KEY_A, "Safe 1, HQ", "Alice Custodian");
-        addKey(KEY_B, "Safe 2, DR site", "Bob Custodian");
-        createEmergencyAccount(ALPHA);
-        createEmergencyAccount(BRAVO);
+        console.addKey(KEY_A, "Safe 1, HQ", "Alice Custodian");
+        console.addKey(KEY_B, "Safe 2, DR site", "Bob Custodian");
+        console.createEmergencyAccount(ALPHA);
+        console.createEmergencyAccount(BRAVO);
 
-        links.put(ALPHA + KEY_A, issueLink(ALPHA, KEY_A));
-        links.put(ALPHA + KEY_B, issueLink(ALPHA, KEY_B));
-        links.put(BRAVO + KEY_A, issueLink(BRAVO, KEY_A));
+        links.put(ALPHA + KEY_A, console.issueLink(ALPHA, KEY_A));
+        links.put(ALPHA + KEY_B, console.issueLink(ALPHA, KEY_B));
+        links.put(BRAVO + KEY_A, console.issueLink(BRAVO, KEY_A));
         assertThat(Set.copyOf(links.values())).hasSize(3);
         browser.screenshot("03-console-link-issued");
     }
@@ -119,11 +120,11 @@ class BrowserFlowTest extends BrowserServerTest {
         keyB = browser.newKey("emergency key B");
 
         browser.insertOnly(keyA);
-        enrolThroughLink(links.get(ALPHA + KEY_A), ALPHA, KEY_A);
+        console.enrolThroughLink(links.get(ALPHA + KEY_A), ALPHA, KEY_A);
         browser.insertOnly(keyB);
-        enrolThroughLink(links.get(ALPHA + KEY_B), ALPHA, KEY_B);
+        console.enrolThroughLink(links.get(ALPHA + KEY_B), ALPHA, KEY_B);
         browser.insertOnly(keyA);
-        enrolThroughLink(links.get(BRAVO + KEY_A), BRAVO, KEY_A);
+        console.enrolThroughLink(links.get(BRAVO + KEY_A), BRAVO, KEY_A);
         browser.screenshot("04-enrolled");
 
         assertThat(handles(keyA)).containsExactlyInAnyOrder(account(ALPHA).userHandle(), account(BRAVO).userHandle());
@@ -137,13 +138,13 @@ class BrowserFlowTest extends BrowserServerTest {
 
         // The administrator's session is still open: the console shows the result.
         browser.open("/admin");
-        assertThat(cell("accounts", ALPHA, 3)).isEqualTo("2");
-        assertThat(cell("accounts", BRAVO, 3)).isEqualTo("1");
-        assertThat(cell("keys", KEY_A, 5)).startsWith("2 / ");
-        assertThat(cell("keys", KEY_B, 5)).startsWith("1 / ");
-        assertThat(cell("keys", KEY_A, 1)).isEqualTo("01020304-0506-0708-0102-030405060708");
+        assertThat(console.cell("accounts", ALPHA, 3)).isEqualTo("2");
+        assertThat(console.cell("accounts", BRAVO, 3)).isEqualTo("1");
+        assertThat(console.cell("keys", KEY_A, 5)).startsWith("2 / ");
+        assertThat(console.cell("keys", KEY_B, 5)).startsWith("1 / ");
+        assertThat(console.cell("keys", KEY_A, 1)).isEqualTo("01020304-0506-0708-0102-030405060708");
         browser.screenshot("04-console");
-        signOut();
+        console.signOut();
     }
 
     @Test
@@ -162,8 +163,8 @@ class BrowserFlowTest extends BrowserServerTest {
         browser.screenshot("05-sign-in-page");
         Credential lowestId = keyA.credentials().stream()
                 .min((x, y) -> Arrays.compareUnsigned(x.getId(), y.getId())).orElseThrow();
-        signInOnThisPage();
-        JsonNode session = session();
+        console.signInOnThisPage();
+        JsonNode session = console.session();
         String presented = accounts.get(session.path("accountId").asString()).userHandle();
         assertThat(presented).isIn(alpha, bravo);
         assertThat(session.path("emergency").asBoolean()).isTrue();
@@ -171,20 +172,20 @@ class BrowserFlowTest extends BrowserServerTest {
         assertSessionOnKey(session, keyA.credentialFor(presented));
         System.out.println("[browser] both accounts offered on key A: signed in as " + session.path("displayName").asString()
                 + "; Chrome presented the lowest credential id: " + Browser.b64u(lowestId.getUserHandle()).equals(presented));
-        signOut();
+        console.signOut();
 
         // The person picks each account in turn.
         for (String name : List.of(ALPHA, BRAVO)) {
             keyA.offerOnly(account(name).userHandle());
             browser.open("/sign-in");
-            signInOnThisPage();
-            JsonNode chosen = session();
+            console.signInOnThisPage();
+            JsonNode chosen = console.session();
             assertThat(chosen.path("displayName").asString()).isEqualTo(name);
             assertThat(chosen.path("accountId").asString()).isEqualTo(account(name).id());
             assertThat(chosen.path("emergency").asBoolean()).isTrue();
             assertSessionOnKey(chosen, keyA.credentialFor(account(name).userHandle()));
             keyA.offerAll();
-            signOut();
+            console.signOut();
         }
     }
 
@@ -193,11 +194,11 @@ class BrowserFlowTest extends BrowserServerTest {
     void secondKeySignsInToo() {
         browser.insertOnly(keyB);
         browser.open("/sign-in");
-        signInOnThisPage();
-        JsonNode session = session();
+        console.signInOnThisPage();
+        JsonNode session = console.session();
         assertThat(session.path("accountId").asString()).isEqualTo(account(ALPHA).id());
         assertSessionOnKey(session, keyB.credentialFor(account(ALPHA).userHandle()));
-        signOut();
+        console.signOut();
     }
 
     @Test
@@ -205,117 +206,18 @@ class BrowserFlowTest extends BrowserServerTest {
     void administratorKeyStillSignsInAfterBeingUnplugged() {
         browser.insertOnly(adminKey);
         browser.open("/sign-in");
-        signInOnThisPage();
+        console.signInOnThisPage();
         assertThat(browser.visible(By.id("me")).getText()).isEqualTo(FirstAdministrator.NAME);
-        assertThat(session().path("accountId").asString()).isEqualTo(account(FirstAdministrator.NAME).id());
+        assertThat(console.session().path("accountId").asString()).isEqualTo(account(FirstAdministrator.NAME).id());
         browser.open("/admin");
         browser.screenshot("07-console");
-        signOut();
-    }
-
-    // --- page actions -------------------------------------------------------------------------
-
-    /** Clicks "Enrol security key" and waits for the outcome. */
-    void enrolOnThisPage() {
-        browser.click(By.id("enrol"));
-        browser.waitUntil(d -> d.findElement(By.id("after-enrol")).isDisplayed()
-                || d.findElement(By.id("status")).getAttribute("class").contains("error"));
-        WebElement status = browser.driver().findElement(By.id("status"));
-        assertThat(status.getAttribute("class")).as(status.getText()).contains("ok");
-        assertThat(status.getText()).contains("enrolled");
-    }
-
-    void enrolThroughLink(String link, String accountName, String keyLabel) {
-        browser.open(link);
-        assertThat(browser.visible(By.id("account-name")).getText()).isEqualTo(accountName);
-        assertThat(browser.driver().findElement(By.id("key-label")).getText()).isEqualTo(keyLabel);
-        assertThat(browser.driver().findElement(By.cssSelector(".badge.emergency")).isDisplayed()).isTrue();
-        enrolOnThisPage();
-    }
-
-    /** Clicks "Sign in with security key" and waits until the console loads or an error shows. */
-    void signInOnThisPage() {
-        browser.click(By.id("sign-in"));
-        browser.waitUntil(d -> "/admin".equals(browser.path())
-                || d.findElement(By.id("status")).getAttribute("class").contains("error"));
-        assertThat(browser.path()).as(() -> browser.driver().findElement(By.id("status")).getText()).isEqualTo("/admin");
-        browser.visible(By.id("me"));
-    }
-
-    /** Signs out with the console's button. */
-    void signOut() {
-        if (!"/admin".equals(browser.path())) {
-            browser.open("/admin");
-        }
-        browser.submit(browser.visible(By.cssSelector("form[action='/sign-out']")));
-        assertThat(browser.path()).isEqualTo("/sign-in");
-        browser.open("/api/session");
-        assertThat(browser.visible(By.tagName("pre")).getText()).as("signed out: /api/session refuses").contains("auth.required");
-    }
-
-    /** GET /api/session in the browser (its cookies), read from the page. */
-    JsonNode session() {
-        browser.open("/api/session");
-        String text = browser.visible(By.tagName("pre")).getText();
-        return Client.JSON.readTree(text);
-    }
-
-    void addKey(String label, String location, String custodian) {
-        WebElement form = browser.visible(By.id("new-key"));
-        browser.fill(form, "label", label);
-        browser.fill(form, "location", location);
-        browser.fill(form, "custodian", custodian);
-        browser.submit(form);
-        assertMessage("Key '" + label + "' added.");
-        assertThat(cell("keys", label, 4)).isEqualTo(location);
-        assertThat(cell("keys", label, 3)).isEqualTo(custodian);
-    }
-
-    void createEmergencyAccount(String name) {
-        WebElement form = browser.visible(By.id("new-account"));
-        browser.fill(form, "displayName", name);
-        browser.tick(form, "emergency", true);
-        browser.choose(form, "roles", "global-admin");
-        browser.submit(form);
-        assertMessage("Account '" + name + "' created.");
-        assertThat(cell("accounts", name, 1)).isEqualTo("emergency");
-        assertThat(cell("accounts", name, 2)).isEqualTo("global-admin");
-        assertThat(account(name).emergency()).isTrue();
-    }
-
-    String issueLink(String accountName, String keyLabel) {
-        WebElement form = browser.visible(By.id("new-enrolment"));
-        browser.choose(form, "accountId", accountName);
-        browser.choose(form, "keyId", keyLabel);
-        browser.submit(form);
-        assertMessage("Enrolment link issued for '" + accountName + "' on key '" + keyLabel + "'");
-        String link = browser.visible(By.id("enrolment-link")).getText().trim();
-        assertThat(link).startsWith(baseUrl() + "/enrol/");
-        return link;
-    }
-
-    void assertMessage(String expected) {
-        List<WebElement> errors = browser.driver().findElements(By.id("error"));
-        assertThat(errors).as(() -> errors.get(0).getText()).isEmpty();
-        assertThat(browser.visible(By.id("message")).getText()).contains(expected);
-    }
-
-    /** The text of a column in the row of a console table whose first cell is {@code first}. */
-    String cell(String table, String first, int column) {
-        for (WebElement row : browser.driver().findElements(By.cssSelector("#" + table + " tr"))) {
-            List<WebElement> cells = row.findElements(By.tagName("td"));
-            if (!cells.isEmpty() && cells.get(0).getText().equals(first)) {
-                return cells.get(column).getText();
-            }
-        }
-        throw new AssertionError("no row '" + first + "' in table #" + table);
+        console.signOut();
     }
 
     // --- checks -------------------------------------------------------------------------------
 
     Account account(String displayName) {
-        return accounts.list().stream().filter(a -> a.displayName().equals(displayName)).findFirst()
-                .orElseThrow(() -> new AssertionError("no account " + displayName));
+        return console.account(displayName);
     }
 
     static List<String> handles(Browser.Key key) {

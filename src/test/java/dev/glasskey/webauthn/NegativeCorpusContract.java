@@ -306,8 +306,12 @@ interface NegativeCorpusContract extends Fixtures {
         String otherModelsRoot = SoftwareAuthenticator.packed(UUID.randomUUID()).attestationRootPem();
         SoftwareAuthenticator key = SoftwareAuthenticator.packed(allowed).origin(baseUrl());
         assertThat(key.attestationRootPem()).isNotEqualTo(otherModelsRoot);
-        withAllowList(admin, allowed, otherModelsRoot, () ->
-                refusedEnrolment(admin, true, key, Tweaks.defaults(), 403, "attestation.untrusted"));
+        // A root no credential can chain to would leave no emergency account usable if it were
+        // the only model listed (the lockout guard refuses that); list it beside a working model.
+        UUID working = UUID.randomUUID();
+        withAllowList(admin, working, SoftwareAuthenticator.packed(working).attestationRootPem(), () ->
+                withAllowList(admin, allowed, otherModelsRoot, () ->
+                        refusedEnrolment(admin, true, key, Tweaks.defaults(), 403, "attestation.untrusted")));
     }
 
     @Test
@@ -679,7 +683,15 @@ interface NegativeCorpusContract extends Fixtures {
         assertEnrolmentFailureAudited(audit, "ceremony.credential_malformed", accountId);
     }
 
+    /**
+     * Lists a model for the duration of {@code body}. Introducing a list where there was none makes
+     * every emergency account enrolled with another model unusable, so the lockout guard would
+     * refuse it in the shared database; spares enrolled with this model keep the minimum.
+     */
     private void withAllowList(Client admin, UUID aaguid, String rootsPem, Runnable body) {
+        if (admin.get("/api/allow-list").json().isEmpty()) {
+            spareEmergencyAccounts(admin, aaguid, 2);
+        }
         Client.Response put = admin.put("/api/allow-list/" + aaguid, Map.of("name", "Model " + aaguid, "rootsPem", rootsPem));
         assertThat(put.status()).as(put.toString()).isEqualTo(200);
         try {

@@ -1,0 +1,256 @@
+package dev.glasskey.emergency;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import dev.glasskey.account.Account;
+import dev.glasskey.key.SecurityKey;
+import dev.glasskey.webauthn.Credential;
+
+/**
+ * The readiness checks of DOMAIN rule 4, as pure functions of an {@link EmergencyState}. Each
+ * check names what it found and what to do. Thresholds: fewer usable emergency accounts than the
+ * guard's minimum fails, 3–5 is the recommendation (Microsoft's guidance asks for at least two);
+ * an overdue or never-drilled pair fails, one coming due within the warning period warns.
+ */
+public final class Readiness {
+    private Readiness() {}
+
+    static final int RECOMMENDED_MIN = 3;
+    static final int RECOMMENDED_MAX = 5;
+
+    public static ReadinessReport report(EmergencyState state, EmergencyProperties properties, List<ReadinessCheck> extra) {
+        Map<String, Usability.Verdict> verdicts = Usability.judge(state);
+        int usable = (int) verdicts.values().stream().filter(Usability.Verdict::usable).count();
+        List<ReadinessCheck> checks = new ArrayList<>();
+        checks.add(accounts(verdicts, usable, properties.minimumUsableAccounts()));
+        checks.add(keysPerAccount(state, verdicts));
+        checks.add(locations(state, verdicts));
+        checks.add(matrix(state, verdicts));
+        checks.add(drills(state, verdicts, properties.drillInterval(), properties.drillWarning()));
+        checks.add(capacity(state));
+        checks.add(impersonal(state, verdicts));
+        checks.addAll(extra);
+        return ReadinessReport.of(state.now(), usable, properties.minimumUsableAccounts(), checks);
+    }
+
+    static ReadinessCheck accounts(Map<String, Usability.Verdict> verdicts, int usable, int minimum) {
+        String id = "emergency.accounts";
+        String title = "At least " + minimum + " usable emergency accounts (" + RECOMMENDED_MIN + "–" + RECOMMENDED_MAX + " recommended)";
+        List<String> unusable = verdicts.values().stream().filter(v -> !v.usable())
+                .map(v -> "'" + v.account().displayName() + "' (" + String.join(", ", v.problems()) + ")").toList();
+        String found = usable + " of " + verdicts.size() + " emergency accounts usable"
+                + (unusable.isEmpty() ? "." : "; not usable: " + String.join("; ", unusable) + ".");
+        if (usable < minimum) {
+            return ReadinessCheck.fail(id, title, found, "Create emergency accounts with the global-admin role and enrol each on "
+                    + "at least two security keys, or repair the accounts listed.");
+        }
+        if (usable < RECOMMENDED_MIN) {
+            return ReadinessCheck.warn(id, title, found, "Add an emergency account: with only " + usable
+                    + ", losing one leaves the organisation at the minimum.");
+        }
+        if (verdicts.size() > RECOMMENDED_MAX) {
+            return ReadinessCheck.warn(id, title, found, "Keep at most " + RECOMMENDED_MAX
+                    + " emergency accounts: each one is a standing privileged identity to guard and drill.");
+        }
+        if (!unusable.isEmpty()) {
+            return ReadinessCheck.warn(id, title, found, "Repair or delete the accounts listed.");
+        }
+        return ReadinessCheck.pass(id, title, found);
+    }
+
+    static ReadinessCheck keysPerAccount(EmergencyState state, Map<String, Usability.Verdict> verdicts) {
+        String id = "emergency.keys_per_account";
+        String title = "Every emergency account enrolled on at least 2 active keys";
+        if (verdicts.isEmpty()) {
+            return ReadinessCheck.fail(id, title, "There are no emergency accounts.", "Create emergency accounts.");
+        }
+        List<String> none = new ArrayList<>();
+        List<String> one = new ArrayList<>();
+        for (Usability.Verdict v : verdicts.values()) {
+            if (!v.account().enabled()) continue;
+            long keys = v.workingCredentials().stream().map(Credential::keyId).distinct().count();
+            if (keys == 0) none.add("'" + v.account().displayName() + "'");
+            else if (keys == 1) one.add("'" + v.account().displayName() + "'");
+        }
+        if (!none.isEmpty()) {
+            return ReadinessCheck.fail(id, title, "On no working key: " + String.join(", ", none)
+                    + (one.isEmpty() ? "." : "; on only one key: " + String.join(", ", one) + "."),
+                    "Enrol each listed account on at least two active security keys kept in different places.");
+        }
+        if (!one.isEmpty()) {
+            return ReadinessCheck.warn(id, title, "On only one working key: " + String.join(", ", one) + ".",
+                    "Enrol each listed account on a second security key kept in another place.");
+        }
+        return ReadinessCheck.pass(id, title, "Every enabled emergency account works on at least two keys.");
+    }
+
+    static ReadinessCheck locations(EmergencyState state, Map<String, Usability.Verdict> verdicts) {
+        String id = "emergency.locations";
+        String title = "Emergency keys kept in at least 2 places";
+        List<SecurityKey> keys = emergencyKeys(state, verdicts);
+        Set<String> places = new TreeSet<>();
+        List<String> unrecorded = new ArrayList<>();
+        for (SecurityKey k : keys) {
+            if (k.location() == null) unrecorded.add("'" + k.label() + "'");
+            else places.add(k.location().strip().toLowerCase(Locale.ROOT));
+        }
+        String found = keys.size() + " emergency key(s) in " + places.size() + " recorded place(s)"
+                + (unrecorded.isEmpty() ? "." : "; no location recorded for " + String.join(", ", unrecorded) + ".");
+        if (places.size() < 2) {
+            return ReadinessCheck.fail(id, title, found, "Keep the emergency keys in at least two separate places and record "
+                    + "each key's location in the inventory, so one fire, theft or flood cannot take them all.");
+        }
+        if (!unrecorded.isEmpty()) {
+            return ReadinessCheck.warn(id, title, found, "Record where each listed key is kept.");
+        }
+        return ReadinessCheck.pass(id, title, found);
+    }
+
+    static ReadinessCheck matrix(EmergencyState state, Map<String, Usability.Verdict> verdicts) {
+        String id = "emergency.matrix";
+        String title = "Every emergency key carries every emergency account";
+        List<SecurityKey> keys = emergencyKeys(state, verdicts);
+        List<String> missing = new ArrayList<>();
+        for (Usability.Verdict v : verdicts.values()) {
+            if (!v.account().enabled()) continue;
+            Set<String> on = v.workingCredentials().stream().map(Credential::keyId).collect(Collectors.toSet());
+            for (SecurityKey k : keys) {
+                if (!on.contains(k.id())) missing.add("'" + v.account().displayName() + "' on '" + k.label() + "'");
+            }
+        }
+        if (keys.isEmpty()) {
+            return ReadinessCheck.fail(id, title, "No active key carries an emergency account.", "Enrol the emergency accounts on security keys.");
+        }
+        if (!missing.isEmpty()) {
+            return ReadinessCheck.warn(id, title, missing.size() + " missing: " + String.join(", ", missing) + ".",
+                    "Issue enrolment links for the missing pairs (the matrix page lists them), so any one key opens every account.");
+        }
+        return ReadinessCheck.pass(id, title, "All " + keys.size() + " emergency keys carry every enabled emergency account.");
+    }
+
+    static ReadinessCheck drills(EmergencyState state, Map<String, Usability.Verdict> verdicts, Duration interval, Duration warning) {
+        String id = "emergency.drills";
+        String title = "Every (account, key) pair drilled within " + interval.toDays() + " days";
+        List<String> overdue = new ArrayList<>();
+        List<String> dueSoon = new ArrayList<>();
+        int pairs = 0;
+        for (Usability.Verdict v : verdicts.values()) {
+            if (!v.account().enabled()) continue;
+            for (String keyId : v.workingCredentials().stream().map(Credential::keyId).collect(Collectors.toCollection(LinkedHashSet::new))) {
+                pairs++;
+                String pair = "'" + v.account().displayName() + "' on '" + state.key(keyId).label() + "'";
+                Instant last = state.lastDrills().get(new EmergencyState.Pair(v.account().id(), keyId));
+                DrillDue due = DrillDue.of(last, state.now(), interval, warning);
+                switch (due) {
+                    case NEVER -> overdue.add(pair + " never drilled");
+                    case OVERDUE -> overdue.add(pair + " last drilled " + last);
+                    case DUE_SOON -> dueSoon.add(pair + " due by " + last.plus(interval));
+                    case CURRENT -> { }
+                }
+            }
+        }
+        if (!overdue.isEmpty()) {
+            return ReadinessCheck.fail(id, title, overdue.size() + " of " + pairs + " pairs overdue: " + String.join(", ", overdue) + ".",
+                    "Start a drill (console: Readiness → Start drill) and have each custodian sign in with the key on each account.");
+        }
+        if (!dueSoon.isEmpty()) {
+            return ReadinessCheck.warn(id, title, dueSoon.size() + " of " + pairs + " pairs coming due: " + String.join(", ", dueSoon) + ".",
+                    "Schedule a drill for these pairs before they are overdue.");
+        }
+        return ReadinessCheck.pass(id, title, pairs == 0 ? "No enrolled pairs to drill." : "All " + pairs + " pairs drilled within the interval.");
+    }
+
+    static ReadinessCheck capacity(EmergencyState state) {
+        String id = "emergency.capacity";
+        String title = "No key over its discoverable-credential capacity";
+        List<String> over = new ArrayList<>();
+        List<String> full = new ArrayList<>();
+        for (SecurityKey k : state.keys()) {
+            if (k.status() != SecurityKey.Status.ACTIVE) continue;
+            long used = slotsUsed(state, k.id());
+            if (used > k.capacity()) over.add("'" + k.label() + "' holds " + used + " of " + k.capacity());
+            else if (used == k.capacity()) full.add("'" + k.label() + "' (" + used + ")");
+        }
+        if (!over.isEmpty()) {
+            return ReadinessCheck.fail(id, title, String.join(", ", over) + ".", "Check the recorded capacity against the key model, "
+                    + "and move accounts to another key: the key may already have overwritten older credentials.");
+        }
+        if (!full.isEmpty()) {
+            return ReadinessCheck.warn(id, title, "Full: " + String.join(", ", full) + ".",
+                    "A full key cannot take a new emergency account; plan a second key for new accounts.");
+        }
+        return ReadinessCheck.pass(id, title, "Every active key has room.");
+    }
+
+    static ReadinessCheck impersonal(EmergencyState state, Map<String, Usability.Verdict> verdicts) {
+        String id = "emergency.impersonal";
+        String title = "Emergency accounts are not tied to a person";
+        List<Account> people = state.accounts().stream().filter(a -> !a.emergency()).toList();
+        List<String> named = new ArrayList<>();
+        for (Usability.Verdict v : verdicts.values()) {
+            String name = normalise(v.account().displayName());
+            for (Account p : people) {
+                String person = normalise(p.displayName());
+                if (name.equals(person) || (person.contains(" ") && name.contains(person))) {
+                    named.add("'" + v.account().displayName() + "' is named after '" + p.displayName() + "'");
+                }
+            }
+        }
+        Set<String> emergencyKeyIds = emergencyKeys(state, verdicts).stream().map(SecurityKey::id).collect(Collectors.toSet());
+        Set<String> personIds = people.stream().map(Account::id).collect(Collectors.toSet());
+        Set<String> shared = new TreeSet<>();
+        for (Credential c : state.credentials()) {
+            if (c.status() == Credential.Status.ACTIVE && personIds.contains(c.accountId()) && emergencyKeyIds.contains(c.keyId())) {
+                String person = people.stream().filter(p -> p.id().equals(c.accountId())).findFirst().orElseThrow().displayName();
+                shared.add("key '" + state.key(c.keyId()).label() + "' also carries personal account '" + person + "'");
+            }
+        }
+        if (!named.isEmpty()) {
+            return ReadinessCheck.fail(id, title, String.join("; ", named) + ".",
+                    "Rename the emergency account after its function (e.g. 'Break-glass 1'): it belongs to the organisation, not to a person.");
+        }
+        if (!shared.isEmpty()) {
+            return ReadinessCheck.warn(id, title, String.join("; ", shared) + ".",
+                    "Keep emergency keys for emergency accounts only: a key carried daily by a person travels, wears and gets lost with them.");
+        }
+        return ReadinessCheck.pass(id, title, "No emergency account is named after a person or shares a key with one.");
+    }
+
+    /** Active keys carrying at least one working emergency credential. */
+    static List<SecurityKey> emergencyKeys(EmergencyState state, Map<String, Usability.Verdict> verdicts) {
+        Set<String> ids = verdicts.values().stream().flatMap(v -> v.workingCredentials().stream())
+                .map(Credential::keyId).collect(Collectors.toSet());
+        return state.keys().stream().filter(k -> ids.contains(k.id())).toList();
+    }
+
+    /** Credentials occupying a slot on the key: revoked ones may have been overwritten, suspect ones not. */
+    static long slotsUsed(EmergencyState state, String keyId) {
+        return state.credentials().stream().filter(c -> c.keyId().equals(keyId) && c.status() != Credential.Status.REVOKED).count();
+    }
+
+    private static String normalise(String s) {
+        return s.strip().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
+    }
+
+    /** Where a pair stands against the drill interval. */
+    enum DrillDue {
+        NEVER, OVERDUE, DUE_SOON, CURRENT;
+
+        static DrillDue of(Instant last, Instant now, Duration interval, Duration warning) {
+            if (last == null) return NEVER;
+            Instant due = last.plus(interval);
+            if (!now.isBefore(due)) return OVERDUE;
+            if (!now.plus(warning).isBefore(due)) return DUE_SOON;
+            return CURRENT;
+        }
+    }
+}

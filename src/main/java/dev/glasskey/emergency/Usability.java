@@ -1,0 +1,79 @@
+package dev.glasskey.emergency;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.glasskey.account.Account;
+import dev.glasskey.account.Roles;
+import dev.glasskey.key.SecurityKey;
+import dev.glasskey.webauthn.Credential;
+
+/**
+ * DOMAIN rule 3: when an emergency account is <em>usable</em>. Pure functions of an
+ * {@link EmergencyState}, shared by the lockout guard, readiness and the matrix so the three
+ * can never disagree.
+ *
+ * <p>Usable means: enabled; holds {@code global-admin} (privileged activation arrives with the
+ * PIM feature); at least one working credential, i.e. an active credential on an active key
+ * that also satisfies the allow-list when one is configured (emergency sign-in refuses any
+ * other, see {@code SignInService}). No conditional-access policy exists yet that could block it.
+ */
+public final class Usability {
+    private Usability() {}
+
+    /** Why an emergency account is usable or not. */
+    public record Verdict(Account account, boolean usable, List<String> problems, List<Credential> workingCredentials) {}
+
+    /** Every emergency account with its verdict, in the state's order. */
+    public static Map<String, Verdict> judge(EmergencyState state) {
+        Map<String, Verdict> verdicts = new LinkedHashMap<>();
+        Set<String> allowed = state.allowedAaguids();
+        for (Account account : state.emergencyAccounts()) {
+            List<String> problems = new ArrayList<>();
+            if (!account.enabled()) {
+                problems.add("disabled");
+            }
+            if (!account.hasRole(Roles.GLOBAL_ADMIN)) {
+                problems.add("lacks the global-admin role");
+            }
+            List<Credential> working = workingCredentials(state, account.id(), allowed);
+            if (working.isEmpty()) {
+                problems.add("no working credential on an active key" + (allowed.isEmpty() ? "" : " from an allowed, attested model"));
+            }
+            verdicts.put(account.id(), new Verdict(account, problems.isEmpty(), List.copyOf(problems), working));
+        }
+        return verdicts;
+    }
+
+    /** The credentials of an account that would let it sign in now. */
+    static List<Credential> workingCredentials(EmergencyState state, String accountId, Set<String> allowedAaguids) {
+        return state.credentials().stream()
+                .filter(c -> c.accountId().equals(accountId))
+                .filter(c -> works(state, c, allowedAaguids))
+                .toList();
+    }
+
+    /** An emergency credential that would pass sign-in: active, on an active key, allowed model. */
+    static boolean works(EmergencyState state, Credential c, Set<String> allowedAaguids) {
+        if (c.status() != Credential.Status.ACTIVE) {
+            return false;
+        }
+        SecurityKey key = state.key(c.keyId());
+        if (key == null || key.status() != SecurityKey.Status.ACTIVE) {
+            return false;
+        }
+        return allowedAaguids.isEmpty() || (c.attestationTrusted() && allowedAaguids.contains(c.aaguid()));
+    }
+
+    /** Ids of the usable emergency accounts. */
+    public static Set<String> usableIds(EmergencyState state) {
+        Set<String> ids = new java.util.LinkedHashSet<>();
+        judge(state).forEach((id, v) -> {
+            if (v.usable()) ids.add(id);
+        });
+        return ids;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.glasskey.oidc;
+
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenRevocationAuthenticationToken;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/**
+ * Runs one of Spring Authorization Server's grant providers (code exchange, refresh, client
+ * credentials, revocation) in one transaction with its audit entry: the stored tokens and the
+ * entry that records them commit together, or neither does. A refusal keeps what the provider
+ * deliberately stored before refusing (a reused code revokes the tokens issued for it, RFC 6749
+ * §4.1.2) and is audited by the endpoint's error handler.
+ */
+final class AuditedGrant implements AuthenticationProvider {
+    /** Request attribute set when a refused code exchange was a second use of a code. */
+    static final String CODE_REUSED = AuditedGrant.class.getName() + ".codeReused";
+
+    private final AuthenticationProvider delegate;
+    private final TransactionTemplate tx;
+    private final OidcAudit audit;
+    private final OAuth2AuthorizationService authorizations;
+
+    AuditedGrant(AuthenticationProvider delegate, TransactionTemplate tx, OidcAudit audit, OAuth2AuthorizationService authorizations) {
+        this.delegate = delegate;
+        this.tx = tx;
+        this.audit = audit;
+        this.authorizations = authorizations;
+    }
+
+    private record Outcome(Authentication result, OAuth2AuthenticationException refusal) {}
+
+    @Override
+    public Authentication authenticate(Authentication authentication) throws AuthenticationException {
+        Outcome outcome = tx.execute(status -> {
+            try {
+                Authentication result = delegate.authenticate(authentication);
+                record(authentication, result);
+                return new Outcome(result, null);
+            } catch (OAuth2AuthenticationException e) {
+                if (authentication instanceof OAuth2AuthorizationCodeAuthenticationToken code
+                        && OAuth2ErrorCodes.INVALID_GRANT.equals(e.getError().getErrorCode())) {
+                    noteReuse(code.getCode());
+                }
+                return new Outcome(null, e);
+            }
+        });
+        if (outcome.refusal() != null) {
+            throw outcome.refusal();
+        }
+        return outcome.result();
+    }
+
+    private void record(Authentication request, Authentication result) {
+        if (result instanceof OAuth2AccessTokenAuthenticationToken issued) {
+            Map<String, Object> claims = OidcAudit.claimsOf(issued.getAccessToken().getTokenValue());
+            String subject = String.valueOf(claims.getOrDefault("sub", issued.getRegisteredClient().getClientId()));
+            boolean emergency = Boolean.TRUE.equals(claims.get("emergency"));
+            boolean refresh = request instanceof OAuth2RefreshTokenAuthenticationToken;
+            String grant = refresh ? "refresh_token" : request instanceof OAuth2AuthorizationCodeAuthenticationToken
+                    ? "authorization_code" : "client_credentials";
+            audit.success(OidcAudit.client(issued.getRegisteredClient()), refresh ? OidcAudit.REFRESH : OidcAudit.TOKEN,
+                    subject, emergency, "grant " + grant + ", scopes " + issued.getAccessToken().getScopes()
+                            + (claims.containsKey("acr") ? ", acr " + claims.get("acr") : "")
+                            + (issued.getRefreshToken() != null ? ", refresh token issued" : "")
+                            + (emergency ? ", EMERGENCY ACCOUNT" : ""));
+        } else if (result instanceof OAuth2TokenRevocationAuthenticationToken revoked) {
+            audit.success(OidcAudit.client(String.valueOf(revoked.getPrincipal() instanceof Authentication a ? a.getName() : null)),
+                    OidcAudit.REVOKE, null, false, "token revoked");
+        }
+    }
+
+    /** RFC 6749 §4.1.2: a second use of a code is refused and revokes the tokens issued for it. */
+    private void noteReuse(String code) {
+        OAuth2Authorization authorization = authorizations.findByToken(code, new OAuth2TokenType(OAuth2ParameterNames.CODE));
+        if (authorization == null) {
+            return;
+        }
+        OAuth2Authorization.Token<OAuth2AuthorizationCode> token = authorization.getToken(OAuth2AuthorizationCode.class);
+        if (token != null && token.isInvalidated() && RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attrs) {
+            HttpServletRequest request = attrs.getRequest();
+            request.setAttribute(CODE_REUSED, authorization.getPrincipalName());
+        }
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return delegate.supports(authentication);
+    }
+}

@@ -1,0 +1,233 @@
+package dev.glasskey.oidc;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.ClientAuthenticationMethod;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.ClientSettings;
+import org.springframework.security.oauth2.server.authorization.settings.OAuth2TokenFormat;
+import org.springframework.security.oauth2.server.authorization.settings.TokenSettings;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import dev.glasskey.audit.Audit;
+import dev.glasskey.audit.AuditEvent;
+import dev.glasskey.system.Actor;
+import dev.glasskey.system.ErrorCode;
+import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Ids;
+import dev.glasskey.system.Times;
+
+/**
+ * Registering and removing relying parties (REST API and CLI). Rules: exact redirect URIs,
+ * https except on loopback addresses (RFC 8252 §7.3) — no wildcards, no fragments (RFC 6749
+ * §3.1.2); PKCE (RFC 7636, S256) always for public clients and by default for confidential ones;
+ * refresh tokens and client credentials for confidential clients only; secrets generated here,
+ * shown once, stored hashed ({@link ClientSecrets}).
+ */
+@Service
+public class ClientService {
+    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._~-]{3,100}");
+    /** RFC 6749 §3.3 scope-token. */
+    private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,100}");
+
+    private final RegisteredClientRepository repository;
+    private final ClientStore store;
+    private final OidcProperties properties;
+    private final Audit audit;
+    private final Clock clock;
+    private final ClientSecrets secrets = new ClientSecrets();
+
+    ClientService(RegisteredClientRepository repository, ClientStore store, OidcProperties properties, Audit audit, Clock clock) {
+        this.repository = repository;
+        this.store = store;
+        this.properties = properties;
+        this.audit = audit;
+        this.clock = clock;
+    }
+
+    @Transactional
+    public OidcClient.Created register(Actor actor, OidcClient.Registration r) {
+        String name = required(r.name(), "name");
+        if (name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
+            throw invalid("name must be at most 200 printable characters.");
+        }
+        String type = r.type() == null ? "confidential" : r.type().strip().toLowerCase();
+        if (!OidcClient.TYPES.contains(type)) {
+            throw invalid("type must be 'confidential' or 'public'.");
+        }
+        boolean isPublic = type.equals("public");
+        String clientId = r.clientId() == null || r.clientId().isBlank() ? "gk-" + Ids.randomToken(12) : r.clientId().strip();
+        if (!CLIENT_ID.matcher(clientId).matches()) {
+            throw invalid("clientId must be 3 to 100 characters of A-Z a-z 0-9 . _ ~ -.");
+        }
+        if (repository.findByClientId(clientId) != null) {
+            throw new GlasskeyException(ErrorCode.CLIENT_ID_TAKEN, "A client with id '" + clientId + "' exists.");
+        }
+        Set<AuthorizationGrantType> grants = grants(r.grantTypes(), isPublic);
+        boolean codeFlow = grants.contains(AuthorizationGrantType.AUTHORIZATION_CODE);
+        List<String> redirectUris = uris(r.redirectUris(), "redirectUris");
+        if (codeFlow && redirectUris.isEmpty()) {
+            throw invalid("redirectUris: at least one is needed for the authorization code flow.");
+        }
+        List<String> logoutUris = uris(r.postLogoutRedirectUris(), "postLogoutRedirectUris");
+        List<String> scopes = r.scopes() == null || r.scopes().isEmpty()
+                ? (codeFlow ? List.of(OidcScopes.OPENID, OidcScopes.PROFILE) : List.of()) : r.scopes();
+        for (String scope : scopes) {
+            if (scope == null || !SCOPE.matcher(scope).matches()) {
+                throw invalid("scope '" + scope + "' is not a valid scope token (RFC 6749 §3.3).");
+            }
+        }
+        SignatureAlgorithm alg;
+        String requestedAlg = r.idTokenSignedResponseAlg() == null ? "ES256" : r.idTokenSignedResponseAlg().strip().toUpperCase();
+        if (!SigningKeys.ALGORITHMS.contains(requestedAlg)) {
+            throw invalid("idTokenSignedResponseAlg must be one of " + SigningKeys.ALGORITHMS + ".");
+        }
+        alg = SignatureAlgorithm.from(requestedAlg);
+        boolean pkce = isPublic || r.requirePkce() == null || r.requirePkce();
+
+        Instant now = Times.now(clock);
+        String secret = isPublic ? null : ClientSecrets.generate();
+        RegisteredClient.Builder builder = RegisteredClient.withId(Ids.uuid())
+                .clientId(clientId)
+                .clientIdIssuedAt(now)
+                .clientName(name)
+                .authorizationGrantTypes(set -> set.addAll(grants))
+                .redirectUris(set -> set.addAll(redirectUris))
+                .postLogoutRedirectUris(set -> set.addAll(logoutUris))
+                .scopes(set -> set.addAll(scopes))
+                .clientSettings(ClientSettings.builder().requireProofKey(pkce).requireAuthorizationConsent(false).build())
+                .tokenSettings(TokenSettings.builder()
+                        .authorizationCodeTimeToLive(properties.authorizationCodeTtl())
+                        .accessTokenTimeToLive(properties.accessTokenTtl())
+                        .accessTokenFormat(OAuth2TokenFormat.SELF_CONTAINED)
+                        .refreshTokenTimeToLive(properties.refreshTokenTtl())
+                        // Refresh token rotation (OAuth 2.0 Security BCP, RFC 9700 §4.14.2): each refresh issues a new one.
+                        .reuseRefreshTokens(false)
+                        .idTokenSignatureAlgorithm(alg)
+                        .build());
+        if (isPublic) {
+            builder.clientAuthenticationMethod(ClientAuthenticationMethod.NONE);
+        } else {
+            builder.clientSecret(secrets.encode(secret))
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                    .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_POST);
+        }
+        RegisteredClient client = builder.build();
+        repository.save(client);
+        OidcClient view = OidcClient.of(client);
+        audit.record(AuditEvent.success(actor, "oidc.client.add", clientId, false, type + " client '" + name + "', grants "
+                + view.grantTypes() + ", redirect URIs " + view.redirectUris() + ", " + requestedAlg));
+        return new OidcClient.Created(view, secret);
+    }
+
+    @Transactional(readOnly = true)
+    public List<OidcClient> list() {
+        List<OidcClient> out = new ArrayList<>();
+        for (String clientId : store.clientIds()) {
+            RegisteredClient c = repository.findByClientId(clientId);
+            if (c != null) {
+                out.add(OidcClient.of(c));
+            }
+        }
+        return out;
+    }
+
+    @Transactional(readOnly = true)
+    public OidcClient get(String clientId) {
+        return OidcClient.of(find(clientId));
+    }
+
+    /** Removes the client and revokes everything issued to it. */
+    @Transactional
+    public void remove(Actor actor, String clientId) {
+        RegisteredClient client = find(clientId);
+        store.delete(client.getId());
+        if (repository instanceof CachingClientRepository caching) {
+            caching.evictAll();
+        }
+        audit.record(AuditEvent.success(actor, "oidc.client.remove", clientId, false,
+                "client '" + client.getClientName() + "' removed; its tokens are revoked"));
+    }
+
+    private RegisteredClient find(String clientId) {
+        RegisteredClient client = clientId == null ? null : repository.findByClientId(clientId);
+        if (client == null) {
+            throw new GlasskeyException(ErrorCode.CLIENT_NOT_FOUND, "No client with id '" + clientId + "'.");
+        }
+        return client;
+    }
+
+    private static Set<AuthorizationGrantType> grants(List<String> requested, boolean isPublic) {
+        List<String> values = requested == null || requested.isEmpty()
+                ? (isPublic ? List.of("authorization_code") : List.of("authorization_code", "refresh_token")) : requested;
+        Set<AuthorizationGrantType> grants = new LinkedHashSet<>();
+        for (String value : values) {
+            AuthorizationGrantType grant = switch (String.valueOf(value)) {
+                case "authorization_code" -> AuthorizationGrantType.AUTHORIZATION_CODE;
+                case "refresh_token" -> AuthorizationGrantType.REFRESH_TOKEN;
+                case "client_credentials" -> AuthorizationGrantType.CLIENT_CREDENTIALS;
+                default -> throw invalid("grant type '" + value + "' is not supported; use authorization_code, refresh_token, client_credentials.");
+            };
+            if (isPublic && grant != AuthorizationGrantType.AUTHORIZATION_CODE) {
+                // A public client cannot authenticate: no client credentials; refresh tokens only for confidential clients.
+                throw invalid("a public client may only use authorization_code.");
+            }
+            grants.add(grant);
+        }
+        if (grants.contains(AuthorizationGrantType.REFRESH_TOKEN) && !grants.contains(AuthorizationGrantType.AUTHORIZATION_CODE)) {
+            throw invalid("refresh_token needs authorization_code.");
+        }
+        return grants;
+    }
+
+    /** Absolute, no fragment; https, or http on a loopback address; no wildcards (exact matching). */
+    static List<String> uris(List<String> values, String field) {
+        if (values == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String value : values) {
+            String v = value == null ? "" : value.strip();
+            URI uri;
+            try {
+                uri = new URI(v);
+            } catch (URISyntaxException e) {
+                throw new GlasskeyException(ErrorCode.CLIENT_REDIRECT_URI_INVALID, field + ": '" + v + "' is not a URI.");
+            }
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
+            String host = uri.getHost() == null ? "" : uri.getHost();
+            boolean loopback = host.equals("127.0.0.1") || host.equals("[::1]") || host.equals("localhost");
+            if (!uri.isAbsolute() || uri.getFragment() != null || v.contains("*") || v.length() > 500
+                    || host.isEmpty() || !(scheme.equals("https") || (scheme.equals("http") && loopback))) {
+                throw new GlasskeyException(ErrorCode.CLIENT_REDIRECT_URI_INVALID, field + ": '" + v
+                        + "' must be an absolute https URI (http only on a loopback address), without fragment or wildcard.");
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    private static String required(String value, String field) {
+        if (value == null || value.isBlank()) {
+            throw invalid(field + " is required.");
+        }
+        return value.strip();
+    }
+
+    private static GlasskeyException invalid(String detail) {
+        return new GlasskeyException(ErrorCode.REQUEST_INVALID, detail);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.glasskey.oidc;
+
+import java.util.List;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** The SQL Spring's {@code JdbcRegisteredClientRepository} lacks: listing and removing clients. */
+@Repository
+class ClientStore {
+    private final JdbcClient jdbc;
+
+    ClientStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    List<String> clientIds() {
+        return jdbc.sql("select client_id from oauth2_registered_client order by client_id").query(String.class).list();
+    }
+
+    /** Removes the client with every authorization (so every token) and consent it holds. */
+    int delete(String registeredClientId) {
+        jdbc.sql("delete from oauth2_authorization where registered_client_id = :id").param("id", registeredClientId).update();
+        jdbc.sql("delete from oauth2_authorization_consent where registered_client_id = :id").param("id", registeredClientId).update();
+        return jdbc.sql("delete from oauth2_registered_client where id = :id").param("id", registeredClientId).update();
+    }
+
+    /** Purges authorizations whose every token has expired (the store would otherwise only grow). */
+    int purgeExpired(java.time.Instant before) {
+        return jdbc.sql("""
+                delete from oauth2_authorization
+                where (authorization_code_expires_at is null or authorization_code_expires_at < :t)
+                  and (access_token_expires_at is null or access_token_expires_at < :t)
+                  and (refresh_token_expires_at is null or refresh_token_expires_at < :t)
+                  and (oidc_id_token_expires_at is null or oidc_id_token_expires_at < :t)
+                  and state is null""")
+                .param("t", dev.glasskey.system.Times.db(before)).update();
+    }
+}

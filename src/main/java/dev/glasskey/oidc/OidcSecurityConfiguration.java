@@ -1,0 +1,318 @@
+package dev.glasskey.oidc;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.MediaType;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.oauth2.server.authorization.OAuth2AuthorizationServerConfigurer;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
+import org.springframework.security.web.authentication.AuthenticationFailureHandler;
+import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.session.HttpSessionEventPublisher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
+
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.glasskey.account.Account;
+import dev.glasskey.account.AccountService;
+import dev.glasskey.system.GlasskeyException;
+
+/**
+ * The OpenID Connect provider's own filter chain, ordered before the console's and limited to
+ * the protocol endpoints (discovery, JWK Set, authorize, token, revoke, introspect, UserInfo,
+ * logout). It shares the browser session with the rest of Glasskey: an unauthenticated
+ * authorization request goes to the security-key sign-in page and comes back afterwards.
+ * Every grant runs in one transaction with its audit entry ({@link AuditedGrant}); every
+ * refusal is audited by the endpoint's error handler below.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
+class OidcSecurityConfiguration {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    /** Servlet session events for the session registry behind {@code sid} and logout. */
+    @Bean
+    HttpSessionEventPublisher httpSessionEventPublisher() {
+        return new HttpSessionEventPublisher();
+    }
+
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityFilterChain oidcFilterChain(HttpSecurity http, SecurityContextRepository contextRepository,
+                                        RegisteredClientRepository clients, OAuth2AuthorizationService authorizations,
+                                        AuthorizationServerSettings settings, OAuth2TokenGenerator<?> tokenGenerator,
+                                        AccountService accounts, OidcAudit audit, Clock clock,
+                                        PlatformTransactionManager transactionManager) throws Exception {
+        TransactionTemplate tx = new TransactionTemplate(transactionManager);
+        RequestMatcher authorizeEndpoint = new OrRequestMatcher(
+                PathPatternRequestMatcher.withDefaults().matcher(org.springframework.http.HttpMethod.GET, settings.getAuthorizationEndpoint()),
+                PathPatternRequestMatcher.withDefaults().matcher(org.springframework.http.HttpMethod.POST, settings.getAuthorizationEndpoint()));
+        ClientSecrets secrets = new ClientSecrets();
+        AuthorizationCodes codes = new AuthorizationCodes(clock);
+        AuthenticationFailureHandler oauthErrors = OidcSecurityConfiguration::writeError;
+
+        OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
+        http.securityMatcher(server.getEndpointsMatcher());
+        http.with(server, as -> as
+                .registeredClientRepository(clients)
+                .authorizationService(authorizations)
+                .authorizationServerSettings(settings)
+                .tokenGenerator(tokenGenerator)
+                .clientAuthentication(c -> c
+                        .authenticationProviders(providers -> providers.forEach(p -> {
+                            if (p instanceof ClientSecretAuthenticationProvider secret) {
+                                secret.setPasswordEncoder(secrets);
+                            }
+                        }))
+                        .errorResponseHandler(audited(tx, audit, "client authentication", oauthErrors)))
+                .authorizationEndpoint(a -> a
+                        .authenticationProviders(providers -> providers.forEach(p -> {
+                            if (p instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
+                                codeRequests.setAuthenticationValidator(OidcSecurityConfiguration::exactRedirectUri);
+                                codeRequests.setAuthorizationCodeGenerator(codes);
+                            }
+                        }))
+                        .authorizationResponseHandler((request, response, authentication) ->
+                                codeIssued(request, response, (OAuth2AuthorizationCodeRequestAuthenticationToken) authentication, tx, audit))
+                        .errorResponseHandler((request, response, e) -> authorizationRefused(request, response, e, tx, audit)))
+                .tokenEndpoint(t -> t
+                        .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations)))
+                        .errorResponseHandler(audited(tx, audit, "token request", oauthErrors)))
+                .tokenRevocationEndpoint(r -> r
+                        .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations)))
+                        .errorResponseHandler(audited(tx, audit, "revocation", oauthErrors)))
+                .tokenIntrospectionEndpoint(i -> i.errorResponseHandler(audited(tx, audit, "introspection", oauthErrors)))
+                .oidc(oidc -> oidc
+                        .providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(metadata -> metadata
+                                // Discovery 1.0 §3: RS256 must be listed; ES256 is the default per client.
+                                .idTokenSigningAlgorithms(algs -> {
+                                    algs.clear();
+                                    algs.addAll(SigningKeys.ALGORITHMS);
+                                })
+                                .claim("acr_values_supported", AuthenticationPolicy.SUPPORTED_ACR)
+                                .claim("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce",
+                                        "acr", "amr", "azp", "sid", "name", "roles", "emergency"))
+                                .claim("prompt_values_supported", List.of("none", "login"))))
+                        .userInfoEndpoint(u -> u
+                                .userInfoMapper(context -> userInfo(context, accounts))
+                                .errorResponseHandler(audited(tx, audit, "userinfo", oauthErrors)))
+                        .logoutEndpoint(l -> l.errorResponseHandler(audited(tx, audit, "logout", oauthErrors)))));
+        http.authorizeHttpRequests(auth -> auth.anyRequest().authenticated());
+        http.securityContext(c -> c.securityContextRepository(contextRepository));
+        http.requestCache(c -> c.disable());
+        http.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()));
+        http.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(signInFirst(authorizeEndpoint, tx, audit), authorizeEndpoint));
+        http.addFilterAfter(new AuthorizationPolicyFilter(authorizeEndpoint, accounts, audit, clock, tx), AuthorizationFilter.class);
+        return http.build();
+    }
+
+    /**
+     * Exact redirect URI matching (OAuth 2.0 Security BCP, RFC 9700 §4.1.3; no loopback port
+     * leeway): the request must name one of the client's registered URIs, character for
+     * character. A mismatch is never redirected to (RFC 6749 §4.1.2.1).
+     */
+    static void exactRedirectUri(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
+        OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
+        RegisteredClient client = context.getRegisteredClient();
+        String requested = request.getRedirectUri();
+        if (requested == null || !client.getRedirectUris().contains(requested)) {
+            OAuth2Error error = new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
+                    requested == null ? "redirect_uri is required." : "redirect_uri is not registered for this client.", null);
+            OAuth2AuthorizationCodeRequestAuthenticationToken noRedirect = new OAuth2AuthorizationCodeRequestAuthenticationToken(
+                    request.getAuthorizationUri(), request.getClientId(), (Authentication) request.getPrincipal(), null,
+                    request.getState(), request.getScopes(), request.getAdditionalParameters());
+            throw new OAuth2AuthorizationCodeRequestAuthenticationException(error, noRedirect);
+        }
+        OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_SCOPE_VALIDATOR.accept(context);
+    }
+
+    private static AuthenticationProvider audited(AuthenticationProvider provider, TransactionTemplate tx, OidcAudit audit,
+                                                  OAuth2AuthorizationService authorizations) {
+        return new AuditedGrant(provider, tx, audit, authorizations);
+    }
+
+    /** Audits a refusal (with its OAuth error code), then answers as Spring Authorization Server does (RFC 6749 §5.2 JSON). */
+    private static AuthenticationFailureHandler audited(TransactionTemplate tx, OidcAudit audit, String what,
+                                                        AuthenticationFailureHandler respond) {
+        return (request, response, e) -> {
+            String error = e instanceof OAuth2AuthenticationException o ? o.getError().getErrorCode() : OAuth2ErrorCodes.INVALID_REQUEST;
+            String description = e instanceof OAuth2AuthenticationException o && o.getError().getDescription() != null
+                    ? o.getError().getDescription() : String.valueOf(e.getMessage());
+            Object reusedBy = request.getAttribute(AuditedGrant.CODE_REUSED);
+            String clientId = clientOf(request);
+            String detail = what + " refused" + (request.getParameter(OAuth2ParameterNames.GRANT_TYPE) != null
+                    ? " (grant " + request.getParameter(OAuth2ParameterNames.GRANT_TYPE) + ")" : "") + ": " + description
+                    + (reusedBy != null ? "; the code was used before: the tokens issued for it are revoked" : "");
+            tx.executeWithoutResult(s -> audit.refused(OidcAudit.client(clientId), reusedBy == null ? null : reusedBy.toString(),
+                    error, false, detail, reusedBy != null));
+            respond.onAuthenticationFailure(request, response, e);
+        };
+    }
+
+    /** RFC 6749 §5.2: 401 for invalid_client (client authentication failed), 400 otherwise; JSON body. */
+    private static void writeError(HttpServletRequest request, HttpServletResponse response, AuthenticationException e) throws IOException {
+        OAuth2Error error = e instanceof OAuth2AuthenticationException o ? o.getError()
+                : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, e.getMessage(), null);
+        org.springframework.http.server.ServletServerHttpResponse http = new org.springframework.http.server.ServletServerHttpResponse(response);
+        http.setStatusCode(OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode()) ? org.springframework.http.HttpStatus.UNAUTHORIZED
+                : OAuth2ErrorCodes.INVALID_TOKEN.equals(error.getErrorCode()) ? org.springframework.http.HttpStatus.UNAUTHORIZED
+                : org.springframework.http.HttpStatus.BAD_REQUEST);
+        new org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter().write(error, null, http);
+    }
+
+    private static String clientOf(HttpServletRequest request) {
+        if (SecurityContextHolder.getContext().getAuthentication() instanceof OAuth2ClientAuthenticationToken client
+                && client.getRegisteredClient() != null) {
+            return client.getRegisteredClient().getClientId();
+        }
+        String param = request.getParameter(OAuth2ParameterNames.CLIENT_ID);
+        if (param != null) {
+            return param;
+        }
+        String header = request.getHeader("Authorization");
+        if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
+            try {
+                String decoded = new String(java.util.Base64.getDecoder().decode(header.substring(6).strip()), java.nio.charset.StandardCharsets.UTF_8);
+                int colon = decoded.indexOf(':');
+                return java.net.URLDecoder.decode(colon < 0 ? decoded : decoded.substring(0, colon), java.nio.charset.StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException malformed) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** A code was issued: audited before the browser is sent back with it. */
+    private static void codeIssued(HttpServletRequest request, HttpServletResponse response,
+                                   OAuth2AuthorizationCodeRequestAuthenticationToken issued, TransactionTemplate tx, OidcAudit audit)
+            throws IOException {
+        SignInFacts facts = SignInFacts.from((Authentication) issued.getPrincipal());
+        tx.executeWithoutResult(s -> audit.success(OidcAudit.client(issued.getClientId()), OidcAudit.AUTHORIZE,
+                facts == null ? null : facts.accountId(), facts != null && facts.emergency(),
+                "code issued, scopes " + issued.getScopes() + (facts == null ? "" : ", acr " + facts.acr() + ", signed in "
+                        + facts.authTime() + " with key " + facts.keyId())));
+        UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(issued.getRedirectUri())
+                .queryParam(OAuth2ParameterNames.CODE, issued.getAuthorizationCode().getTokenValue());
+        if (issued.getState() != null && !issued.getState().isEmpty()) {
+            uri.queryParam(OAuth2ParameterNames.STATE, UriUtils.encode(issued.getState(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        response.sendRedirect(uri.build(true).toUriString());
+    }
+
+    /**
+     * A refused authorization request: back to the relying party with the error when its
+     * redirect URI is known to be registered (RFC 6749 §4.1.2.1), otherwise a 400 answer here.
+     */
+    private static void authorizationRefused(HttpServletRequest request, HttpServletResponse response, AuthenticationException e,
+                                             TransactionTemplate tx, OidcAudit audit) throws IOException {
+        OAuth2Error error = e instanceof OAuth2AuthenticationException o ? o.getError()
+                : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, e.getMessage(), null);
+        OAuth2AuthorizationCodeRequestAuthenticationToken request0 = e instanceof OAuth2AuthorizationCodeRequestAuthenticationException r
+                ? r.getAuthorizationCodeRequestAuthentication() : null;
+        String clientId = request0 != null ? request0.getClientId() : request.getParameter(OAuth2ParameterNames.CLIENT_ID);
+        String description = error.getDescription() != null ? error.getDescription() : "invalid parameter";
+        tx.executeWithoutResult(s -> audit.refused(OidcAudit.client(clientId), null, error.getErrorCode(), false,
+                "authorization request refused: " + description, false));
+        if (request0 != null && request0.getRedirectUri() != null && !request0.getRedirectUri().isEmpty()) {
+            response.sendRedirect(AuthorizationPolicyFilter.errorRedirect(request0.getRedirectUri(), request0.getState(),
+                    error.getErrorCode(), description));
+            return;
+        }
+        response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(JSON.writeValueAsString(Map.of(OAuth2ParameterNames.ERROR, error.getErrorCode(),
+                OAuth2ParameterNames.ERROR_DESCRIPTION, description)));
+    }
+
+    /**
+     * Not signed in at the authorization endpoint: to the sign-in page and back — or, with
+     * {@code prompt=none}, {@code login_required} to the relying party (OpenID Connect Core 1.0
+     * §3.1.2.6). The request was validated before this point, so its redirect URI is registered.
+     */
+    private static AuthenticationEntryPoint signInFirst(RequestMatcher authorizeEndpoint, TransactionTemplate tx, OidcAudit audit) {
+        return (request, response, e) -> {
+            Object validated = request.getAttribute(OAuth2AuthorizationCodeRequestAuthenticationToken.class.getName());
+            String prompt = request.getParameter("prompt");
+            if (validated instanceof OAuth2AuthorizationCodeRequestAuthenticationToken v && prompt != null
+                    && Arrays.asList(prompt.strip().split("\\s+")).contains("none")) {
+                tx.executeWithoutResult(s -> audit.refused(OidcAudit.client(v.getClientId()), null, "login_required", false,
+                        "authorization request refused: not signed in and prompt=none", false));
+                response.sendRedirect(AuthorizationPolicyFilter.errorRedirect(v.getRedirectUri(), v.getState(), "login_required",
+                        "Not signed in, and prompt=none forbids showing the sign-in page."));
+                return;
+            }
+            response.sendRedirect(AuthorizationPolicyFilter.signInUrl(request));
+        };
+    }
+
+    /** UserInfo (OpenID Connect Core 1.0 §5.3): the account as it is now. */
+    private static OidcUserInfo userInfo(OidcUserInfoAuthenticationContext context, AccountService accounts) {
+        OAuth2Authorization authorization = context.getAuthorization();
+        Authentication principal = authorization.getAttribute(java.security.Principal.class.getName());
+        SignInFacts facts = SignInFacts.from(principal);
+        if (facts == null) {
+            throw new OAuth2AuthenticationException(new OAuth2Error("invalid_token", "The token was not issued to a person.", null));
+        }
+        Account account;
+        try {
+            account = accounts.get(facts.accountId());
+        } catch (GlasskeyException e) {
+            throw new OAuth2AuthenticationException(new OAuth2Error("invalid_token", "The account no longer exists.", null));
+        }
+        if (!account.enabled()) {
+            throw new OAuth2AuthenticationException(new OAuth2Error("invalid_token", "The account is disabled.", null));
+        }
+        OidcUserInfo.Builder info = OidcUserInfo.builder().subject(account.id())
+                .claim("emergency", account.emergency())
+                .claim("roles", List.copyOf(new java.util.TreeSet<>(account.roles())));
+        if (authorization.getAuthorizedScopes().contains("profile")) {
+            info.name(account.displayName());
+        }
+        return info.build();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.glasskey.oidc;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.authority.FactorGrantedAuthority;
+
+import dev.glasskey.webauthn.SignedIn;
+
+/**
+ * What an authorization was granted on: the security-key sign-in behind it and the
+ * authentication context class chosen for it. Spring Authorization Server stores the
+ * authorization's principal as JSON with an allow-list of types, so the session's
+ * {@code GlasskeyAuthentication} is handed to it as a plain
+ * {@link UsernamePasswordAuthenticationToken} (name = account id) whose details carry these
+ * facts as strings, and whose one {@link FactorGrantedAuthority} carries the sign-in time
+ * (Spring's ID-token generator takes {@code auth_time} from it).
+ */
+public record SignInFacts(String accountId, Instant authTime, String credentialId, String keyId,
+                          boolean attestationTrusted, boolean userVerified, boolean emergency, String acr) {
+
+    /** Authority of the one factor: WebAuthn with a hardware key and user verification. */
+    static final String FACTOR = "FACTOR_WEBAUTHN";
+
+    /**
+     * RFC 8176 authentication method references for a security-key sign-in with user
+     * verification: {@code hwk} (proof of possession of a hardware-secured key), {@code user}
+     * (user presence, the touch), {@code mfa} (possession plus the key's PIN or fingerprint,
+     * RFC 8176 §2). {@code pin} / {@code fpt} are not claimed: WebAuthn does not say which of the
+     * two the key used.
+     */
+    public List<String> amr() {
+        return userVerified ? List.of("hwk", "user", "mfa") : List.of("hwk", "user");
+    }
+
+    static SignInFacts of(SignedIn s, String acr) {
+        return new SignInFacts(s.accountId(), s.authTime(), s.credentialId(), s.keyId(), s.attestationTrusted(),
+                s.userVerified(), s.emergency(), acr);
+    }
+
+    /** The principal handed to the authorization server for this sign-in. */
+    Authentication toPrincipal() {
+        Map<String, String> details = new HashMap<>();
+        details.put("accountId", accountId);
+        details.put("authTime", authTime.toString());
+        details.put("credentialId", credentialId);
+        details.put("keyId", keyId);
+        details.put("attestationTrusted", Boolean.toString(attestationTrusted));
+        details.put("userVerified", Boolean.toString(userVerified));
+        details.put("emergency", Boolean.toString(emergency));
+        details.put("acr", acr);
+        UsernamePasswordAuthenticationToken token = UsernamePasswordAuthenticationToken.authenticated(accountId, null,
+                List.of(FactorGrantedAuthority.withAuthority(FACTOR).issuedAt(authTime).build()));
+        token.setDetails(details);
+        return token;
+    }
+
+    /** The facts behind a principal the authorization server hands back, or null for any other principal. */
+    static SignInFacts from(Authentication principal) {
+        if (principal == null || !(principal.getDetails() instanceof Map<?, ?> d) || d.get("accountId") == null) {
+            return null;
+        }
+        return new SignInFacts(String.valueOf(d.get("accountId")), Instant.parse(String.valueOf(d.get("authTime"))),
+                String.valueOf(d.get("credentialId")), String.valueOf(d.get("keyId")),
+                Boolean.parseBoolean(String.valueOf(d.get("attestationTrusted"))),
+                Boolean.parseBoolean(String.valueOf(d.get("userVerified"))),
+                Boolean.parseBoolean(String.valueOf(d.get("emergency"))), String.valueOf(d.get("acr")));
+    }
+}

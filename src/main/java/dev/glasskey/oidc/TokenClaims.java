@@ -1,0 +1,94 @@
+package dev.glasskey.oidc;
+
+import java.time.Clock;
+import java.util.TreeSet;
+
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.core.oidc.OidcScopes;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
+import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenCustomizer;
+import org.springframework.stereotype.Component;
+
+import dev.glasskey.account.Account;
+import dev.glasskey.account.AccountService;
+import dev.glasskey.system.GlasskeyException;
+
+/**
+ * The claims of every signed token, decided at the moment of issue:
+ * <ul>
+ *   <li>the signature algorithm: the client's {@code id_token_signed_response_alg} (OpenID
+ *       Connect Dynamic Client Registration 1.0 §2), for the access token as well;</li>
+ *   <li>for a person's tokens: {@code auth_time}, {@code amr} (RFC 8176), {@code acr} (OpenID
+ *       EAP ACR Values 1.0), {@code emergency}, and {@code roles} — the roles the account holds
+ *       <em>now</em>, read from the account, not from the sign-in (a role removed since stops
+ *       appearing at the next refresh); a disabled or deleted account gets no token
+ *       ({@code invalid_grant}, RFC 6749 §5.2).</li>
+ * </ul>
+ */
+@Component
+class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
+    private final AccountService accounts;
+    private final OidcProperties properties;
+    private final Clock clock;
+
+    TokenClaims(AccountService accounts, OidcProperties properties, Clock clock) {
+        this.accounts = accounts;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    @Override
+    public void customize(JwtEncodingContext context) {
+        SignatureAlgorithm algorithm = context.getRegisteredClient().getTokenSettings().getIdTokenSignatureAlgorithm();
+        boolean idToken = OidcParameterNames.ID_TOKEN.equals(context.getTokenType().getValue());
+        if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+            context.getJwsHeader().algorithm(algorithm == null ? SignatureAlgorithm.ES256 : algorithm);
+            context.getJwsHeader().type("at+jwt"); // RFC 9068 §2.1
+        }
+        if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
+            context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
+            return;
+        }
+        SignInFacts facts = SignInFacts.from(context.getPrincipal());
+        if (facts == null) {
+            return;
+        }
+        Account account = currentAccount(facts.accountId());
+        context.getClaims()
+                .claim("auth_time", java.util.Date.from(facts.authTime()))
+                .claim("amr", new java.util.ArrayList<>(facts.amr()))
+                .claim("acr", facts.acr())
+                .claim("emergency", account.emergency())
+                .claim("roles", new java.util.ArrayList<>(new TreeSet<>(account.roles())));
+        if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
+            context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
+        }
+        if (idToken) {
+            var issuedAt = clock.instant();
+            context.getClaims().issuedAt(issuedAt).expiresAt(issuedAt.plus(properties.idTokenTtl()));
+            if (context.getAuthorizedScopes().contains(OidcScopes.PROFILE)) {
+                context.getClaims().claim("name", account.displayName());
+            }
+        }
+    }
+
+    /** The account as it is now; a disabled or deleted account gets no token. */
+    private Account currentAccount(String accountId) {
+        Account account;
+        try {
+            account = accounts.get(accountId);
+        } catch (GlasskeyException e) {
+            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "The account no longer exists.", null));
+        }
+        if (!account.enabled()) {
+            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "The account is disabled.", null));
+        }
+        return account;
+    }
+}

@@ -1,0 +1,511 @@
+package dev.glasskey.oidc;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.util.Base64URL;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.oauth2.sdk.AuthorizationCode;
+import com.nimbusds.oauth2.sdk.ErrorObject;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import com.nimbusds.oauth2.sdk.auth.Secret;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import com.nimbusds.oauth2.sdk.id.State;
+import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
+import com.nimbusds.openid.connect.sdk.UserInfoResponse;
+import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
+import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
+
+import dev.glasskey.testing.Client;
+import dev.glasskey.testing.Fixtures;
+import dev.glasskey.testing.SoftwareAuthenticator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The OpenID Connect provider against an independent relying party (Nimbus OAuth 2.0 / OpenID
+ * Connect SDK), over HTTP, with security-key sign-ins by the software authenticator: the code
+ * flow with PKCE, ID-token validation against the JWK Set, refresh, UserInfo, revocation,
+ * introspection, logout; each refusal with its precise OAuth error; authentication policy
+ * (max_age, prompt, acr_values) and roles at the time of issue; the audit trail.
+ */
+public interface OidcContract extends Fixtures {
+
+    /** A person: an account with a security key, and a browser signed in with it. */
+    record Person(String accountId, String userHandle, SoftwareAuthenticator key, Client browser) {}
+
+    @BeforeEach
+    default void realTime() {
+        // The relying party validates token times against the real clock.
+        clock().reset();
+    }
+
+    default Person person(Client admin, boolean emergency, String... roles) {
+        String accountId = createAccount(admin, (emergency ? "Emergency " : "Person ") + System.nanoTime(), emergency, roles)
+                .path("id").asString();
+        String keyId = registerKey(admin, "OIDC key " + System.nanoTime(), "Safe, HQ").path("id").asString();
+        SoftwareAuthenticator key = newKey();
+        Client.Response enrolled = enrol(client(), issueLink(admin, accountId, keyId), key);
+        assertThat(enrolled.status()).as(enrolled.toString()).isEqualTo(201);
+        String handle = accounts().get(accountId).userHandle();
+        Client browser = client();
+        assertThat(signIn(browser, key, handle).status()).isEqualTo(200);
+        return new Person(accountId, handle, key, browser);
+    }
+
+    default RelyingParty confidentialClient(Client admin, String alg) {
+        return RelyingParty.register(admin, baseUrl(), Map.of("name", "RP " + System.nanoTime(),
+                "redirectUris", List.of("https://rp.example/callback/" + System.nanoTime()),
+                "postLogoutRedirectUris", List.of("https://rp.example/signed-out"),
+                "grantTypes", List.of("authorization_code", "refresh_token", "client_credentials"),
+                "scopes", List.of("openid", "profile"),
+                "idTokenSignedResponseAlg", alg));
+    }
+
+    /** Authorization request in the person's signed-in browser: the code at the callback. */
+    default AuthorizationCode authorize(Person p, RelyingParty.Attempt attempt) {
+        Client.Redirect r = p.browser().navigate(attempt.uri().toString());
+        assertThat(r.status()).as(r.toString()).isEqualTo(302);
+        return attempt.code(r.location());
+    }
+
+    default long auditCount(long after, String action, String outcome) {
+        return auditSince(after).stream().filter(e -> e.action().equals(action) && e.outcome().equals(outcome)).count();
+    }
+
+    // --- discovery and keys ------------------------------------------------------------------
+
+    @Test
+    default void discoveryAdvertisesBothAlgorithmsPkceAndAcrAndTheJwkSetPublishesBothKeys() throws Exception {
+        var metadata = RelyingParty.discover(baseUrl());
+        assertThat(metadata.getIssuer().getValue()).isEqualTo(baseUrl());
+        assertThat(metadata.getIDTokenJWSAlgs()).extracting(Object::toString).contains("ES256", "RS256");
+        assertThat(metadata.getCodeChallengeMethods()).extracting(Object::toString).containsExactly("S256");
+        assertThat(metadata.getACRs()).extracting(Object::toString).containsExactly("phrh", "phr");
+        assertThat(metadata.getEndSessionEndpointURI()).isNotNull();
+        var jwks = com.nimbusds.jose.jwk.JWKSet.load(metadata.getJWKSetURI().toURL());
+        assertThat(jwks.getKeys()).extracting(k -> k.getKeyType().getValue()).contains("EC", "RSA");
+        assertThat(jwks.getKeys()).allMatch(k -> !k.isPrivate());
+    }
+
+    // --- the happy path ----------------------------------------------------------------------
+
+    @Test
+    default void codeFlowWithPkceThenRefreshUserInfoRevocationAndLogout() throws Exception {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        Person p = person(admin, false, "auditor");
+        long audit = auditHead();
+
+        RelyingParty.Attempt attempt = rp.attempt();
+        OIDCTokenResponse tokens = RelyingParty.success(attempt.exchange(authorize(p, attempt)));
+        OIDCTokens t = tokens.getOIDCTokens();
+        IDTokenClaimsSet id = attempt.validate(t.getIDToken());
+        assertThat(t.getIDToken().getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+        assertThat(id.getSubject().getValue()).isEqualTo(p.accountId());
+        assertThat(id.getStringListClaim("amr")).containsExactly("hwk", "user", "mfa");
+        assertThat(id.getACR().getValue()).isEqualTo("phr");
+        assertThat(id.getAuthenticationTime()).isNotNull();
+        assertThat(id.getBooleanClaim("emergency")).isFalse();
+        assertThat(id.getStringListClaim("roles")).containsExactly("auditor");
+        assertThat(t.getRefreshToken()).isNotNull();
+        SignedJWT access = SignedJWT.parse(t.getAccessToken().getValue());
+        assertThat(access.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+        assertThat(access.getJWTClaimsSet().getStringListClaim("roles")).containsExactly("auditor");
+
+        UserInfoResponse info = rp.userInfo(t.getAccessToken());
+        assertThat(info.indicatesSuccess()).isTrue();
+        assertThat(info.toSuccessResponse().getUserInfo().getSubject().getValue()).isEqualTo(p.accountId());
+        assertThat(rp.active(t.getAccessToken())).isTrue();
+
+        OIDCTokenResponse refreshed = RelyingParty.success(rp.refresh(t.getRefreshToken()));
+        IDTokenClaimsSet refreshedId = rp.validator().validate(refreshed.getOIDCTokens().getIDToken(), null);
+        assertThat(refreshedId.getAuthenticationTime()).isEqualTo(id.getAuthenticationTime());
+        // Refresh tokens rotate: the used one is spent.
+        assertThat(refreshed.getOIDCTokens().getRefreshToken()).isNotEqualTo(t.getRefreshToken());
+
+        HTTPResponse revoked = rp.revoke(refreshed.getOIDCTokens().getRefreshToken());
+        assertThat(revoked.getStatusCode()).isEqualTo(200);
+        assertThat(RelyingParty.error(rp.refresh(refreshed.getOIDCTokens().getRefreshToken())).getCode()).isEqualTo("invalid_grant");
+
+        // RP-initiated logout ends the session at Glasskey and returns to the registered URI.
+        URI logout = rp.logout(refreshed.getOIDCTokens().getIDToken(), URI.create("https://rp.example/signed-out"), new State("bye"));
+        Client.Redirect out = p.browser().navigate(logout.toString());
+        assertThat(out.status()).as(out.toString()).isEqualTo(302);
+        assertThat(out.location()).startsWith("https://rp.example/signed-out").contains("state=bye");
+        assertThat(p.browser().get("/api/session").status()).isEqualTo(401);
+
+        assertThat(auditCount(audit, "oidc.authorize", "success")).isEqualTo(1);
+        assertThat(auditCount(audit, "oidc.token", "success")).isEqualTo(1);
+        assertThat(auditCount(audit, "oidc.refresh", "success")).isEqualTo(1);
+        assertThat(auditCount(audit, "oidc.revoke", "success")).isEqualTo(1);
+        assertThat(auditCount(audit, "oidc.refused", "failure")).isEqualTo(1);
+    }
+
+    @Test
+    default void unauthenticatedBrowserGoesToSignInAndComesBackToTheRequest() throws Exception {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "RS256");
+        Person p = person(admin, false);
+        Client fresh = client();
+        RelyingParty.Attempt attempt = rp.attempt();
+        Client.Redirect toSignIn = fresh.navigate(attempt.uri().toString());
+        assertThat(toSignIn.status()).isEqualTo(302);
+        assertThat(toSignIn.location()).contains("/sign-in?next=");
+        String next = java.net.URLDecoder.decode(toSignIn.location().substring(toSignIn.location().indexOf("next=") + 5),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(next).startsWith("/oauth2/authorize?");
+        // The sign-in page carries the way back, as a same-origin path only.
+        assertThat(fresh.getHtml(URI.create(toSignIn.location()).getRawPath() + "?" + URI.create(toSignIn.location()).getRawQuery()).body())
+                .contains("data-next=\"/oauth2/authorize?");
+        assertThat(fresh.getHtml("/sign-in?next=https://evil.example/").body()).doesNotContain("data-next");
+        assertThat(fresh.getHtml("/sign-in?next=//evil.example/").body()).doesNotContain("data-next");
+
+        assertThat(signIn(fresh, p.key(), p.userHandle()).status()).isEqualTo(200);
+        Client.Redirect back = fresh.navigate(next);
+        OIDCTokenResponse tokens = RelyingParty.success(attempt.exchange(attempt.code(back.location())));
+        assertThat(tokens.getOIDCTokens().getIDToken().getHeader().getAlgorithm().getName()).isEqualTo("RS256");
+        assertThat(attempt.validate(tokens.getOIDCTokens().getIDToken()).getSubject().getValue()).isEqualTo(p.accountId());
+    }
+
+    @Test
+    default void clientCredentialsGrantIssuesAnEs256AccessTokenForTheClient() throws Exception {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        long audit = auditHead();
+        var tokens = RelyingParty.success(rp.clientCredentials());
+        SignedJWT access = SignedJWT.parse(tokens.getTokens().getAccessToken().getValue());
+        assertThat(access.getJWTClaimsSet().getSubject()).isEqualTo(rp.clientId.getValue());
+        assertThat(access.getHeader().getAlgorithm().getName()).isEqualTo("ES256");
+        assertThat(auditCount(audit, "oidc.token", "success")).isEqualTo(1);
+    }
+
+    // --- refusals, each with its precise OAuth error ------------------------------------------
+
+    @Test
+    default void unregisteredOrMismatchedRedirectUriIsRefusedWithoutRedirecting() {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        Person p = person(admin, false);
+        long audit = auditHead();
+        for (URI wrong : List.of(URI.create("https://evil.example/callback"), URI.create(rp.callback + "/extra"),
+                URI.create(rp.callback.toString().replace("https://", "http://")))) {
+            Client.Redirect r = p.browser().navigate(rp.attempt().redirectUri(wrong).uri().toString());
+            assertThat(r.status()).as(r.toString()).isEqualTo(400);
+            assertThat(r.location()).isNull();
+            assertThat(r.body()).contains("\"error\":\"invalid_request\"");
+        }
+        assertThat(auditCount(audit, "oidc.refused", "failure")).isEqualTo(3);
+        assertThat(auditCount(audit, "oidc.authorize", "success")).isZero();
+    }
+
+    @Test
+    default void unknownClientIsRefusedWithoutRedirecting() {
+        Client.Redirect r = client().navigate("/oauth2/authorize?response_type=code&client_id=nobody&scope=openid"
+                + "&redirect_uri=https://evil.example/cb&code_challenge=abcdefghijabcdefghijabcdefghijabcdefghij123&code_challenge_method=S256");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.location()).isNull();
+        assertThat(r.body()).contains("\"error\":\"invalid_request\"");
+    }
+
+    @Test
+    default void pkceIsRequiredAndAMissingOrWrongVerifierIsInvalidGrant() {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        Person p = person(admin, false);
+
+        RelyingParty.Attempt noChallenge = rp.attempt().withoutPkce();
+        Client.Redirect r = p.browser().navigate(noChallenge.uri().toString());
+        assertThat(noChallenge.error(r.location()).getCode()).isEqualTo("invalid_request");
+
+        RelyingParty.Attempt wrong = rp.attempt();
+        assertThat(RelyingParty.error(wrong.exchange(authorize(p, wrong), new CodeVerifier())).getCode()).isEqualTo("invalid_grant");
+        RelyingParty.Attempt missing = rp.attempt();
+        AuthorizationCode code = authorize(p, missing);
+        assertThat(RelyingParty.error(rp.token(new com.nimbusds.oauth2.sdk.AuthorizationCodeGrant(code, rp.callback))).getCode())
+                .isEqualTo("invalid_grant");
+    }
+
+    @Test
+    default void aReusedCodeIsRefusedAndRevokesTheTokensIssuedForIt() {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        Person p = person(admin, false);
+        RelyingParty.Attempt attempt = rp.attempt();
+        AuthorizationCode code = authorize(p, attempt);
+        OIDCTokens first = RelyingParty.success(attempt.exchange(code)).getOIDCTokens();
+        assertThat(rp.active(first.getAccessToken())).isTrue();
+        long audit = auditHead();
+
+        assertThat(RelyingParty.error(attempt.exchange(code)).getCode()).isEqualTo("invalid_grant");
+
+        // RFC 6749 §4.1.2: the tokens issued for the code are revoked.
+        assertThat(rp.active(first.getAccessToken())).isFalse();
+        assertThat(RelyingParty.error(rp.refresh(first.getRefreshToken())).getCode()).isEqualTo("invalid_grant");
+        assertThat(rp.userInfo(first.getAccessToken()).indicatesSuccess()).isFalse();
+        assertThat(auditSince(audit)).anySatisfy(e -> {
+            assertThat(e.action()).isEqualTo("oidc.refused");
+            assertThat(e.reason()).isEqualTo("invalid_grant");
+            assertThat(e.flagged()).isTrue();
+            assertThat(e.target()).isEqualTo(p.accountId());
+        });
+    }
+
+    @Test
+    default void anExpiredCodeIsInvalidGrant() {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        Person p = person(admin, false);
+        RelyingParty.Attempt attempt = rp.attempt();
+        // Issue the code "ten minutes ago" (codes live two minutes), then exchange it now.
+        clock().advance(Duration.ofMinutes(-10));
+        AuthorizationCode code;
+        try {
+            code = authorize(p, attempt.maxAge(100000));
+        } finally {
+            clock().reset();
+        }
+        assertThat(RelyingParty.error(attempt.exchange(code)).getCode()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    default void aWrongClientSecretIsInvalidClient() {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        long audit = auditHead();
+        ErrorObject error = RelyingParty.error(rp.token(new com.nimbusds.oauth2.sdk.ClientCredentialsGrant(),
+                new ClientSecretBasic(rp.clientId, new Secret("not-the-secret"))));
+        assertThat(error.getCode()).isEqualTo("invalid_client");
+        assertThat(error.getHTTPStatusCode()).isEqualTo(401);
+        assertThat(auditSince(audit)).anySatisfy(e -> {
+            assertThat(e.action()).isEqualTo("oidc.refused");
+            assertThat(e.reason()).isEqualTo("invalid_client");
+        });
+    }
+
+    @Test
+    default void aTamperedIdTokenIsRejectedByTheRelyingParty() throws Exception {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        Person p = person(admin, false);
+        RelyingParty.Attempt attempt = rp.attempt();
+        JWT idToken = RelyingParty.success(attempt.exchange(authorize(p, attempt))).getOIDCTokens().getIDToken();
+        attempt.validate(idToken);
+        String[] parts = idToken.getParsedString().split("\\.");
+        String payload = new String(Base64URL.from(parts[1]).decode(), java.nio.charset.StandardCharsets.UTF_8)
+                .replace(p.accountId(), "00000000-0000-0000-0000-000000000000");
+        JWT tampered = SignedJWT.parse(parts[0] + "." + Base64URL.encode(payload) + "." + parts[2]);
+        assertThatThrownBy(() -> attempt.validate(tampered)).isInstanceOf(BadJOSEException.class);
+        assertThat(JWSObject.parse(tampered.getParsedString()).getPayload().toString()).contains("00000000-0000");
+    }
+
+    // --- authentication policy ---------------------------------------------------------------
+
+    @Test
+    default void acrValuesThatCannotBeMetAreUnmetAuthenticationRequirements() {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        Person p = person(admin, false); // the test model's attestation is not trusted: acr phr
+        long audit = auditHead();
+
+        RelyingParty.Attempt unknown = rp.attempt().acr("urn:example:password");
+        assertThat(unknown.error(p.browser().navigate(unknown.uri().toString()).location()).getCode())
+                .isEqualTo("unmet_authentication_requirements");
+
+        // phrh: the session is too weak; a fresh sign-in is asked for, and it is still phr.
+        RelyingParty.Attempt strong = rp.attempt().acr("phrh");
+        Client.Redirect r = p.browser().navigate(strong.uri().toString());
+        assertThat(r.location()).contains("/sign-in?next=");
+        clock().advance(Duration.ofSeconds(1));
+        assertThat(signIn(p.browser(), p.key(), p.userHandle()).status()).isEqualTo(200);
+        Client.Redirect back = p.browser().navigate(strong.uri().toString());
+        assertThat(strong.error(back.location()).getCode()).isEqualTo("unmet_authentication_requirements");
+        assertThat(auditSince(audit)).filteredOn(e -> e.action().equals("oidc.refused"))
+                .extracting(AuditRow::reason).containsOnly("unmet_authentication_requirements").hasSize(2);
+
+        // phr is met by the same sign-in.
+        RelyingParty.Attempt weak = rp.attempt().acr("phrh", "phr");
+        assertThat(authorize(p, weak)).isNotNull();
+    }
+
+    @Test
+    default void aTrustedAttestedKeySignsInAsPhrh() throws Exception {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        java.util.UUID model = java.util.UUID.randomUUID();
+        SoftwareAuthenticator key = SoftwareAuthenticator.packed(model).origin(baseUrl());
+        if (admin.get("/api/allow-list").json().isEmpty()) {
+            // Introducing a list breaks every emergency account of other models: the lockout guard needs spares of this one.
+            spareEmergencyAccounts(admin, model, 2);
+        }
+        Client.Response put = admin.put("/api/allow-list/" + model, Map.of("name", "Trusted " + model, "rootsPem", key.attestationRootPem()));
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        try {
+            String accountId = createAccount(admin, "Attested " + System.nanoTime(), false).path("id").asString();
+            String keyId = registerKey(admin, "Attested key " + System.nanoTime(), "Safe").path("id").asString();
+            assertThat(enrol(client(), issueLink(admin, accountId, keyId), key).status()).isEqualTo(201);
+            Client browser = client();
+            assertThat(signIn(browser, key, accounts().get(accountId).userHandle()).status()).isEqualTo(200);
+            Person p = new Person(accountId, accounts().get(accountId).userHandle(), key, browser);
+            RelyingParty.Attempt attempt = rp.attempt().acr("phrh");
+            IDTokenClaimsSet id = attempt.validate(RelyingParty.success(attempt.exchange(authorize(p, attempt))).getOIDCTokens().getIDToken());
+            assertThat(id.getACR().getValue()).isEqualTo("phrh");
+        } finally {
+            assertThat(admin.delete("/api/allow-list/" + model).status()).isEqualTo(204);
+        }
+    }
+
+    @Test
+    default void maxAgeAndPromptLoginAskForAFreshSignInAndPromptNoneNeverShowsOne() throws Exception {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        Person p = person(admin, false);
+        clock().advance(Duration.ofMinutes(10));
+
+        RelyingParty.Attempt old = rp.attempt().maxAge(300);
+        assertThat(p.browser().navigate(old.uri().toString()).location()).contains("/sign-in?next=");
+        RelyingParty.Attempt none = rp.attempt().maxAge(300).prompt("none");
+        assertThat(none.error(p.browser().navigate(none.uri().toString()).location()).getCode()).isEqualTo("login_required");
+        RelyingParty.Attempt notSignedIn = rp.attempt().prompt("none");
+        assertThat(notSignedIn.error(client().navigate(notSignedIn.uri().toString()).location()).getCode()).isEqualTo("login_required");
+
+        clock().advance(Duration.ofSeconds(1));
+        assertThat(signIn(p.browser(), p.key(), p.userHandle()).status()).isEqualTo(200);
+        java.time.Instant signedInAt = clock().instant();
+        AuthorizationCode code = authorize(p, old);
+        clock().reset();
+        IDTokenClaimsSet id = old.validate(RelyingParty.success(old.exchange(code)).getOIDCTokens().getIDToken());
+        assertThat(id.getAuthenticationTime().toInstant().getEpochSecond()).isEqualTo(signedInAt.getEpochSecond());
+
+        // prompt=login: even a session a second old is not reused; after the fresh sign-in, the same request passes.
+        clock().advance(Duration.ofSeconds(1));
+        RelyingParty.Attempt login = rp.attempt().prompt("login");
+        assertThat(p.browser().navigate(login.uri().toString()).location()).contains("/sign-in?next=");
+        clock().advance(Duration.ofSeconds(1));
+        assertThat(signIn(p.browser(), p.key(), p.userHandle()).status()).isEqualTo(200);
+        assertThat(authorize(p, login)).isNotNull();
+        // ... and the next prompt=login request asks again.
+        RelyingParty.Attempt again = rp.attempt().prompt("login");
+        assertThat(p.browser().navigate(again.uri().toString()).location()).contains("/sign-in?next=");
+    }
+
+    @Test
+    default void tokensCarryTheRolesHeldAtIssueAndADisabledAccountGetsNoMore() throws Exception {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        Person p = person(admin, false, "auditor", "key-custodian");
+        RelyingParty.Attempt attempt = rp.attempt();
+        AuthorizationCode code = authorize(p, attempt);
+        // Roles change between sign-in and token issue: the token says what holds now.
+        assertThat(admin.put("/api/accounts/" + p.accountId() + "/roles", Map.of("roles", List.of("auditor"))).status()).isEqualTo(200);
+        OIDCTokens t = RelyingParty.success(attempt.exchange(code)).getOIDCTokens();
+        assertThat(attempt.validate(t.getIDToken()).getStringListClaim("roles")).containsExactly("auditor");
+        assertThat(admin.put("/api/accounts/" + p.accountId() + "/roles", Map.of("roles", List.of())).status()).isEqualTo(200);
+        OIDCTokens refreshed = RelyingParty.success(rp.refresh(t.getRefreshToken())).getOIDCTokens();
+        assertThat(SignedJWT.parse(refreshed.getAccessToken().getValue()).getJWTClaimsSet().getStringListClaim("roles")).isEmpty();
+
+        assertThat(admin.post("/api/accounts/" + p.accountId() + "/disable", "{}").status()).isEqualTo(200);
+        assertThat(RelyingParty.error(rp.refresh(refreshed.getRefreshToken())).getCode()).isEqualTo("invalid_grant");
+        // Single sign-on reuse is re-checked too: the still open session gets access_denied.
+        RelyingParty.Attempt sso = rp.attempt();
+        assertThat(sso.error(p.browser().navigate(sso.uri().toString()).location()).getCode()).isEqualTo("access_denied");
+        assertThat(rp.userInfo(refreshed.getAccessToken()).indicatesSuccess()).isFalse();
+    }
+
+    @Test
+    default void emergencyAccountTokenIssuesAreFlagged() throws Exception {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        Person p = person(admin, true, "global-admin");
+        long audit = auditHead();
+        RelyingParty.Attempt attempt = rp.attempt();
+        IDTokenClaimsSet id = attempt.validate(RelyingParty.success(attempt.exchange(authorize(p, attempt))).getOIDCTokens().getIDToken());
+        assertThat(id.getBooleanClaim("emergency")).isTrue();
+        assertThat(auditSince(audit)).filteredOn(e -> e.action().equals("oidc.token"))
+                .singleElement().satisfies(e -> {
+                    assertThat(e.flagged()).isTrue();
+                    assertThat(e.target()).isEqualTo(p.accountId());
+                });
+    }
+
+    // --- keys ----------------------------------------------------------------------------------
+
+    @Test
+    default void afterKeyRotationNewTokensUseTheNewKeyAndOldTokensStillVerify() throws Exception {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        Person p = person(admin, false);
+        RelyingParty.Attempt before = rp.attempt();
+        JWT oldToken = RelyingParty.success(before.exchange(authorize(p, before))).getOIDCTokens().getIDToken();
+
+        Client.Response rotated = admin.post("/api/oidc/keys/rotate", Map.of("activateInSeconds", 0));
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+
+        RelyingParty.Attempt after = rp.attempt();
+        JWT newToken = RelyingParty.success(after.exchange(authorize(p, after))).getOIDCTokens().getIDToken();
+        assertThat(((SignedJWT) newToken).getHeader().getKeyID()).isNotEqualTo(((SignedJWT) oldToken).getHeader().getKeyID());
+        after.validate(newToken);
+        before.validate(oldToken); // the superseded key is still published
+    }
+
+    // --- the clients API -----------------------------------------------------------------------
+
+    @Test
+    default void clientRegistrationRefusesWildcardsFragmentsAndPlainHttpWithPreciseCodes() {
+        Client admin = newAdmin().http();
+        String state = storedState();
+        for (String uri : List.of("https://rp.example/*", "https://rp.example/cb#x", "http://rp.example/cb", "/relative")) {
+            assertProblem(admin.post("/api/clients", Map.of("name", "Bad", "redirectUris", List.of(uri))), 400, "client.redirect_uri_invalid");
+        }
+        assertProblem(admin.post("/api/clients", Map.of("name", "Bad", "type", "public", "redirectUris", List.of("https://rp.example/cb"),
+                "grantTypes", List.of("authorization_code", "refresh_token"))), 400, "request.invalid");
+        assertProblem(admin.post("/api/clients", Map.of("name", "Bad", "redirectUris", List.of("https://rp.example/cb"),
+                "idTokenSignedResponseAlg", "HS256")), 400, "request.invalid");
+        assertProblem(admin.get("/api/clients/does-not-exist"), 404, "client.not_found");
+        assertProblem(admin.delete("/api/clients/does-not-exist"), 404, "client.not_found");
+        String id = "taken-" + System.nanoTime();
+        assertThat(admin.post("/api/clients", Map.of("clientId", id, "name", "One", "redirectUris", List.of("https://rp.example/cb"))).status())
+                .isEqualTo(201);
+        assertProblem(admin.post("/api/clients", Map.of("clientId", id, "name", "Two", "redirectUris", List.of("https://rp.example/cb"))),
+                409, "client.id_taken");
+        assertThat(storedState()).isEqualTo(state);
+        assertProblem(client().get("/api/clients"), 401, "auth.required");
+    }
+
+    @Test
+    default void aRemovedClientsTokensStopWorking() {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        var tokens = RelyingParty.success(rp.clientCredentials());
+        assertThat(admin.delete("/api/clients/" + rp.clientId.getValue()).status()).isEqualTo(204);
+        assertThat(RelyingParty.error(rp.clientCredentials()).getCode()).isEqualTo("invalid_client");
+        assertThat(tokens).isNotNull();
+    }
+
+    @Test
+    default void aPublicClientMustUsePkceAndGetsNoRefreshToken() throws Exception {
+        Client admin = newAdmin().http();
+        RelyingParty rp = RelyingParty.register(admin, baseUrl(), Map.of("name", "SPA " + System.nanoTime(), "type", "public",
+                "redirectUris", List.of("http://127.0.0.1:9/cb")));
+        Person p = person(admin, false);
+        RelyingParty.Attempt attempt = rp.attempt();
+        OIDCTokens t = RelyingParty.success(attempt.exchange(authorize(p, attempt))).getOIDCTokens();
+        attempt.validate(t.getIDToken());
+        assertThat(t.getRefreshToken()).isNull();
+        RelyingParty.Attempt noPkce = rp.attempt().withoutPkce();
+        assertThat(noPkce.error(p.browser().navigate(noPkce.uri().toString()).location()).getCode()).isEqualTo("invalid_request");
+        // Exact matching: another loopback port is another URI.
+        Client.Redirect otherPort = p.browser().navigate(rp.attempt().redirectUri(URI.create("http://127.0.0.1:10/cb")).uri().toString());
+        assertThat(otherPort.status()).isEqualTo(400);
+    }
+}

@@ -1,0 +1,28 @@
+package dev.glasskey.testing;
+
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * A running server on an H2 database of its own, for tests that judge global state (readiness,
+ * the lockout guard) and so need to start each test from a known, empty inventory. Classes
+ * extending this share one context among themselves, not with {@link H2ServerTest}.
+ */
+@TestPropertySource(properties = "glasskey.rp-name=Glasskey isolated")
+public abstract class IsolatedH2ServerTest extends ServerTest {
+    static final int PORT = freePort();
+
+    @DynamicPropertySource
+    static void isolatedH2(DynamicPropertyRegistry registry) {
+        String dataDir = TempDirs.create("glasskey-isolated-h2-").toString();
+        registry.add("server.port", () -> PORT);
+        registry.add("glasskey.base-url", () -> "http://localhost:" + PORT);
+        registry.add("glasskey.data-dir", () -> dataDir);
+    }
+
+    @Override
+    public int port() {
+        return PORT;
+    }
+}
