@@ -20,7 +20,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,11 +45,14 @@ public class AuditIntegrity {
     private final AuditStore store;
     private final ServerKeys serverKeys;
     private final Clock clock;
+    private final TransactionTemplate readOnly;
 
-    AuditIntegrity(AuditStore store, ServerKeys serverKeys, Clock clock) {
+    AuditIntegrity(AuditStore store, ServerKeys serverKeys, Clock clock, PlatformTransactionManager transactions) {
         this.store = store;
         this.serverKeys = serverKeys;
         this.clock = clock;
+        this.readOnly = new TransactionTemplate(transactions);
+        this.readOnly.setReadOnly(true);
     }
 
     /**
@@ -76,19 +81,78 @@ public class AuditIntegrity {
         return store.checkpoints();
     }
 
+    /** Logs at least this long are verified as two segments on two threads. */
+    static final long PARALLEL_FROM = 200_000;
+
     /**
      * Verifies the stored chain up to the head as read at the start (appends made meanwhile are
      * left for the next run), against every signed checkpoint.
      */
-    @Transactional(readOnly = true)
     public AuditVerification verifyDatabase(ChainVerifier.Progress progress, long interval) {
-        List<AuditCheckpoint> checkpoints = store.checkpoints();
-        Map<String, PublicKey> keys = decode(serverKeys.publicKeys(ServerKeys.AUDIT_SIGNING));
-        AuditStore.Head head = store.head().orElseThrow();
-        ChainVerifier verifier = new ChainVerifier(checkpoints, keys, progress, interval);
-        store.stream(0, head.seq(), PAGE, verifier::accept);
-        return verifier.finish(head.seq(), head.hash());
+        return verifyDatabase(progress, interval, PARALLEL_FROM);
     }
+
+    /**
+     * Long logs are read as two halves on two threads (each its own read-only transaction):
+     * reading rows out of the database is most of the cost (docs/PERFORMANCE.md). Each half
+     * checks its own links; the seam (the second half's first link) is compared here, so the
+     * result, including the first broken entry, is the same as one walk from the start.
+     */
+    AuditVerification verifyDatabase(ChainVerifier.Progress progress, long interval, long parallelFrom) {
+        Snapshot snapshot = readOnly.execute(s -> new Snapshot(store.checkpoints(),
+                decode(serverKeys.publicKeys(ServerKeys.AUDIT_SIGNING)), store.head().orElseThrow()));
+        AuditStore.Head head = snapshot.head();
+        java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
+        long every = interval <= 0 ? Long.MAX_VALUE : interval;
+        ChainVerifier.Progress shared = n -> progress.entries(total.addAndGet(every));
+        if (head.seq() < parallelFrom || head.seq() < 2) {
+            ChainVerifier verifier = new ChainVerifier(snapshot.checkpoints(), snapshot.keys(), shared, every);
+            readOnly.executeWithoutResult(s -> store.stream(0, head.seq(), PAGE, verifier::accept));
+            return verifier.finish(head.seq(), head.hash());
+        }
+        return verifyInTwo(snapshot, shared, every, head.seq() / 2);
+    }
+
+    /** For tests: the two-halves walk with the seam after entry {@code middle}. */
+    AuditVerification verifyDatabaseSplitAt(long middle) {
+        Snapshot snapshot = readOnly.execute(s -> new Snapshot(store.checkpoints(),
+                decode(serverKeys.publicKeys(ServerKeys.AUDIT_SIGNING)), store.head().orElseThrow()));
+        return verifyInTwo(snapshot, n -> { }, Long.MAX_VALUE, middle);
+    }
+
+    private AuditVerification verifyInTwo(Snapshot snapshot, ChainVerifier.Progress shared, long every, long middle) {
+        AuditStore.Head head = snapshot.head();
+        List<AuditCheckpoint> first = snapshot.checkpoints().stream().filter(c -> c.seq() <= middle).toList();
+        List<AuditCheckpoint> second = snapshot.checkpoints().stream().filter(c -> c.seq() > middle).toList();
+        ChainVerifier a = new ChainVerifier(1, first, snapshot.keys(), shared, every);
+        ChainVerifier b = new ChainVerifier(middle + 1, second, snapshot.keys(), shared, every);
+        java.util.concurrent.CompletableFuture<Void> secondHalf = java.util.concurrent.CompletableFuture.runAsync(
+                () -> readOnly.executeWithoutResult(s -> store.stream(middle, head.seq(), PAGE, b::accept)), runnable -> {
+                    Thread thread = new Thread(runnable, "audit-verify-2");
+                    thread.setDaemon(true);
+                    thread.start();
+                });
+        readOnly.executeWithoutResult(s -> store.stream(0, middle, PAGE, a::accept));
+        secondHalf.join();
+        AuditVerification ra = a.finish(middle, null);
+        if (!ra.intact()) {
+            return ra;
+        }
+        AuditVerification rb = b.finish(head.seq(), head.hash());
+        String seam = b.firstPrevHash();
+        if (seam != null && !seam.equals(a.lastHash()) && (rb.intact() || rb.firstBrokenSeq() > middle + 1)) {
+            return new AuditVerification(false, ra.entries(), middle + 1, "entry " + (middle + 1) + " does not link to the hash of entry "
+                    + middle + " (an entry was removed, inserted or reordered here)", ra.checkpoints(), ra.lastCheckpointSeq());
+        }
+        if (!rb.intact()) {
+            return new AuditVerification(false, ra.entries() + rb.entries(), rb.firstBrokenSeq(), rb.problem(),
+                    ra.checkpoints() + rb.checkpoints(), rb.lastCheckpointSeq() != null ? rb.lastCheckpointSeq() : ra.lastCheckpointSeq());
+        }
+        return new AuditVerification(true, ra.entries() + rb.entries(), null, null, ra.checkpoints() + rb.checkpoints(),
+                rb.lastCheckpointSeq() != null ? rb.lastCheckpointSeq() : ra.lastCheckpointSeq());
+    }
+
+    private record Snapshot(List<AuditCheckpoint> checkpoints, Map<String, PublicKey> keys, AuditStore.Head head) {}
 
     record HeaderLine(String type, String format, String exportedAt, long headSeq, String headHash) {}
 

@@ -1,10 +1,18 @@
 package dev.glasskey.audit;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.stereotype.Repository;
 
 import dev.glasskey.system.Times;
@@ -14,9 +22,11 @@ class AuditStore {
     private static final String COLUMNS = "seq, at, actor, action, target, outcome, reason, emergency, flagged, client, detail, prev_hash, hash";
 
     private final JdbcClient jdbc;
+    private final DataSource dataSource;
 
-    AuditStore(JdbcClient jdbc) {
+    AuditStore(JdbcClient jdbc, DataSource dataSource) {
         this.jdbc = jdbc;
+        this.dataSource = dataSource;
     }
 
     /** Locks the chain head row for the rest of the transaction and returns (seq, hash). */
@@ -59,40 +69,41 @@ class AuditStore {
     /**
      * Visits entries with {@code fromExclusive < seq <= toInclusive} in order, in pages by key
      * (no long-lived cursor, so the same code streams on H2 and PostgreSQL) until the visitor
-     * returns false.
+     * returns false. Plain JDBC on the transaction's connection with one prepared statement for
+     * all pages: this loop reads millions of rows in {@code audit verify}, and the per-row cost of
+     * a row mapper showed in the benchmark (docs/PERFORMANCE.md).
      */
     void stream(long fromExclusive, long toInclusive, int pageSize, EntryVisitor visitor) {
-        long after = fromExclusive;
-        while (after < toInclusive) {
-            Page page = new Page(after);
-            jdbc.sql("select " + COLUMNS + " from audit_event where seq > :from and seq <= :to order by seq fetch first :n rows only")
-                    .param("from", after).param("to", toInclusive).param("n", pageSize)
-                    .query(rs -> {
-                        if (page.stopped) {
+        Connection connection = DataSourceUtils.getConnection(dataSource);
+        try (PreparedStatement page = connection.prepareStatement("select " + COLUMNS
+                + " from audit_event where seq > ? and seq <= ? order by seq fetch first " + pageSize + " rows only")) {
+            page.setFetchSize(pageSize);
+            long after = fromExclusive;
+            while (after < toInclusive) {
+                page.setLong(1, after);
+                page.setLong(2, toInclusive);
+                int rows = 0;
+                try (ResultSet rs = page.executeQuery()) {
+                    while (rs.next()) {
+                        long seq = rs.getLong(1);
+                        rows++;
+                        after = seq;
+                        OffsetDateTime at = rs.getObject(2, OffsetDateTime.class);
+                        if (!visitor.visit(seq, at == null ? null : at.toInstant().toString(), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getString(6), rs.getString(7), rs.getBoolean(8), rs.getBoolean(9),
+                                rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13))) {
                             return;
                         }
-                        long seq = rs.getLong(1);
-                        page.rows++;
-                        page.last = seq;
-                        OffsetDateTime at = rs.getObject(2, OffsetDateTime.class);
-                        page.stopped = !visitor.visit(seq, at == null ? null : at.toInstant().toString(), rs.getString(3),
-                                rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getBoolean(8),
-                                rs.getBoolean(9), rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13));
-                    });
-            if (page.stopped || page.rows < pageSize) {
-                return;
+                    }
+                }
+                if (rows < pageSize) {
+                    return;
+                }
             }
-            after = page.last;
-        }
-    }
-
-    private static final class Page {
-        long last;
-        int rows;
-        boolean stopped;
-
-        Page(long after) {
-            this.last = after;
+        } catch (SQLException e) {
+            throw new UncategorizedSQLException("reading the audit log", null, e);
+        } finally {
+            DataSourceUtils.releaseConnection(connection, dataSource);
         }
     }
 

@@ -11,7 +11,7 @@ import java.util.TreeMap;
  * break. Allocation-light: one {@link AuditChain.Hasher}, no per-entry objects of its own.
  */
 public final class ChainVerifier {
-    /** Told every {@code interval} entries, for progress on long logs. */
+    /** Told every {@code interval} entries (the count this verifier has checked so far), for progress on long logs. */
     public interface Progress {
         void entries(long verified);
     }
@@ -22,16 +22,34 @@ public final class ChainVerifier {
     private final long interval;
     private String prev = AuditChain.GENESIS;
     private long expectedSeq = 1;
+    private final long firstSeq;
+    /** A segment starting after entry 1 takes its first link on trust; the caller checks that seam. */
+    private String firstPrev;
+    private long counted;
     private long checkpointsVerified;
     private Long lastCheckpointSeq;
     private Long brokenSeq;
     private String problem;
+    /** The next checkpoint's entry, so the walk does not look up (and box) every seq. */
+    private long nextCheckpoint = Long.MAX_VALUE;
 
     /**
      * @param checkpoints every checkpoint, in any order
      * @param keys        public keys by key id; a checkpoint by an unknown key does not verify
      */
     public ChainVerifier(Iterable<AuditCheckpoint> checkpoints, Map<String, PublicKey> keys, Progress progress, long interval) {
+        this(1, checkpoints, keys, progress, interval);
+    }
+
+    /**
+     * A verifier for the segment of the chain starting at entry {@code firstSeq}: its first entry's
+     * link to the one before is not checked here ({@link #firstPrevHash()} returns it, for the
+     * caller to compare with the previous segment's {@link #lastHash()}).
+     */
+    public ChainVerifier(long firstSeq, Iterable<AuditCheckpoint> checkpoints, Map<String, PublicKey> keys, Progress progress, long interval) {
+        this.firstSeq = firstSeq;
+        this.expectedSeq = firstSeq;
+        this.prev = firstSeq == 1 ? AuditChain.GENESIS : null;
         this.progress = progress;
         this.interval = interval <= 0 ? Long.MAX_VALUE : interval;
         for (AuditCheckpoint c : checkpoints) {
@@ -42,6 +60,8 @@ public final class ChainVerifier {
             }
             this.checkpoints.put(c.seq(), c);
         }
+        Long first = this.checkpoints.ceilingKey(firstSeq);
+        nextCheckpoint = first == null ? Long.MAX_VALUE : first;
     }
 
     public boolean broken() {
@@ -58,6 +78,10 @@ public final class ChainVerifier {
             return broken(expectedSeq, seq > expectedSeq ? "entry " + expectedSeq + " is missing (next stored entry is " + seq + ")"
                     : "entry " + seq + " appears out of order after entry " + (expectedSeq - 1));
         }
+        if (prev == null && seq == firstSeq) {
+            prev = prevHash;
+            firstPrev = prevHash;
+        }
         if (!prev.equals(prevHash)) {
             return broken(seq, "entry " + seq + " does not link to the hash of entry " + (seq - 1)
                     + " (an entry was removed, inserted or reordered here)");
@@ -65,8 +89,10 @@ public final class ChainVerifier {
         if (!hasher.matches(hash, prevHash, seq, at, actor, action, target, outcome, reason, emergency, flagged, client, detail)) {
             return broken(seq, "entry " + seq + " does not match its hash (it was edited)");
         }
-        AuditCheckpoint checkpoint = checkpoints.isEmpty() ? null : checkpoints.get(seq);
+        AuditCheckpoint checkpoint = seq == nextCheckpoint ? checkpoints.get(seq) : null;
         if (checkpoint != null) {
+            Long next = checkpoints.higherKey(seq);
+            nextCheckpoint = next == null ? Long.MAX_VALUE : next;
             if (!checkpoint.headHash().equals(hash)) {
                 return broken(seq, "entry " + seq + " differs from the signed checkpoint of " + checkpoint.signedAt()
                         + ": the chain was rewritten at or before this entry"
@@ -79,8 +105,8 @@ public final class ChainVerifier {
         }
         prev = hash;
         expectedSeq++;
-        if ((seq % interval) == 0) {
-            progress.entries(seq);
+        if ((++counted % interval) == 0) {
+            progress.entries(counted);
         }
         // A checkpoint that failed its signature check marks a later entry: keep walking to it,
         // an earlier break would be named first.
@@ -89,11 +115,15 @@ public final class ChainVerifier {
 
     /**
      * Ends the walk. {@code headSeq}/{@code headHash} are the stored head (null when the
-     * source has none): a deleted last entry shows there, or in a later checkpoint.
+     * source has none; a segment passes its last seq and no hash): a deleted last entry shows
+     * there, or in a later checkpoint.
      */
     public AuditVerification finish(Long headSeq, String headHash) {
         long last = expectedSeq - 1;
-        if (brokenSeq == null && headSeq != null && (headSeq != last || !prev.equals(headHash))) {
+        if (brokenSeq == null && firstSeq > 1 && last < firstSeq && headSeq != null && headSeq >= firstSeq) {
+            broken(firstSeq, "entry " + firstSeq + " is missing");
+        }
+        if (brokenSeq == null && headSeq != null && (headSeq != last || (headHash != null && !headHash.equals(prev)))) {
             broken(last + 1, headSeq > last ? "entries " + (last + 1) + " to " + headSeq + " are missing (the chain head names entry " + headSeq + ")"
                     : "the chain head (entry " + headSeq + ") does not match the last entry " + last);
         }
@@ -101,7 +131,17 @@ public final class ChainVerifier {
             broken(last + 1, "entries " + (last + 1) + " to " + checkpoints.lastKey() + " are missing (a signed checkpoint names entry "
                     + checkpoints.lastKey() + ")");
         }
-        return new AuditVerification(brokenSeq == null, last, brokenSeq, problem, checkpointsVerified, lastCheckpointSeq);
+        return new AuditVerification(brokenSeq == null, last - firstSeq + 1, brokenSeq, problem, checkpointsVerified, lastCheckpointSeq);
+    }
+
+    /** The previous-entry hash of this segment's first entry (null if none was read). */
+    public String firstPrevHash() {
+        return firstPrev;
+    }
+
+    /** The hash of the last entry that verified. */
+    public String lastHash() {
+        return prev;
     }
 
     private boolean broken(long seq, String what) {

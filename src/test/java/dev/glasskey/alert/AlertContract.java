@@ -377,6 +377,29 @@ interface AlertContract extends Fixtures {
         }
     }
 
+    @Test
+    default void theConsoleShowsChannelsDeliveriesAndRulesAndSendsATestAlert() {
+        SignedInClient admin = newAdmin();
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            JsonNode channel = createChannel(admin.http(), webhook("console " + System.nanoTime(), receiver.url(), "critical"));
+            String id = channel.path("id").asString();
+            try {
+                Client.Response form = admin.http().send(java.net.http.HttpRequest.newBuilder(admin.http().uri("/admin/alerts/channels/" + id + "/test"))
+                        .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("")));
+                assertThat(form.status()).as(form.toString()).isEqualTo(302);
+                assertThat(receiver.accepted()).hasSize(1);
+                Client.Response page = admin.http().getHtml("/admin/alerts");
+                assertThat(page.status()).isEqualTo(200);
+                assertThat(page.body()).contains(channel.path("name").asString()).contains("Send test alert")
+                        .contains("data-delivery-id=\"" + receiver.accepted().get(0).idempotencyKey() + "\"")
+                        .contains("data-rule-id=\"emergency-signin\"").contains("name=\"_csrf\"");
+            } finally {
+                deleteChannel(admin.http(), channel);
+            }
+        }
+    }
+
     // ---- helpers
 
     default Map<String, Object> webhook(String name, String url, String minSeverity) {

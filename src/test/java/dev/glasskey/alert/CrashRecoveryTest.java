@@ -51,7 +51,16 @@ class CrashRecoveryTest {
 
     @Test
     void alertsSurviveSigkillOnH2(@TempDir Path dataDir) throws Exception {
-        run(List.of("--glasskey.data-dir=" + dataDir), dataDir);
+        run(List.of("--glasskey.data-dir=" + dataDir), dataDir, () -> {
+            // While the server holds the embedded database, the command refuses clearly (exit code 3).
+            Process verify = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
+                    "-cp", System.getProperty("java.class.path"), GlasskeyApplication.class.getName(), "audit", "verify",
+                    "--data-dir", dataDir.toString()).redirectErrorStream(true).start();
+            String out = new String(verify.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(verify.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(verify.exitValue()).as(out).isEqualTo(3);
+            assertThat(out).contains("in use by a running Glasskey server");
+        });
     }
 
     @Test
@@ -59,10 +68,14 @@ class CrashRecoveryTest {
     void alertsSurviveSigkillOnPostgres(@TempDir Path dataDir) throws Exception {
         String schema = Postgres.freshSchema();
         run(List.of("--glasskey.data-dir=" + dataDir, "--spring.datasource.url=" + Postgres.URL + "?currentSchema=" + schema,
-                "--spring.datasource.username=" + Postgres.USER, "--spring.datasource.password="), dataDir);
+                "--spring.datasource.username=" + Postgres.USER, "--spring.datasource.password="), dataDir, () -> { });
     }
 
-    private void run(List<String> database, Path dataDir) throws Exception {
+    interface WhileRunning {
+        void check() throws Exception;
+    }
+
+    private void run(List<String> database, Path dataDir, WhileRunning whileSecondServerRuns) throws Exception {
         try (WebhookReceiver webhook = new WebhookReceiver(); SyslogListener syslog = SyslogListener.tcp()) {
             // 1. Queue the alerts offline, as the CLI would.
             String webhookChannel;
@@ -97,6 +110,7 @@ class CrashRecoveryTest {
             try {
                 await("every alert on both channels", () -> keys(webhook.accepted()).size() == ALERTS
                         && syslogKeys(syslog.messages()).size() == ALERTS, second, dataDir.resolve("server-2.log"));
+                whileSecondServerRuns.check();
             } finally {
                 second.destroy();
                 if (!second.waitFor(30, TimeUnit.SECONDS)) {

@@ -29,11 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The hash chain and its signed checkpoints detect tampering done directly in the database,
  * through all three ways of verifying: the service (as {@code GET /api/audit/verify}), the
  * command line on the database, and the command line on an export. Its own context and data
- * directory (no web server), rebuilt for each test, since every test damages the log.
+ * directory (no web server); every test damages the log, so each starts from an empty log.
  */
 @SpringBootTest(classes = GlasskeyApplication.class, webEnvironment = SpringBootTest.WebEnvironment.NONE,
         properties = "glasskey.first-start.enabled=false")
-@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
+@DirtiesContext
 class AuditChainTest {
     private static Path dataDir;
 
@@ -55,6 +55,9 @@ class AuditChainTest {
 
     @BeforeEach
     void fiveEntriesAndACheckpoint() {
+        jdbc.sql("delete from audit_event").update();
+        jdbc.sql("delete from audit_checkpoint").update();
+        jdbc.sql("update audit_head set seq = 0, hash = :h where id = 1").param("h", AuditChain.GENESIS).update();
         for (int i = 1; i <= 5; i++) {
             audit.record(AuditEvent.success(Actor.SYSTEM, "test.entry", "t" + i, false, "entry " + i + (i == 3 ? " – ünïcödé" : "")));
         }
@@ -66,6 +69,10 @@ class AuditChainTest {
     void intactLogVerifiesEverywhereWithProgress() throws Exception {
         AuditVerification v = integrity.verifyDatabase(n -> { }, 0);
         assertThat(v.intact()).isTrue();
+        assertThat(integrity.verifyDatabase(n -> { }, 0, 2)).as("in two halves").isEqualTo(v);
+        for (long middle = 1; middle <= 4; middle++) {
+            assertThat(integrity.verifyDatabaseSplitAt(middle)).as("split after " + middle).isEqualTo(v);
+        }
         assertThat(v.checkpoints()).isEqualTo(1);
         assertThat(v.lastCheckpointSeq()).isEqualTo(seqOf("t5"));
         assertThat(integrity.checkpoint()).as("nothing new to sign").isEmpty();
@@ -205,6 +212,11 @@ class AuditChainTest {
         assertThat(service.firstBrokenSeq()).as(service.problem()).isEqualTo(seq);
         assertThat(service.problem()).contains(problem);
         assertThat(audit.firstBrokenEntry()).isEqualTo(seq);
+        for (long split = 2; split <= 5; split++) {
+            // Long logs are verified as two halves on two threads: same answer wherever the seam falls.
+            AuditVerification halves = integrity.verifyDatabaseSplitAt(split - 1);
+            assertThat(halves.firstBrokenSeq()).as("two halves: " + halves.problem()).isEqualTo(seq);
+        }
 
         CommandOutput cli = verifyDatabaseWithCli();
         assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(1);
