@@ -16,6 +16,7 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import dev.glasskey.account.AccountService;
 import dev.glasskey.account.Roles;
 import dev.glasskey.audit.Audit;
+import dev.glasskey.emergency.ReadinessService;
 import dev.glasskey.key.KeyService;
 import dev.glasskey.system.Actors;
 import dev.glasskey.system.GlasskeyException;
@@ -36,7 +37,11 @@ class ConsolePages {
     private final EnrolmentService enrolments;
     private final Audit audit;
 
-    ConsolePages(AccountService accounts, KeyService keys, CredentialService credentials, EnrolmentService enrolments, Audit audit) {
+    private final ReadinessService readiness;
+
+    ConsolePages(AccountService accounts, KeyService keys, CredentialService credentials, EnrolmentService enrolments, Audit audit,
+                 ReadinessService readiness) {
+        this.readiness = readiness;
         this.accounts = accounts;
         this.keys = keys;
         this.credentials = credentials;
@@ -55,6 +60,7 @@ class ConsolePages {
         Map<String, Long> onKey = live.stream()
                 .collect(Collectors.groupingBy(v -> v.credential().keyId(), Collectors.counting()));
         model.addAttribute("me", Actors.current());
+        model.addAttribute("readiness", readiness.report());
         model.addAttribute("accounts", allAccounts);
         model.addAttribute("usable", usable);
         model.addAttribute("keys", allKeys);
