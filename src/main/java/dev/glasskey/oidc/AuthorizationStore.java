@@ -30,10 +30,9 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.OAuth2TokenFormat;
 import org.springframework.security.oauth2.core.OAuth2DeviceCode;
 import org.springframework.security.oauth2.core.OAuth2UserCode;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.StringUtils;
 
 import tools.jackson.core.type.TypeReference;
@@ -48,7 +47,11 @@ import tools.jackson.databind.json.JsonMapper;
  * updated (the stock service loads and parses the whole row first, to choose);
  * <li>an authorization read earlier in the same transaction (a refresh, a revocation, a code
  * exchange) is updated in the columns that changed only: attributes and tokens that are the
- * very objects that were read are neither serialised again nor written.
+ * very objects that were read are neither serialised again nor written;
+ * <li>a client-credentials authorization (nothing but a JWT access token) is one narrow row of
+ * {@code oidc_client_token} (V6): the token's SHA-256, client, scopes, times and the revoked
+ * flag. Presented again (introspection, revocation), the token is found by its hash and its
+ * claims are read from the token itself, which the hash proves is the one issued.
  * </ul>
  * What was read is remembered for the current transaction only, so a row changed meanwhile by
  * another node is never diffed against a stale copy beyond what the stock service would
@@ -89,7 +92,8 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
     private final RegisteredClientRepository clients;
     /** The JSON of the stock service: Spring Security's modules, with their type allow-list. */
     private final JsonMapper json;
-    private final Object transactionKey = new Object();
+    /** Authorizations read or written in the current transaction, by id. */
+    private final TransactionMemo<String, OAuth2Authorization> remembered = new TransactionMemo<>();
 
     AuthorizationStore(JdbcTemplate jdbc, RegisteredClientRepository clients) {
         this.jdbc = jdbc;
@@ -100,8 +104,13 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
     @Override
     public void save(OAuth2Authorization authorization) {
         Objects.requireNonNull(authorization, "authorization");
-        OAuth2Authorization before = remembered().get(authorization.getId());
-        if (before != null) {
+        OAuth2Authorization before = remembered.get(authorization.getId());
+        if (authorization.getId().startsWith(CLIENT_TOKEN_ID)) {
+            saveClientToken(authorization);
+        } else if (before == null && clientToken(authorization)) {
+            insertClientToken(authorization);
+            return; // its id is not the one it will be found by: nothing to remember
+        } else if (before != null) {
             updateChanged(before, authorization);
         } else {
             List<Object> values = new ArrayList<>(COLUMN_NAMES.length);
@@ -110,26 +119,36 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
                 jdbc.update(INSERT, ps -> bind(ps, values, null));
             }
         }
-        remember(authorization);
+        remembered.put(authorization.getId(), authorization);
     }
 
     @Override
     public void remove(OAuth2Authorization authorization) {
         Objects.requireNonNull(authorization, "authorization");
-        jdbc.update("delete from " + TABLE + " where id = ?", authorization.getId());
-        Map<String, OAuth2Authorization> remembered = remembered();
-        if (!remembered.isEmpty()) {
-            remembered.remove(authorization.getId());
+        if (authorization.getId().startsWith(CLIENT_TOKEN_ID)) {
+            jdbc.update("delete from oidc_client_token where token_hash = ?", authorization.getId().substring(CLIENT_TOKEN_ID.length()));
+        } else {
+            jdbc.update("delete from " + TABLE + " where id = ?", authorization.getId());
         }
+        remembered.remove(authorization.getId());
     }
 
     @Override
     public OAuth2Authorization findById(String id) {
+        if (id.startsWith(CLIENT_TOKEN_ID)) {
+            return null; // found by the token only (its claims come from the token)
+        }
         return find("id = ?", id);
     }
 
     @Override
     public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
+        if ((tokenType == null || OAuth2TokenType.ACCESS_TOKEN.equals(tokenType)) && isJwt(token)) {
+            OAuth2Authorization issued = findClientToken(token);
+            if (issued != null) {
+                return issued;
+            }
+        }
         if (tokenType == null) {
             return find("state = ? or authorization_code_value = ? or access_token_value = ? or oidc_id_token_value = ? "
                     + "or refresh_token_value = ? or user_code_value = ? or device_code_value = ?",
@@ -158,7 +177,7 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
             return null;
         }
         OAuth2Authorization authorization = found.get(0);
-        remember(authorization);
+        remembered.put(authorization.getId(), authorization);
         return authorization;
     }
 
@@ -361,29 +380,114 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
         return t == null ? null : t.toInstant();
     }
 
-    /** Authorizations read or written in the current transaction, by id; empty outside one. */
-    @SuppressWarnings("unchecked")
-    private Map<String, OAuth2Authorization> remembered() {
-        Object bound = TransactionSynchronizationManager.getResource(transactionKey);
-        return bound == null ? Map.of() : (Map<String, OAuth2Authorization>) bound;
+    // --- client-credentials access tokens (oidc_client_token) ---------------------------------
+
+    /** The id of an authorization read from {@code oidc_client_token}: this prefix and the token's hash. */
+    private static final String CLIENT_TOKEN_ID = "client-token:";
+
+    /** A client-credentials authorization: one JWT access token, no other token, no attributes. */
+    private static boolean clientToken(OAuth2Authorization a) {
+        if (!AuthorizationGrantType.CLIENT_CREDENTIALS.equals(a.getAuthorizationGrantType()) || !a.getAttributes().isEmpty()
+                || a.getAccessToken() == null || !isJwt(a.getAccessToken().getToken().getTokenValue())
+                || a.getAccessToken().getToken().getExpiresAt() == null || a.getAccessToken().getToken().getIssuedAt() == null) {
+            return false;
+        }
+        for (Kind kind : KINDS) {
+            if (kind.type() != OAuth2AccessToken.class && a.getToken(kind.type()) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void insertClientToken(OAuth2Authorization a) {
+        OAuth2Authorization.Token<OAuth2AccessToken> token = a.getAccessToken();
+        OAuth2AccessToken access = token.getToken();
+        jdbc.update("insert into oidc_client_token (token_hash, registered_client_id, principal_name, scopes, issued_at, expires_at, "
+                + "invalidated) values (?, ?, ?, ?, ?, ?, ?)", ps -> {
+                    ps.setString(1, hash(access.getTokenValue()));
+                    ps.setString(2, a.getRegisteredClientId());
+                    ps.setString(3, a.getPrincipalName());
+                    ps.setString(4, scopes(access.getScopes()));
+                    ps.setTimestamp(5, Timestamp.from(access.getIssuedAt()));
+                    ps.setTimestamp(6, Timestamp.from(access.getExpiresAt()));
+                    ps.setBoolean(7, token.isInvalidated());
+                });
+    }
+
+    /** Only revocation changes a stored client token. */
+    private void saveClientToken(OAuth2Authorization a) {
+        if (!clientToken(a)) {
+            throw new IllegalStateException("a client-credentials authorization holds one access token only");
+        }
+        String hash = a.getId().substring(CLIENT_TOKEN_ID.length());
+        if (!hash.equals(hash(a.getAccessToken().getToken().getTokenValue()))) {
+            throw new IllegalStateException("a client-credentials authorization keeps its access token");
+        }
+        jdbc.update("update oidc_client_token set invalidated = ? where token_hash = ?", a.getAccessToken().isInvalidated(), hash);
     }
 
     @SuppressWarnings("unchecked")
-    private void remember(OAuth2Authorization authorization) {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            return;
+    private OAuth2Authorization findClientToken(String token) {
+        String hash = hash(token);
+        List<OAuth2Authorization> found = jdbc.query("select registered_client_id, principal_name, scopes, issued_at, expires_at, "
+                + "invalidated from oidc_client_token where token_hash = ?", ps -> ps.setString(1, hash), (rs, n) -> {
+                    RegisteredClient client = clients.findById(rs.getString(1));
+                    if (client == null) {
+                        return null;
+                    }
+                    Set<String> scopes = rs.getString(3) == null ? Set.of() : StringUtils.commaDelimitedListToSet(rs.getString(3));
+                    Map<String, Object> claims = claims(token);
+                    Map<String, Object> cnf = claims.get("cnf") instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+                    OAuth2AccessToken access = new OAuth2AccessToken(cnf != null && cnf.containsKey("jkt")
+                            ? OAuth2AccessToken.TokenType.DPOP : OAuth2AccessToken.TokenType.BEARER,
+                            token, instant(rs, "issued_at"), instant(rs, "expires_at"), scopes);
+                    boolean invalidated = rs.getBoolean(6);
+                    return OAuth2Authorization.withRegisteredClient(client)
+                            .id(CLIENT_TOKEN_ID + hash)
+                            .principalName(rs.getString(2))
+                            .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                            .authorizedScopes(scopes)
+                            .token(access, metadata -> {
+                                metadata.put(OAuth2Authorization.Token.CLAIMS_METADATA_NAME, claims);
+                                metadata.put(OAuth2Authorization.Token.INVALIDATED_METADATA_NAME, invalidated);
+                                metadata.put(OAuth2TokenFormat.class.getName(), client.getTokenSettings().getAccessTokenFormat().getValue());
+                            })
+                            .build();
+                });
+        OAuth2Authorization authorization = found.isEmpty() ? null : found.get(0);
+        if (authorization != null) {
+            remembered.put(authorization.getId(), authorization);
         }
-        Map<String, OAuth2Authorization> map = (Map<String, OAuth2Authorization>) TransactionSynchronizationManager.getResource(transactionKey);
-        if (map == null) {
-            map = new HashMap<>(4);
-            TransactionSynchronizationManager.bindResource(transactionKey, map);
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCompletion(int status) {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(transactionKey);
-                }
-            });
+        return authorization;
+    }
+
+    /**
+     * The claims of a token this server signed (its hash matched a stored row), as the JWT
+     * encoder had them: times as {@link Instant}, the rest as parsed.
+     */
+    private static Map<String, Object> claims(String jwt) {
+        try {
+            Map<String, Object> claims = new HashMap<>(com.nimbusds.jwt.JWTParser.parse(jwt).getJWTClaimsSet().getClaims());
+            claims.replaceAll((name, value) -> value instanceof java.util.Date d ? d.toInstant() : value);
+            return claims;
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException("a stored access token is not a JWT", e);
         }
-        map.put(authorization.getId(), authorization);
+    }
+
+    private static boolean isJwt(String token) {
+        int first = token.indexOf('.');
+        return first > 0 && token.indexOf('.', first + 1) > first && token.indexOf('.', token.lastIndexOf('.') + 1) < 0;
+    }
+
+    /** SHA-256 of the token, base64url without padding (43 characters). */
+    static String hash(String token) {
+        try {
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -196,7 +196,13 @@ public interface OidcContract extends Fixtures {
         RelyingParty rp = confidentialClient(admin, "ES256");
         var first = RelyingParty.success(rp.clientCredentials()).getTokens().getAccessToken();
         var second = RelyingParty.success(rp.clientCredentials()).getTokens().getAccessToken();
-        assertThat(rp.active(first)).isTrue();
+        var introspected = rp.introspect(first);
+        assertThat(introspected.isActive()).isTrue();
+        assertThat(introspected.getClientID().getValue()).isEqualTo(rp.clientId.getValue());
+        assertThat(introspected.getSubject().getValue()).isEqualTo(rp.clientId.getValue());
+        assertThat(introspected.getExpirationTime()).isNotNull();
+        assertThat(introspected.getIssueTime()).isNotNull();
+        assertThat(introspected.getIssuer().getValue()).isEqualTo(baseUrl());
         assertThat(rp.active(second)).isTrue();
         assertThat(rp.revoke(first).getStatusCode()).isEqualTo(200);
         assertThat(rp.active(first)).isFalse();

@@ -41,7 +41,7 @@ import dev.glasskey.webauthn.EnrolmentService;
 /**
  * Token endpoint throughput: client-credentials grants/s and refresh-token grants/s.
  *
- * <pre>java -cp "$CP" [-Dtokenload.db=postgres] [-Dtokenload.serverOpts="-Xmx512m ..."] \
+ * <pre>java -cp "$CP" [-Dtokenload.db=postgres] [-Dtokenload.serverOpts="-Xmx512m ..."] [-Dtokenload.serverArgs="--a.b=c ..."] \
  *      dev.glasskey.bench.TokenLoad [threads=4] [warmupSeconds=20] [durationSeconds=20]</pre>
  *
  * The server runs in a child JVM (same classpath) on a fresh H2 data directory, or with
@@ -62,6 +62,7 @@ import dev.glasskey.webauthn.EnrolmentService;
  */
 public final class TokenLoad {
     private static final String READY = "TOKENLOAD-READY ";
+    private static final String PG_APPLICATION = "glasskey-tokenload";
     private static final long TICK_NANOS = 10_000_000L; // USER_HZ = 100 on Linux
 
     public static void main(String[] args) throws Exception {
@@ -79,6 +80,7 @@ public final class TokenLoad {
         String serverOpts = System.getProperty("tokenload.serverOpts", "").trim();
         if (!serverOpts.isEmpty()) command.addAll(Arrays.asList(serverOpts.split("\\s+")));
         command.add("-Dtokenload.db=" + System.getProperty("tokenload.db", "h2"));
+        command.add("-Dtokenload.serverArgs=" + System.getProperty("tokenload.serverArgs", ""));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), TokenLoad.class.getName(), "--server",
                 String.valueOf(port), String.valueOf(threads)));
         Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -122,9 +124,13 @@ public final class TokenLoad {
         List<String> args = new ArrayList<>(List.of("--glasskey.data-dir=" + data, "--server.port=" + port,
                 "--glasskey.base-url=" + base, "--logging.level.root=warn", "--glasskey.first-start.enabled=false"));
         if (System.getProperty("tokenload.db", "h2").equals("postgres")) {
-            args.add("--spring.datasource.url=" + Postgres.URL + "?currentSchema=" + Postgres.freshSchema());
+            args.add("--spring.datasource.url=" + Postgres.URL + "?currentSchema=" + Postgres.freshSchema()
+                    + "&ApplicationName=" + PG_APPLICATION);
             args.add("--spring.datasource.username=" + Postgres.USER);
             args.add("--spring.datasource.password=");
+        }
+        for (String extra : System.getProperty("tokenload.serverArgs", "").trim().split("\\s+")) {
+            if (!extra.isEmpty()) args.add(extra.replace("{data}", data.toString()));
         }
         try (ConfigurableApplicationContext server = new SpringApplication(GlasskeyApplication.class).run(args.toArray(String[]::new))) {
             OidcClient.Created client = server.getBean(ClientService.class).register(Actor.SYSTEM, new OidcClient.Registration(
@@ -175,13 +181,18 @@ public final class TokenLoad {
     }
 
     /** Wall-clock grants/s; server, driver and other processes' CPU per grant (ms). */
-    record Result(long grants, double seconds, long errors, double serverMs, double driverMs, double othersMs) {
+    record Result(long grants, double seconds, long errors, double serverMs, double databaseMs, double driverMs, double othersMs) {
         double perSecond() {
             return grants / seconds;
         }
     }
 
     static void report(String grant, Result r) {
+        if (r.databaseMs() >= 0) {
+            System.out.printf("%-18s PostgreSQL backends of the server %.3f ms/grant; server + backends %.3f ms/grant = %.0f grants/s per core "
+                            + "(%.1f× Keycloak's 120)%n", grant, r.databaseMs(), r.serverMs() + r.databaseMs(),
+                    1000 / (r.serverMs() + r.databaseMs()), 1000 / (r.serverMs() + r.databaseMs()) / 120);
+        }
         System.out.printf("%-18s %6.0f grants/s wall clock (%d in %.1f s, %d errors); server CPU %.3f ms/grant = %.0f grants/s per core "
                         + "(%.1f× Keycloak's 120); driver %.3f ms/grant; other processes %.3f ms/grant; load average %s%n",
                 grant, r.perSecond(), r.grants(), r.seconds(), r.errors(), r.serverMs(), 1000 / r.serverMs(), 1000 / r.serverMs() / 120,
@@ -215,6 +226,8 @@ public final class TokenLoad {
             workers.add(w);
         }
         Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
+        List<Long> backends = postgresBackends();
+        long backendsFrom = processCpuNanos(backends);
         long serverFrom = processCpuNanos(serverPid);
         long driverFrom = ownCpuNanos();
         long busyFrom = machineBusyNanos();
@@ -224,11 +237,13 @@ public final class TokenLoad {
         long server = processCpuNanos(serverPid) - serverFrom;
         long driver = ownCpuNanos() - driverFrom;
         long busy = machineBusyNanos() - busyFrom;
+        long db = processCpuNanos(backends) - backendsFrom;
         long grants = counted.get() - countFrom;
         double seconds = (System.nanoTime() - wallFrom) / 1e9;
         for (Thread w : workers) w.join();
         double n = Math.max(1, grants);
-        return new Result(grants, seconds, errors.get(), server / 1e6 / n, driver / 1e6 / n, Math.max(0, busy - server - driver) / 1e6 / n);
+        return new Result(grants, seconds, errors.get(), server / 1e6 / n, backends.isEmpty() ? -1 : db / 1e6 / n, driver / 1e6 / n,
+                Math.max(0, busy - server - db - driver) / 1e6 / n);
     }
 
     static String post(LoopbackHttp http, String basic, String form) throws IOException {
@@ -242,6 +257,32 @@ public final class TokenLoad {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+    }
+
+    static long processCpuNanos(List<Long> pids) throws IOException {
+        long sum = 0;
+        for (long pid : pids) {
+            sum += processCpuNanos(pid);
+        }
+        return sum;
+    }
+
+    /** The PostgreSQL backend processes serving the server's connection pool (none on H2). */
+    static List<Long> postgresBackends() {
+        List<Long> pids = new ArrayList<>();
+        if (!System.getProperty("tokenload.db", "h2").equals("postgres")) {
+            return pids;
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(Postgres.URL, Postgres.USER, "");
+             java.sql.PreparedStatement ps = c.prepareStatement("select pid from pg_stat_activity where application_name = ?")) {
+            ps.setString(1, PG_APPLICATION);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) pids.add(rs.getLong(1));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return pids;
     }
 
     static long ownCpuNanos() {
