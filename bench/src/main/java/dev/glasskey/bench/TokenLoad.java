@@ -42,6 +42,7 @@ import dev.glasskey.webauthn.EnrolmentService;
  * Token endpoint throughput: client-credentials grants/s and refresh-token grants/s.
  *
  * <pre>java -cp "$CP" [-Dtokenload.db=postgres] [-Dtokenload.serverOpts="-Xmx512m ..."] [-Dtokenload.serverArgs="--a.b=c ..."] \
+ *      [-Dtokenload.grants=client_credentials,refresh_token] \
  *      dev.glasskey.bench.TokenLoad [threads=4] [warmupSeconds=20] [durationSeconds=20]</pre>
  *
  * The server runs in a child JVM (same classpath) on a fresh H2 data directory, or with
@@ -104,9 +105,10 @@ public final class TokenLoad {
             long pid = server.pid();
             System.out.printf("server pid %d (%s), %d threads, %d s warm-up + %d s measured per grant type, load average %s%n",
                     pid, System.getProperty("tokenload.db", "h2"), threads, warmup, duration, loadAverage());
-            report("client_credentials", run(pid, port, threads, warmup, duration,
+            String grants = System.getProperty("tokenload.grants", "client_credentials,refresh_token");
+            if (grants.contains("client_credentials")) report("client_credentials", run(pid, port, threads, warmup, duration,
                     (http, t) -> find(post(http, basic, "grant_type=client_credentials"), "\"access_token\":\"([^\"]+)\"")));
-            report("refresh_token", run(pid, port, threads, warmup, duration, (http, t) -> {
+            if (grants.contains("refresh_token")) report("refresh_token", run(pid, port, threads, warmup, duration, (http, t) -> {
                 String body = post(http, basic, "grant_type=refresh_token&refresh_token=" + chains[t]);
                 chains[t] = find(body, "\"refresh_token\":\"([^\"]+)\"");
                 return chains[t];
