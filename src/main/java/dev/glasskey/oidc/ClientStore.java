@@ -21,13 +21,16 @@ class ClientStore {
     /** Removes the client with every authorization (so every token) and consent it holds. */
     int delete(String registeredClientId) {
         jdbc.sql("delete from oauth2_authorization where registered_client_id = :id").param("id", registeredClientId).update();
+        jdbc.sql("delete from oidc_client_token where registered_client_id = :id").param("id", registeredClientId).update();
         jdbc.sql("delete from oauth2_authorization_consent where registered_client_id = :id").param("id", registeredClientId).update();
         return jdbc.sql("delete from oauth2_registered_client where id = :id").param("id", registeredClientId).update();
     }
 
     /** Purges authorizations whose every token has expired (the store would otherwise only grow). */
     int purgeExpired(java.time.Instant before) {
-        return jdbc.sql("""
+        int clientTokens = jdbc.sql("delete from oidc_client_token where expires_at < :t")
+                .param("t", dev.glasskey.system.Times.db(before)).update();
+        return clientTokens + jdbc.sql("""
                 delete from oauth2_authorization
                 where (authorization_code_expires_at is null or authorization_code_expires_at < :t)
                   and (access_token_expires_at is null or access_token_expires_at < :t)

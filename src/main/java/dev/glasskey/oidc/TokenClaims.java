@@ -36,6 +36,8 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
     private final AccountService accounts;
     private final OidcProperties properties;
     private final Clock clock;
+    /** A refresh signs an access and an ID token for the same account: read it once per grant. */
+    private final TransactionMemo<String, Account> accountsOfThisGrant = new TransactionMemo<>();
 
     TokenClaims(AccountService accounts, OidcProperties properties, Clock clock) {
         this.accounts = accounts;
@@ -59,7 +61,7 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         if (facts == null) {
             return;
         }
-        Account account = currentAccount(facts.accountId());
+        Account account = accountsOfThisGrant.computeIfAbsent(facts.accountId(), this::currentAccount);
         context.getClaims()
                 .claim("auth_time", java.util.Date.from(facts.authTime()))
                 .claim("amr", new java.util.ArrayList<>(facts.amr()))

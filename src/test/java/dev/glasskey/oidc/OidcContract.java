@@ -190,6 +190,41 @@ public interface OidcContract extends Fixtures {
         assertThat(auditCount(audit, "oidc.token", "success")).isEqualTo(1);
     }
 
+    @Test
+    default void clientCredentialsTokensIntrospectUntilRevokedAndRefreshTokensRotateOnce() throws Exception {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        var first = RelyingParty.success(rp.clientCredentials()).getTokens().getAccessToken();
+        var second = RelyingParty.success(rp.clientCredentials()).getTokens().getAccessToken();
+        var introspected = rp.introspect(first);
+        assertThat(introspected.isActive()).isTrue();
+        assertThat(introspected.getClientID().getValue()).isEqualTo(rp.clientId.getValue());
+        assertThat(introspected.getSubject().getValue()).isEqualTo(rp.clientId.getValue());
+        assertThat(introspected.getExpirationTime()).isNotNull();
+        assertThat(introspected.getIssueTime()).isNotNull();
+        assertThat(introspected.getIssuer().getValue()).isEqualTo(baseUrl());
+        assertThat(rp.active(second)).isTrue();
+        assertThat(rp.revoke(first).getStatusCode()).isEqualTo(200);
+        assertThat(rp.active(first)).isFalse();
+        assertThat(rp.active(second)).isTrue();
+
+        // A refresh replaces access, ID and refresh token together; the spent ones stay spent.
+        Person p = person(admin, false, "auditor");
+        RelyingParty.Attempt attempt = rp.attempt();
+        OIDCTokens t = RelyingParty.success(attempt.exchange(authorize(p, attempt))).getOIDCTokens();
+        OIDCTokens r1 = RelyingParty.success(rp.refresh(t.getRefreshToken())).getOIDCTokens();
+        assertThat(rp.active(r1.getAccessToken())).isTrue();
+        assertThat(rp.active(t.getAccessToken())).isFalse();
+        assertThat(RelyingParty.error(rp.refresh(t.getRefreshToken())).getCode()).isEqualTo("invalid_grant");
+        OIDCTokens r2 = RelyingParty.success(rp.refresh(r1.getRefreshToken())).getOIDCTokens();
+        assertThat(rp.userInfo(r2.getAccessToken()).indicatesSuccess()).isTrue();
+        assertThat(rp.validator().validate(r2.getIDToken(), null).getSubject().getValue()).isEqualTo(p.accountId());
+        assertThat(rp.revoke(r2.getAccessToken()).getStatusCode()).isEqualTo(200);
+        assertThat(rp.active(r2.getAccessToken())).isFalse();
+        assertThat(rp.active(r2.getRefreshToken())).isTrue();
+        assertThat(RelyingParty.success(rp.refresh(r2.getRefreshToken())).getOIDCTokens().getAccessToken()).isNotNull();
+    }
+
     // --- refusals, each with its precise OAuth error ------------------------------------------
 
     @Test

@@ -248,11 +248,15 @@ final class RelyingParty {
     }
 
     boolean active(Token token) {
+        return introspect(token).isActive();
+    }
+
+    TokenIntrospectionSuccessResponse introspect(Token token) {
         try {
             TokenIntrospectionResponse response = TokenIntrospectionResponse.parse(
                     new TokenIntrospectionRequest(metadata.getIntrospectionEndpointURI(), auth(), token).toHTTPRequest().send());
             assertThat(response.indicatesSuccess()).isTrue();
-            return ((TokenIntrospectionSuccessResponse) response).isActive();
+            return (TokenIntrospectionSuccessResponse) response;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -107,7 +107,18 @@ final class LoopbackHttp implements AutoCloseable {
         return exchange("POST", path, cookies, json == null ? "" : json, csrf);
     }
 
+    /** A form POST with an Authorization header (the token endpoint). */
+    Response postForm(String path, String authorization, String form) throws IOException {
+        return exchange("POST", path, null, form, null, "Authorization: " + authorization + "\r\n",
+                "application/x-www-form-urlencoded");
+    }
+
     Response exchange(String method, String path, Cookies cookies, String body, String csrf) throws IOException {
+        return exchange(method, path, cookies, body, csrf, null, "application/json");
+    }
+
+    private Response exchange(String method, String path, Cookies cookies, String body, String csrf, String extraHeaders,
+                              String contentType) throws IOException {
         if (socket == null) {
             connect();
         }
@@ -119,8 +130,9 @@ final class LoopbackHttp implements AutoCloseable {
         String cookie = cookies == null ? null : cookies.header();
         if (cookie != null) head.append("Cookie: ").append(cookie).append("\r\n");
         if (csrf != null) head.append("X-XSRF-TOKEN: ").append(csrf).append("\r\n");
+        if (extraHeaders != null) head.append(extraHeaders);
         if (payload != null) {
-            head.append("Content-Type: application/json\r\n").append("Content-Length: ").append(payload.length).append("\r\n");
+            head.append("Content-Type: ").append(contentType).append("\r\n").append("Content-Length: ").append(payload.length).append("\r\n");
         }
         head.append("\r\n");
         try {

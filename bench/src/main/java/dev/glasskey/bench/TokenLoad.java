@@ -1,5 +1,9 @@
 package dev.glasskey.bench;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -10,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Set;
@@ -28,34 +33,108 @@ import dev.glasskey.oidc.ClientService;
 import dev.glasskey.oidc.OidcClient;
 import dev.glasskey.system.Actor;
 import dev.glasskey.testing.Client;
+import dev.glasskey.testing.Postgres;
 import dev.glasskey.testing.SoftwareAuthenticator;
 import dev.glasskey.webauthn.Enrolment;
 import dev.glasskey.webauthn.EnrolmentService;
 
 /**
- * Token endpoint throughput: client-credentials grants/s and refresh-token grants/s, against a
- * Glasskey server started in this JVM on a fresh H2 data directory, over loopback HTTP with
- * keep-alive connections. Bounded: WARMUP then DURATION seconds per grant type.
+ * Token endpoint throughput: client-credentials grants/s and refresh-token grants/s.
  *
- * <pre>java -cp "$CP" dev.glasskey.bench.TokenLoad [threads=4] [warmupSeconds=20] [durationSeconds=20]</pre>
+ * <pre>java -cp "$CP" [-Dtokenload.db=postgres] [-Dtokenload.serverOpts="-Xmx512m ..."] [-Dtokenload.serverArgs="--a.b=c ..."] \
+ *      [-Dtokenload.grants=client_credentials,refresh_token] \
+ *      dev.glasskey.bench.TokenLoad [threads=4] [warmupSeconds=20] [durationSeconds=20]</pre>
  *
- * Set-up (not measured): one confidential client; one account enrolled and signed in with a
- * software key; one refresh token per thread from the code flow with PKCE. Refresh tokens
- * rotate, so each thread carries its own chain. Every grant is a full token issue: client
- * authentication, ES256-signed JWT access token (and ID token for refresh), the authorization
- * row written, and an audit entry appended to the hash chain, in one transaction.
+ * The server runs in a child JVM (same classpath) on a fresh H2 data directory, or with
+ * {@code -Dtokenload.db=postgres} on a fresh schema of the local PostgreSQL (127.0.0.1:5432,
+ * database {@code test}, user {@code postgres}); this JVM only drives load, over keep-alive
+ * loopback connections (one per thread, {@link LoopbackHttp}). The server's CPU is read from
+ * {@code /proc/PID/stat} (utime + stime) at the start and end of each measured phase, so the
+ * per-core figure, 1 / (server CPU seconds per grant), does not depend on what else the
+ * machine runs, nor include the driver's CPU, which is reported beside it (and the CPU of all
+ * other processes, from {@code /proc/stat}).
+ *
+ * <p>Set-up (in the server JVM, not measured): one confidential client; one account enrolled
+ * and signed in with a software key; one refresh token per thread from the code flow with
+ * PKCE. Refresh tokens rotate, so each thread carries its own chain. Every grant is a full
+ * token issue: client authentication, ES256-signed JWT access token (and ID token for
+ * refresh), the authorization stored, and an audit entry appended to the hash chain, in one
+ * transaction. Bounded: WARMUP then DURATION seconds per grant type.
  */
 public final class TokenLoad {
+    private static final String READY = "TOKENLOAD-READY ";
+    private static final String PG_APPLICATION = "glasskey-tokenload";
+    private static final long TICK_NANOS = 10_000_000L; // USER_HZ = 100 on Linux
+
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--server")) {
+            server(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
+            return;
+        }
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : 4;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         int duration = args.length > 2 ? Integer.parseInt(args[2]) : 20;
-        int port = 18181;
+        int port = Integer.getInteger("tokenload.port", 18181);
+
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        String serverOpts = System.getProperty("tokenload.serverOpts", "").trim();
+        if (!serverOpts.isEmpty()) command.addAll(Arrays.asList(serverOpts.split("\\s+")));
+        command.add("-Dtokenload.db=" + System.getProperty("tokenload.db", "h2"));
+        command.add("-Dtokenload.serverArgs=" + System.getProperty("tokenload.serverArgs", ""));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), TokenLoad.class.getName(), "--server",
+                String.valueOf(port), String.valueOf(threads)));
+        Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            String[] setup = null;
+            while ((line = out.readLine()) != null) {
+                if (line.startsWith(READY)) {
+                    setup = line.substring(READY.length()).split(" ");
+                    break;
+                }
+                System.err.println("[server] " + line);
+            }
+            if (setup == null) throw new IllegalStateException("server exited before it was ready");
+            Thread drain = new Thread(() -> out.lines().forEach(l -> System.err.println("[server] " + l)));
+            drain.setDaemon(true);
+            drain.start();
+            String basic = setup[0];
+            String[] chains = Arrays.copyOfRange(setup, 1, setup.length);
+            long pid = server.pid();
+            System.out.printf("server pid %d (%s), %d threads, %d s warm-up + %d s measured per grant type, load average %s%n",
+                    pid, System.getProperty("tokenload.db", "h2"), threads, warmup, duration, loadAverage());
+            String grants = System.getProperty("tokenload.grants", "client_credentials,refresh_token");
+            if (grants.contains("client_credentials")) report("client_credentials", run(pid, port, threads, warmup, duration,
+                    (http, t) -> find(post(http, basic, "grant_type=client_credentials"), "\"access_token\":\"([^\"]+)\"")));
+            if (grants.contains("refresh_token")) report("refresh_token", run(pid, port, threads, warmup, duration, (http, t) -> {
+                String body = post(http, basic, "grant_type=refresh_token&refresh_token=" + chains[t]);
+                chains[t] = find(body, "\"refresh_token\":\"([^\"]+)\"");
+                return chains[t];
+            }));
+        } finally {
+            server.getOutputStream().close(); // the server stops when its standard input closes
+            if (!server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) server.destroyForcibly();
+        }
+    }
+
+    /** The server JVM: starts Glasskey, sets up, prints the credentials, serves until stdin closes. */
+    static void server(int port, int threads) throws Exception {
         Path data = Files.createTempDirectory("glasskey-tokenload-");
         String base = "http://localhost:" + port;
-        try (ConfigurableApplicationContext server = new SpringApplication(GlasskeyApplication.class).run(
-                "--glasskey.data-dir=" + data, "--server.port=" + port, "--glasskey.base-url=" + base,
-                "--logging.level.root=warn", "--glasskey.first-start.enabled=false")) {
+        List<String> args = new ArrayList<>(List.of("--glasskey.data-dir=" + data, "--server.port=" + port,
+                "--glasskey.base-url=" + base, "--logging.level.root=warn", "--glasskey.first-start.enabled=false"));
+        if (System.getProperty("tokenload.db", "h2").equals("postgres")) {
+            args.add("--spring.datasource.url=" + Postgres.URL + "?currentSchema=" + Postgres.freshSchema()
+                    + "&ApplicationName=" + PG_APPLICATION);
+            args.add("--spring.datasource.username=" + Postgres.USER);
+            args.add("--spring.datasource.password=");
+        }
+        for (String extra : System.getProperty("tokenload.serverArgs", "").trim().split("\\s+")) {
+            if (!extra.isEmpty()) args.add(extra.replace("{data}", data.toString()));
+        }
+        try (ConfigurableApplicationContext server = new SpringApplication(GlasskeyApplication.class).run(args.toArray(String[]::new))) {
             OidcClient.Created client = server.getBean(ClientService.class).register(Actor.SYSTEM, new OidcClient.Registration(
                     null, "bench", "confidential", List.of("authorization_code", "refresh_token", "client_credentials"),
                     List.of("https://rp.example/cb"), null, List.of("openid", "profile"), "ES256", null));
@@ -71,7 +150,7 @@ public final class TokenLoad {
                 throw new IllegalStateException("sign-in failed");
             }
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-            List<String[]> chains = new ArrayList<>();
+            StringBuilder ready = new StringBuilder(READY).append(basic.substring("Basic ".length()));
             for (int i = 0; i < threads; i++) {
                 String verifier = "v" + "x".repeat(50) + i;
                 String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
@@ -80,17 +159,18 @@ public final class TokenLoad {
                         + "&scope=openid%20profile&redirect_uri=" + enc("https://rp.example/cb") + "&state=s" + i
                         + "&code_challenge=" + challenge + "&code_challenge_method=S256");
                 String code = find(r.location(), "code=([^&]+)");
-                String body = post(http, base, basic, "grant_type=authorization_code&code=" + code + "&redirect_uri="
-                        + enc("https://rp.example/cb") + "&code_verifier=" + verifier);
-                chains.add(new String[] {find(body, "\"refresh_token\":\"([^\"]+)\"")});
+                HttpResponse<String> exchanged = http.send(HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
+                        .header("Authorization", basic).header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code=" + code + "&redirect_uri="
+                                + enc("https://rp.example/cb") + "&code_verifier=" + verifier)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                ready.append(' ').append(find(exchanged.body(), "\"refresh_token\":\"([^\"]+)\""));
             }
-            report("client_credentials", run(threads, warmup, duration,
-                    t -> find(post(http, base, basic, "grant_type=client_credentials"), "\"access_token\":\"([^\"]+)\"")));
-            report("refresh_token", run(threads, warmup, duration, t -> {
-                String body = post(http, base, basic, "grant_type=refresh_token&refresh_token=" + chains.get(t)[0]);
-                chains.get(t)[0] = find(body, "\"refresh_token\":\"([^\"]+)\"");
-                return chains.get(t)[0];
-            }));
+            System.out.println(ready);
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // serve until the driver closes our standard input (or dies)
+            }
         } finally {
             try (var files = Files.walk(data)) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -99,23 +179,30 @@ public final class TokenLoad {
     }
 
     interface Grant {
-        String run(int thread) throws Exception;
+        String run(LoopbackHttp http, int thread) throws Exception;
     }
 
-    /** Grants per second (wall clock), and CPU of this whole process (server and driver) per grant. */
-    record Result(double perSecond, double cpuMsPerGrant) {}
+    /** Wall-clock grants/s; server, driver and other processes' CPU per grant (ms). */
+    record Result(long grants, double seconds, long errors, double serverMs, double databaseMs, double driverMs, double othersMs) {
+        double perSecond() {
+            return grants / seconds;
+        }
+    }
 
     static void report(String grant, Result r) {
-        System.out.printf("%-18s %6.0f grants/s wall clock; %.3f ms CPU per grant (server + driver) = %.0f grants/s per core%n",
-                grant, r.perSecond(), r.cpuMsPerGrant(), 1000 / r.cpuMsPerGrant());
-    }
-
-    static long cpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        if (r.databaseMs() >= 0) {
+            System.out.printf("%-18s PostgreSQL backends of the server %.3f ms/grant; server + backends %.3f ms/grant = %.0f grants/s per core "
+                            + "(%.1f× Keycloak's 120)%n", grant, r.databaseMs(), r.serverMs() + r.databaseMs(),
+                    1000 / (r.serverMs() + r.databaseMs()), 1000 / (r.serverMs() + r.databaseMs()) / 120);
+        }
+        System.out.printf("%-18s %6.0f grants/s wall clock (%d in %.1f s, %d errors); server CPU %.3f ms/grant = %.0f grants/s per core "
+                        + "(%.1f× Keycloak's 120); driver %.3f ms/grant; other processes %.3f ms/grant; load average %s%n",
+                grant, r.perSecond(), r.grants(), r.seconds(), r.errors(), r.serverMs(), 1000 / r.serverMs(), 1000 / r.serverMs() / 120,
+                r.driverMs(), r.othersMs(), loadAverage());
     }
 
     /** Runs the grant on each thread for warm-up (not counted), then for the measured phase. */
-    static Result run(int threads, int warmupSeconds, int durationSeconds, Grant grant) throws Exception {
+    static Result run(long serverPid, int port, int threads, int warmupSeconds, int durationSeconds, Grant grant) throws Exception {
         AtomicLong counted = new AtomicLong();
         AtomicLong errors = new AtomicLong();
         long start = System.nanoTime();
@@ -125,35 +212,102 @@ public final class TokenLoad {
         for (int i = 0; i < threads; i++) {
             int t = i;
             Thread w = new Thread(() -> {
-                while (System.nanoTime() < end) {
-                    try {
-                        grant.run(t);
-                        if (System.nanoTime() >= measureFrom) counted.incrementAndGet();
-                    } catch (Exception e) {
-                        errors.incrementAndGet();
-                        if (errors.get() < 5) e.printStackTrace();
+                try (LoopbackHttp http = new LoopbackHttp(port, "localhost:" + port)) {
+                    long now;
+                    while ((now = System.nanoTime()) < end) {
+                        try {
+                            grant.run(http, t);
+                            if (now >= measureFrom && System.nanoTime() < end) counted.incrementAndGet();
+                        } catch (Exception e) {
+                            if (errors.incrementAndGet() < 5) e.printStackTrace();
+                        }
                     }
                 }
-            });
+            }, "driver-" + i);
             w.start();
             workers.add(w);
         }
         Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
-        long cpuFrom = cpuNanos();
+        List<Long> backends = postgresBackends();
+        long backendsFrom = processCpuNanos(backends);
+        long serverFrom = processCpuNanos(serverPid);
+        long driverFrom = ownCpuNanos();
+        long busyFrom = machineBusyNanos();
         long countFrom = counted.get();
-        for (Thread w : workers) w.join();
-        long cpu = cpuNanos() - cpuFrom;
+        long wallFrom = System.nanoTime();
+        Thread.sleep(Math.max(0, (end - System.nanoTime()) / 1_000_000));
+        long server = processCpuNanos(serverPid) - serverFrom;
+        long driver = ownCpuNanos() - driverFrom;
+        long busy = machineBusyNanos() - busyFrom;
+        long db = processCpuNanos(backends) - backendsFrom;
         long grants = counted.get() - countFrom;
-        if (errors.get() > 0) System.out.println("errors: " + errors.get());
-        return new Result(counted.get() / (double) durationSeconds, cpu / 1e6 / Math.max(1, grants));
+        double seconds = (System.nanoTime() - wallFrom) / 1e9;
+        for (Thread w : workers) w.join();
+        double n = Math.max(1, grants);
+        return new Result(grants, seconds, errors.get(), server / 1e6 / n, backends.isEmpty() ? -1 : db / 1e6 / n, driver / 1e6 / n,
+                Math.max(0, busy - server - db - driver) / 1e6 / n);
     }
 
-    static String post(HttpClient http, String base, String basic, String form) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/oauth2/token"))
-                .header("Authorization", basic).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) throw new IllegalStateException(r.statusCode() + " " + r.body());
-        return r.body();
+    static String post(LoopbackHttp http, String basic, String form) throws IOException {
+        LoopbackHttp.Response r = http.postForm("/oauth2/token", "Basic " + basic, form);
+        if (r.status() != 200) throw new IllegalStateException(r.toString());
+        return r.text();
+    }
+
+    /** utime + stime of a process, from /proc/PID/stat (fields 14 and 15, in clock ticks). */
+    static long processCpuNanos(long pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
+    }
+
+    static long processCpuNanos(List<Long> pids) throws IOException {
+        long sum = 0;
+        for (long pid : pids) {
+            sum += processCpuNanos(pid);
+        }
+        return sum;
+    }
+
+    /** The PostgreSQL backend processes serving the server's connection pool (none on H2). */
+    static List<Long> postgresBackends() {
+        List<Long> pids = new ArrayList<>();
+        if (!System.getProperty("tokenload.db", "h2").equals("postgres")) {
+            return pids;
+        }
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(Postgres.URL, Postgres.USER, "");
+             java.sql.PreparedStatement ps = c.prepareStatement("select pid from pg_stat_activity where application_name = ?")) {
+            ps.setString(1, PG_APPLICATION);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) pids.add(rs.getLong(1));
+            }
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return pids;
+    }
+
+    static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /** Busy CPU time of the whole machine (all but idle and iowait), from /proc/stat. */
+    static long machineBusyNanos() throws IOException {
+        String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+        long busy = 0;
+        for (int i = 1; i < f.length && i <= 8; i++) {
+            if (i != 4 && i != 5) busy += Long.parseLong(f[i]);
+        }
+        return busy * TICK_NANOS;
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     static String find(String text, String regex) {
@@ -165,5 +319,4 @@ public final class TokenLoad {
     static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
-
 }

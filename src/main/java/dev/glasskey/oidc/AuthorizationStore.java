@@ -1,0 +1,493 @@
+package dev.glasskey.oidc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+import org.springframework.dao.DataRetrievalFailureException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.jackson.SecurityJacksonModules;
+import org.springframework.security.oauth2.core.AuthorizationGrantType;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
+import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
+import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.OAuth2TokenFormat;
+import org.springframework.security.oauth2.core.OAuth2DeviceCode;
+import org.springframework.security.oauth2.core.OAuth2UserCode;
+import org.springframework.util.StringUtils;
+
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Spring Authorization Server's authorizations in {@code oauth2_authorization} — the same
+ * table, columns and JSON as its {@code JdbcOAuth2AuthorizationService}, so rows written by
+ * either read back in the other — with less work per grant:
+ * <ul>
+ * <li>no read before a write: {@code save} updates by id and inserts only when no row was
+ * updated (the stock service loads and parses the whole row first, to choose);
+ * <li>an authorization read earlier in the same transaction (a refresh, a revocation, a code
+ * exchange) is updated in the columns that changed only: attributes and tokens that are the
+ * very objects that were read are neither serialised again nor written;
+ * <li>a client-credentials authorization (nothing but a JWT access token) is one narrow row of
+ * {@code oidc_client_token} (V6): the token's SHA-256, client, scopes, times and the revoked
+ * flag. Presented again (introspection, revocation), the token is found by its hash and its
+ * claims are read from the token itself, which the hash proves is the one issued.
+ * </ul>
+ * What was read is remembered for the current transaction only, so a row changed meanwhile by
+ * another node is never diffed against a stale copy beyond what the stock service would
+ * overwrite anyway (it writes every column, last writer wins).
+ */
+final class AuthorizationStore implements OAuth2AuthorizationService {
+    private static final String TABLE = "oauth2_authorization";
+    private static final String COLUMNS = "id, registered_client_id, principal_name, authorization_grant_type, authorized_scopes, "
+            + "attributes, state, "
+            + "authorization_code_value, authorization_code_issued_at, authorization_code_expires_at, authorization_code_metadata, "
+            + "access_token_value, access_token_issued_at, access_token_expires_at, access_token_metadata, access_token_type, "
+            + "access_token_scopes, "
+            + "oidc_id_token_value, oidc_id_token_issued_at, oidc_id_token_expires_at, oidc_id_token_metadata, "
+            + "refresh_token_value, refresh_token_issued_at, refresh_token_expires_at, refresh_token_metadata, "
+            + "user_code_value, user_code_issued_at, user_code_expires_at, user_code_metadata, "
+            + "device_code_value, device_code_issued_at, device_code_expires_at, device_code_metadata";
+    private static final String[] COLUMN_NAMES = COLUMNS.split(",\\s*");
+    private static final String INSERT = "insert into " + TABLE + " (" + COLUMNS + ") values ("
+            + String.join(", ", Collections.nCopies(COLUMN_NAMES.length, "?")) + ")";
+    private static final String SELECT = "select " + COLUMNS + " from " + TABLE + " where ";
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+    /** The token kinds and their column prefixes, in column order. */
+    private static final List<Kind> KINDS = List.of(
+            new Kind(OAuth2AuthorizationCode.class, "authorization_code"),
+            new Kind(OAuth2AccessToken.class, "access_token"),
+            new Kind(OidcIdToken.class, "oidc_id_token"),
+            new Kind(OAuth2RefreshToken.class, "refresh_token"),
+            new Kind(OAuth2UserCode.class, "user_code"),
+            new Kind(OAuth2DeviceCode.class, "device_code"));
+
+    /** A null for a timestamp column (PostgreSQL refuses a varchar-typed null there). */
+    private static final Object NO_TIME = new Object();
+
+    private record Kind(Class<? extends OAuth2Token> type, String prefix) {}
+
+    private final JdbcTemplate jdbc;
+    private final RegisteredClientRepository clients;
+    /** The JSON of the stock service: Spring Security's modules, with their type allow-list. */
+    private final JsonMapper json;
+    /** Authorizations read or written in the current transaction, by id. */
+    private final TransactionMemo<String, OAuth2Authorization> remembered = new TransactionMemo<>();
+
+    AuthorizationStore(JdbcTemplate jdbc, RegisteredClientRepository clients) {
+        this.jdbc = jdbc;
+        this.clients = clients;
+        this.json = JsonMapper.builder().addModules(SecurityJacksonModules.getModules(AuthorizationStore.class.getClassLoader())).build();
+    }
+
+    @Override
+    public void save(OAuth2Authorization authorization) {
+        Objects.requireNonNull(authorization, "authorization");
+        OAuth2Authorization before = remembered.get(authorization.getId());
+        if (authorization.getId().startsWith(CLIENT_TOKEN_ID)) {
+            saveClientToken(authorization);
+        } else if (before == null && clientToken(authorization)) {
+            insertClientToken(authorization);
+            return; // its id is not the one it will be found by: nothing to remember
+        } else if (before != null) {
+            updateChanged(before, authorization);
+        } else {
+            List<Object> values = new ArrayList<>(COLUMN_NAMES.length);
+            values(authorization, values);
+            if (update(List.of(COLUMN_NAMES).subList(1, COLUMN_NAMES.length), values.subList(1, values.size()), authorization.getId()) == 0) {
+                jdbc.update(INSERT, ps -> bind(ps, values, null));
+            }
+        }
+        remembered.put(authorization.getId(), authorization);
+    }
+
+    @Override
+    public void remove(OAuth2Authorization authorization) {
+        Objects.requireNonNull(authorization, "authorization");
+        if (authorization.getId().startsWith(CLIENT_TOKEN_ID)) {
+            jdbc.update("delete from oidc_client_token where token_hash = ?", authorization.getId().substring(CLIENT_TOKEN_ID.length()));
+        } else {
+            jdbc.update("delete from " + TABLE + " where id = ?", authorization.getId());
+        }
+        remembered.remove(authorization.getId());
+    }
+
+    @Override
+    public OAuth2Authorization findById(String id) {
+        if (id.startsWith(CLIENT_TOKEN_ID)) {
+            return null; // found by the token only (its claims come from the token)
+        }
+        return find("id = ?", id);
+    }
+
+    @Override
+    public OAuth2Authorization findByToken(String token, OAuth2TokenType tokenType) {
+        if ((tokenType == null || OAuth2TokenType.ACCESS_TOKEN.equals(tokenType)) && isJwt(token)) {
+            OAuth2Authorization issued = findClientToken(token);
+            if (issued != null) {
+                return issued;
+            }
+        }
+        if (tokenType == null) {
+            return find("state = ? or authorization_code_value = ? or access_token_value = ? or oidc_id_token_value = ? "
+                    + "or refresh_token_value = ? or user_code_value = ? or device_code_value = ?",
+                    token, token, token, token, token, token, token);
+        }
+        String filter = switch (tokenType.getValue()) {
+            case OAuth2ParameterNames.STATE -> "state = ?";
+            case OAuth2ParameterNames.CODE -> "authorization_code_value = ?";
+            case OAuth2ParameterNames.ACCESS_TOKEN -> "access_token_value = ?";
+            case OidcParameterNames.ID_TOKEN -> "oidc_id_token_value = ?";
+            case OAuth2ParameterNames.REFRESH_TOKEN -> "refresh_token_value = ?";
+            case OAuth2ParameterNames.USER_CODE -> "user_code_value = ?";
+            case OAuth2ParameterNames.DEVICE_CODE -> "device_code_value = ?";
+            default -> null;
+        };
+        return filter == null ? null : find(filter, token);
+    }
+
+    private OAuth2Authorization find(String filter, String... values) {
+        List<OAuth2Authorization> found = jdbc.query(SELECT + filter, ps -> {
+            for (int i = 0; i < values.length; i++) {
+                ps.setString(i + 1, values[i]);
+            }
+        }, (rs, n) -> read(rs));
+        if (found.isEmpty()) {
+            return null;
+        }
+        OAuth2Authorization authorization = found.get(0);
+        remembered.put(authorization.getId(), authorization);
+        return authorization;
+    }
+
+    /** Writes the columns whose values are not the very objects (or equal strings) of {@code before}. */
+    private void updateChanged(OAuth2Authorization before, OAuth2Authorization after) {
+        List<String> columns = new ArrayList<>();
+        List<Object> values = new ArrayList<>();
+        changed(columns, values, "registered_client_id", before.getRegisteredClientId(), after.getRegisteredClientId());
+        changed(columns, values, "principal_name", before.getPrincipalName(), after.getPrincipalName());
+        changed(columns, values, "authorization_grant_type", before.getAuthorizationGrantType().getValue(),
+                after.getAuthorizationGrantType().getValue());
+        changed(columns, values, "authorized_scopes", scopes(before.getAuthorizedScopes()), scopes(after.getAuthorizedScopes()));
+        if (!sameValues(before.getAttributes(), after.getAttributes())) {
+            columns.add("attributes");
+            values.add(writeMap(after.getAttributes()));
+        }
+        changed(columns, values, "state", state(before), state(after));
+        for (Kind kind : KINDS) {
+            OAuth2Authorization.Token<?> old = before.getToken(kind.type());
+            OAuth2Authorization.Token<?> now = after.getToken(kind.type());
+            if (old == now) {
+                continue;
+            }
+            List<Object> tokenValues = new ArrayList<>(6);
+            token(now, kind, tokenValues);
+            columns.add(kind.prefix() + "_value");
+            columns.add(kind.prefix() + "_issued_at");
+            columns.add(kind.prefix() + "_expires_at");
+            columns.add(kind.prefix() + "_metadata");
+            if (kind.type() == OAuth2AccessToken.class) {
+                columns.add("access_token_type");
+                columns.add("access_token_scopes");
+            }
+            values.addAll(tokenValues);
+        }
+        if (!columns.isEmpty()) {
+            update(columns, values, after.getId());
+        }
+    }
+
+    private int update(List<String> columns, List<Object> values, String id) {
+        StringBuilder sql = new StringBuilder(64 + columns.size() * 32).append("update ").append(TABLE).append(" set ");
+        for (int i = 0; i < columns.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append(columns.get(i)).append(" = ?");
+        }
+        sql.append(" where id = ?");
+        return jdbc.update(sql.toString(), ps -> bind(ps, values, id));
+    }
+
+    private static void bind(PreparedStatement ps, List<Object> values, String id) throws SQLException {
+        int i = 1;
+        for (Object value : values) {
+            if (value == null) {
+                ps.setNull(i, Types.VARCHAR);
+            } else if (value == NO_TIME) {
+                ps.setNull(i, Types.TIMESTAMP);
+            } else if (value instanceof Timestamp t) {
+                ps.setTimestamp(i, t);
+            } else {
+                ps.setString(i, (String) value);
+            }
+            i++;
+        }
+        if (id != null) {
+            ps.setString(i, id);
+        }
+    }
+
+    private static void changed(List<String> columns, List<Object> values, String column, String before, String after) {
+        if (!Objects.equals(before, after)) {
+            columns.add(column);
+            values.add(after);
+        }
+    }
+
+    /** Every column's value, in {@link #COLUMNS} order (timestamps as {@link Timestamp} or {@link #NO_TIME}, the rest as strings). */
+    private void values(OAuth2Authorization a, List<Object> values) {
+        values.add(a.getId());
+        values.add(a.getRegisteredClientId());
+        values.add(a.getPrincipalName());
+        values.add(a.getAuthorizationGrantType().getValue());
+        values.add(scopes(a.getAuthorizedScopes()));
+        values.add(writeMap(a.getAttributes()));
+        values.add(state(a));
+        for (Kind kind : KINDS) {
+            token(a.getToken(kind.type()), kind, values);
+        }
+    }
+
+    private void token(OAuth2Authorization.Token<?> token, Kind kind, List<Object> values) {
+        OAuth2Token t = token == null ? null : token.getToken();
+        values.add(t == null ? null : t.getTokenValue());
+        values.add(t == null || t.getIssuedAt() == null ? NO_TIME : Timestamp.from(t.getIssuedAt()));
+        values.add(t == null || t.getExpiresAt() == null ? NO_TIME : Timestamp.from(t.getExpiresAt()));
+        values.add(token == null ? null : writeMap(token.getMetadata()));
+        if (kind.type() == OAuth2AccessToken.class) {
+            OAuth2AccessToken access = (OAuth2AccessToken) t;
+            values.add(access == null ? null : access.getTokenType().getValue());
+            values.add(access == null ? null : scopes(access.getScopes()));
+        }
+    }
+
+    private static String scopes(Set<String> scopes) {
+        return scopes == null || scopes.isEmpty() ? null : String.join(",", scopes);
+    }
+
+    private static String state(OAuth2Authorization a) {
+        String state = a.getAttribute(OAuth2ParameterNames.STATE);
+        return StringUtils.hasText(state) ? state : null;
+    }
+
+    private static boolean sameValues(Map<String, Object> before, Map<String, Object> after) {
+        if (before.size() != after.size()) {
+            return false;
+        }
+        for (Map.Entry<String, Object> e : after.entrySet()) {
+            if (before.get(e.getKey()) != e.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private String writeMap(Map<String, Object> map) {
+        return json.writeValueAsString(map);
+    }
+
+    private Map<String, Object> readMap(String text) {
+        return StringUtils.hasText(text) ? json.readValue(text, MAP) : Map.of();
+    }
+
+    @SuppressWarnings("unchecked")
+    private OAuth2Authorization read(ResultSet rs) throws SQLException {
+        String clientId = rs.getString("registered_client_id");
+        RegisteredClient client = clients.findById(clientId);
+        if (client == null) {
+            throw new DataRetrievalFailureException("The RegisteredClient with id '" + clientId + "' was not found in the RegisteredClientRepository.");
+        }
+        String scopes = rs.getString("authorized_scopes");
+        Map<String, Object> attributes = readMap(rs.getString("attributes"));
+        OAuth2Authorization.Builder b = OAuth2Authorization.withRegisteredClient(client)
+                .id(rs.getString("id"))
+                .principalName(rs.getString("principal_name"))
+                .authorizationGrantType(new AuthorizationGrantType(rs.getString("authorization_grant_type")))
+                .authorizedScopes(scopes == null ? Set.of() : StringUtils.commaDelimitedListToSet(scopes))
+                .attributes(a -> a.putAll(attributes));
+        String state = rs.getString("state");
+        if (StringUtils.hasText(state)) {
+            b.attribute(OAuth2ParameterNames.STATE, state);
+        }
+        String code = rs.getString("authorization_code_value");
+        if (StringUtils.hasText(code)) {
+            Map<String, Object> metadata = readMap(rs.getString("authorization_code_metadata"));
+            b.token(new OAuth2AuthorizationCode(code, instant(rs, "authorization_code_issued_at"), instant(rs, "authorization_code_expires_at")),
+                    m -> m.putAll(metadata));
+        }
+        String access = rs.getString("access_token_value");
+        if (StringUtils.hasText(access)) {
+            Map<String, Object> metadata = readMap(rs.getString("access_token_metadata"));
+            String type = rs.getString("access_token_type");
+            OAuth2AccessToken.TokenType tokenType = OAuth2AccessToken.TokenType.BEARER.getValue().equalsIgnoreCase(type)
+                    ? OAuth2AccessToken.TokenType.BEARER
+                    : OAuth2AccessToken.TokenType.DPOP.getValue().equalsIgnoreCase(type) ? OAuth2AccessToken.TokenType.DPOP : null;
+            if (tokenType == null) {
+                throw new IllegalArgumentException("access_token_type must be BEARER or DPOP");
+            }
+            String accessScopes = rs.getString("access_token_scopes");
+            b.token(new OAuth2AccessToken(tokenType, access, instant(rs, "access_token_issued_at"), instant(rs, "access_token_expires_at"),
+                    accessScopes == null ? Set.of() : StringUtils.commaDelimitedListToSet(accessScopes)), m -> m.putAll(metadata));
+        }
+        String idToken = rs.getString("oidc_id_token_value");
+        if (StringUtils.hasText(idToken)) {
+            Map<String, Object> metadata = readMap(rs.getString("oidc_id_token_metadata"));
+            Map<String, Object> claims = (Map<String, Object>) metadata.get(OAuth2Authorization.Token.CLAIMS_METADATA_NAME);
+            b.token(new OidcIdToken(idToken, instant(rs, "oidc_id_token_issued_at"), instant(rs, "oidc_id_token_expires_at"),
+                    claims == null ? Map.of() : claims), m -> m.putAll(metadata));
+        }
+        String refresh = rs.getString("refresh_token_value");
+        if (StringUtils.hasText(refresh)) {
+            Map<String, Object> metadata = readMap(rs.getString("refresh_token_metadata"));
+            b.token(new OAuth2RefreshToken(refresh, instant(rs, "refresh_token_issued_at"), instant(rs, "refresh_token_expires_at")),
+                    m -> m.putAll(metadata));
+        }
+        String userCode = rs.getString("user_code_value");
+        if (StringUtils.hasText(userCode)) {
+            Map<String, Object> metadata = readMap(rs.getString("user_code_metadata"));
+            b.token(new OAuth2UserCode(userCode, instant(rs, "user_code_issued_at"), instant(rs, "user_code_expires_at")), m -> m.putAll(metadata));
+        }
+        String deviceCode = rs.getString("device_code_value");
+        if (StringUtils.hasText(deviceCode)) {
+            Map<String, Object> metadata = readMap(rs.getString("device_code_metadata"));
+            b.token(new OAuth2DeviceCode(deviceCode, instant(rs, "device_code_issued_at"), instant(rs, "device_code_expires_at")),
+                    m -> m.putAll(metadata));
+        }
+        return b.build();
+    }
+
+    private static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp t = rs.getTimestamp(column);
+        return t == null ? null : t.toInstant();
+    }
+
+    // --- client-credentials access tokens (oidc_client_token) ---------------------------------
+
+    /** The id of an authorization read from {@code oidc_client_token}: this prefix and the token's hash. */
+    private static final String CLIENT_TOKEN_ID = "client-token:";
+
+    /** A client-credentials authorization: one JWT access token, no other token, no attributes. */
+    private static boolean clientToken(OAuth2Authorization a) {
+        if (!AuthorizationGrantType.CLIENT_CREDENTIALS.equals(a.getAuthorizationGrantType()) || !a.getAttributes().isEmpty()
+                || a.getAccessToken() == null || !isJwt(a.getAccessToken().getToken().getTokenValue())
+                || a.getAccessToken().getToken().getExpiresAt() == null || a.getAccessToken().getToken().getIssuedAt() == null) {
+            return false;
+        }
+        for (Kind kind : KINDS) {
+            if (kind.type() != OAuth2AccessToken.class && a.getToken(kind.type()) != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void insertClientToken(OAuth2Authorization a) {
+        OAuth2Authorization.Token<OAuth2AccessToken> token = a.getAccessToken();
+        OAuth2AccessToken access = token.getToken();
+        jdbc.update("insert into oidc_client_token (token_hash, registered_client_id, principal_name, scopes, issued_at, expires_at, "
+                + "invalidated) values (?, ?, ?, ?, ?, ?, ?)", ps -> {
+                    ps.setString(1, hash(access.getTokenValue()));
+                    ps.setString(2, a.getRegisteredClientId());
+                    ps.setString(3, a.getPrincipalName());
+                    ps.setString(4, scopes(access.getScopes()));
+                    ps.setTimestamp(5, Timestamp.from(access.getIssuedAt()));
+                    ps.setTimestamp(6, Timestamp.from(access.getExpiresAt()));
+                    ps.setBoolean(7, token.isInvalidated());
+                });
+    }
+
+    /** Only revocation changes a stored client token. */
+    private void saveClientToken(OAuth2Authorization a) {
+        if (!clientToken(a)) {
+            throw new IllegalStateException("a client-credentials authorization holds one access token only");
+        }
+        String hash = a.getId().substring(CLIENT_TOKEN_ID.length());
+        if (!hash.equals(hash(a.getAccessToken().getToken().getTokenValue()))) {
+            throw new IllegalStateException("a client-credentials authorization keeps its access token");
+        }
+        jdbc.update("update oidc_client_token set invalidated = ? where token_hash = ?", a.getAccessToken().isInvalidated(), hash);
+    }
+
+    @SuppressWarnings("unchecked")
+    private OAuth2Authorization findClientToken(String token) {
+        String hash = hash(token);
+        List<OAuth2Authorization> found = jdbc.query("select registered_client_id, principal_name, scopes, issued_at, expires_at, "
+                + "invalidated from oidc_client_token where token_hash = ?", ps -> ps.setString(1, hash), (rs, n) -> {
+                    RegisteredClient client = clients.findById(rs.getString(1));
+                    if (client == null) {
+                        return null;
+                    }
+                    Set<String> scopes = rs.getString(3) == null ? Set.of() : StringUtils.commaDelimitedListToSet(rs.getString(3));
+                    Map<String, Object> claims = claims(token);
+                    Map<String, Object> cnf = claims.get("cnf") instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+                    OAuth2AccessToken access = new OAuth2AccessToken(cnf != null && cnf.containsKey("jkt")
+                            ? OAuth2AccessToken.TokenType.DPOP : OAuth2AccessToken.TokenType.BEARER,
+                            token, instant(rs, "issued_at"), instant(rs, "expires_at"), scopes);
+                    boolean invalidated = rs.getBoolean(6);
+                    return OAuth2Authorization.withRegisteredClient(client)
+                            .id(CLIENT_TOKEN_ID + hash)
+                            .principalName(rs.getString(2))
+                            .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                            .authorizedScopes(scopes)
+                            .token(access, metadata -> {
+                                metadata.put(OAuth2Authorization.Token.CLAIMS_METADATA_NAME, claims);
+                                metadata.put(OAuth2Authorization.Token.INVALIDATED_METADATA_NAME, invalidated);
+                                metadata.put(OAuth2TokenFormat.class.getName(), client.getTokenSettings().getAccessTokenFormat().getValue());
+                            })
+                            .build();
+                });
+        OAuth2Authorization authorization = found.isEmpty() ? null : found.get(0);
+        if (authorization != null) {
+            remembered.put(authorization.getId(), authorization);
+        }
+        return authorization;
+    }
+
+    /**
+     * The claims of a token this server signed (its hash matched a stored row), as the JWT
+     * encoder had them: times as {@link Instant}, the rest as parsed.
+     */
+    private static Map<String, Object> claims(String jwt) {
+        try {
+            Map<String, Object> claims = new HashMap<>(com.nimbusds.jwt.JWTParser.parse(jwt).getJWTClaimsSet().getClaims());
+            claims.replaceAll((name, value) -> value instanceof java.util.Date d ? d.toInstant() : value);
+            return claims;
+        } catch (java.text.ParseException e) {
+            throw new IllegalStateException("a stored access token is not a JWT", e);
+        }
+    }
+
+    private static boolean isJwt(String token) {
+        int first = token.indexOf('.');
+        return first > 0 && token.indexOf('.', first + 1) > first && token.indexOf('.', token.lastIndexOf('.') + 1) < 0;
+    }
+
+    /** SHA-256 of the token, base64url without padding (43 characters). */
+    static String hash(String token) {
+        try {
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(token.getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
