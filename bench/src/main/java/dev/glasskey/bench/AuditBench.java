@@ -48,6 +48,10 @@ import dev.glasskey.system.Actor;
  *     without the audit append, on {@code --threads} threads for {@code --seconds} each.</li>
  * </ul>
  *
+ * Times are reported with the process's CPU time (both verification threads, JIT and GC).
+ * {@code verify} takes {@code --only walk,cli,file} (default all three) and {@code --runs N} (default 3);
+ * the export file is written once and reused.
+ *
  * Usage: {@code AuditBench verify --entries 1000000 --dir /tmp/x} / {@code AuditBench append --threads 2 --seconds 20 --dir /tmp/y}
  */
 public final class AuditBench {
