@@ -1,15 +1,13 @@
 package dev.glasskey.audit;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +22,6 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.transaction.support.TransactionTemplate;
 
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.glasskey.system.ServerKeys;
@@ -209,88 +206,23 @@ public class AuditIntegrity {
      * Verifies an export offline. With {@code trustedKey} (the server's audit-signing public key,
      * obtained separately) checkpoints must verify with that key; without it the keys in the
      * file are used, which proves consistency but not origin: compare their fingerprints.
+     * Streams the lines with a token parser (no tree per line), one walk from the start.
      *
      * @param keyFingerprints receives "id: SHA-256 fingerprint" of each key the file names
      */
     public static AuditVerification verifyExport(Reader in, PublicKey trustedKey, List<String> keyFingerprints,
                                                  ChainVerifier.Progress progress, long interval) {
-        BufferedReader reader = in instanceof BufferedReader b ? b : new BufferedReader(in, 1 << 16);
-        Map<String, PublicKey> keys = new LinkedHashMap<>();
-        List<AuditCheckpoint> checkpoints = new ArrayList<>();
-        ChainVerifier verifier = null;
-        Long headSeq = null;
-        String headHash = null;
-        long lineNo = 0;
-        try {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                lineNo++;
-                if (line.isBlank()) {
-                    continue;
-                }
-                JsonNode n;
-                try {
-                    n = JSON.readTree(line);
-                } catch (RuntimeException e) {
-                    throw new ExportFormatException("line " + lineNo + " is not JSON");
-                }
-                String type = n.path("type").asString("");
-                switch (type) {
-                    case "header" -> {
-                        if (!EXPORT_FORMAT.equals(n.path("format").asString(""))) {
-                            throw new ExportFormatException("line " + lineNo + ": not a " + EXPORT_FORMAT + " file");
-                        }
-                        headSeq = n.path("headSeq").asLong();
-                        headHash = n.path("headHash").asString(null);
-                    }
-                    case "key" -> {
-                        PublicKey key;
-                        try {
-                            key = ServerKeys.decodePublic(n.path("publicKeyPem").asString(""));
-                        } catch (IllegalArgumentException e) {
-                            throw new ExportFormatException("line " + lineNo + ": unreadable public key");
-                        }
-                        String id = n.path("id").asString("");
-                        keyFingerprints.add(id + ": " + fingerprint(key));
-                        keys.put(id, trustedKey == null ? key : trustedKey);
-                    }
-                    case "checkpoint" -> {
-                        if (verifier != null) {
-                            throw new ExportFormatException("line " + lineNo + ": checkpoint after the first entry");
-                        }
-                        checkpoints.add(new AuditCheckpoint(n.path("seq").asLong(), n.path("hash").asString(""),
-                                Instant.parse(n.path("signedAt").asString("")), n.path("keyId").asString(""),
-                                n.path("signature").asString("")));
-                    }
-                    case "entry" -> {
-                        if (headSeq == null) {
-                            throw new ExportFormatException("line " + lineNo + ": entry before the header");
-                        }
-                        if (verifier == null) {
-                            verifier = new ChainVerifier(checkpoints, keys, progress, interval);
-                        }
-                        if (!verifier.accept(n.path("seq").asLong(), text(n, "at"), text(n, "actor"), text(n, "action"),
-                                text(n, "target"), text(n, "outcome"), text(n, "reason"), n.path("emergency").asBoolean(),
-                                n.path("flagged").asBoolean(), text(n, "client"), text(n, "detail"), text(n, "prevHash"),
-                                text(n, "hash"))) {
-                            return verifier.finish(null, null);
-                        }
-                    }
-                    default -> throw new ExportFormatException("line " + lineNo + ": unknown line type '" + type + "'");
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (java.time.format.DateTimeParseException e) {
-            throw new ExportFormatException("line " + lineNo + ": unreadable time");
-        }
-        if (headSeq == null) {
-            throw new ExportFormatException("no header line: not a " + EXPORT_FORMAT + " file");
-        }
-        if (verifier == null) {
-            verifier = new ChainVerifier(checkpoints, keys, progress, interval);
-        }
-        return verifier.finish(headSeq, headHash);
+        return ExportWalk.verify(in, trustedKey, keyFingerprints, progress, interval);
+    }
+
+    /**
+     * {@link #verifyExport(Reader, PublicKey, List, ChainVerifier.Progress, long)} on a file: long
+     * files (64 MiB and more) are read as two segments on two threads, with the same result,
+     * first broken entry included, as one walk from the start (see {@link ExportWalk}).
+     */
+    public static AuditVerification verifyExport(Path file, PublicKey trustedKey, List<String> keyFingerprints,
+                                                 ChainVerifier.Progress progress, long interval) throws IOException {
+        return ExportWalk.verify(file, trustedKey, keyFingerprints, progress, interval);
     }
 
     /** SHA-256 of the key's SubjectPublicKeyInfo, hex: what an operator compares out of band. */
@@ -300,11 +232,6 @@ public class AuditIntegrity {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String text(JsonNode n, String field) {
-        JsonNode v = n.get(field);
-        return v == null || v.isNull() ? null : v.asString();
     }
 
     private static Map<String, PublicKey> decode(Map<String, String> pems) {

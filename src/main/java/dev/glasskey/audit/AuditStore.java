@@ -89,7 +89,7 @@ class AuditStore {
                         rows++;
                         after = seq;
                         OffsetDateTime at = rs.getObject(2, OffsetDateTime.class);
-                        if (!visitor.visit(seq, at == null ? null : at.toInstant().toString(), rs.getString(3), rs.getString(4),
+                        if (!visitor.visit(seq, AuditChain.instantText(at), rs.getString(3), rs.getString(4),
                                 rs.getString(5), rs.getString(6), rs.getString(7), rs.getBoolean(8), rs.getBoolean(9),
                                 rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13))) {
                             return;

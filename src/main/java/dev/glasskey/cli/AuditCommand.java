@@ -3,7 +3,6 @@ package dev.glasskey.cli;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
-import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -72,8 +71,8 @@ class AuditCommand {
                     System.err.println("Cannot read the trusted key " + trustedKey + ": " + e.getMessage());
                     return UNREADABLE;
                 }
-                try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                    result = AuditIntegrity.verifyExport(in, trusted, fingerprints, progress, progressEvery);
+                try {
+                    result = AuditIntegrity.verifyExport(file, trusted, fingerprints, progress, progressEvery);
                 } catch (NoSuchFileException e) {
                     System.err.println("No such file: " + file);
                     return UNREADABLE;

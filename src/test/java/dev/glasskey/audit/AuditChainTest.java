@@ -95,6 +95,70 @@ class AuditChainTest {
                 "--trusted-key", key.toString()));
         assertThat(offline.exitCode()).as(offline.toString()).isZero();
         assertThat(offline.out()).contains("audit log intact").contains("checkpoint key audit-signing-");
+
+        // The streaming reader and the two-segment file walk give the database's answer, wherever the seam falls.
+        List<String> sequentialKeys = new ArrayList<>();
+        AuditVerification sequential = AuditIntegrity.verifyExport(new StringReader(Files.readString(export)), null, sequentialKeys, n -> { }, 0);
+        assertThat(sequential).isEqualTo(v);
+        List<Long> progressed = new ArrayList<>();
+        assertThat(AuditIntegrity.verifyExport(export, null, new ArrayList<>(), n -> progressed.add(n), 2)).isEqualTo(v);
+        for (long split : entryLineStarts(export)) {
+            List<String> keys = new ArrayList<>();
+            List<Long> seen = new ArrayList<>();
+            assertThat(ExportWalk.verify(export, null, keys, n -> { synchronized (seen) { seen.add(n); } }, 2, split))
+                    .as("file split at byte " + split).isEqualTo(v);
+            assertThat(keys).isEqualTo(sequentialKeys);
+            assertThat(seen).as("progress counts both segments").contains(2L, 4L);
+        }
+    }
+
+    @Test
+    void exportsThatAreNotOneObjectPerLineAreRefused() throws Exception {
+        StringWriter out = new StringWriter();
+        integrity.export(out, n -> { }, 0);
+        String export = out.toString();
+        String[] lines = export.split("\n");
+        String twoOnOneLine = export.replace(lines[lines.length - 2] + "\n", lines[lines.length - 2]);
+        String cutShort = export.substring(0, export.length() - 20);
+        String checkpointAmongEntries = export + java.util.Arrays.stream(lines).filter(l -> l.contains("\"type\":\"checkpoint\"")).findFirst().orElseThrow() + "\n";
+        String unknownType = export + "{\"type\":\"surprise\"}\n";
+        Path file = dataDir.resolve("bad.jsonl");
+        for (String bad : List.of(twoOnOneLine, cutShort, checkpointAmongEntries, unknownType)) {
+            String sequential = formatError(() -> AuditIntegrity.verifyExport(new StringReader(bad), null, new ArrayList<>(), n -> { }, 0));
+            assertThat(sequential).isNotNull();
+            Files.writeString(file, bad);
+            for (long split : entryLineStarts(file)) {
+                assertThat(formatError(() -> ExportWalk.verify(file, null, new ArrayList<>(), n -> { }, 0, split)))
+                        .as("split at " + split).isEqualTo(sequential);
+            }
+        }
+        // An unbroken export with blank lines and spaces between its lines still verifies.
+        String spaced = export.replace("\n", "\n  \n");
+        assertThat(AuditIntegrity.verifyExport(new StringReader(spaced), null, new ArrayList<>(), n -> { }, 0).intact()).isTrue();
+    }
+
+    @Test
+    void instantsAreWrittenAsInstantToString() {
+        for (String s : List.of("2026-11-25T09:48:51Z", "2026-11-25T09:48:51.400Z", "2026-11-25T09:48:51.405530Z",
+                "2026-11-25T09:48:51.000000001Z", "2026-01-01T00:00:00.010Z", "1999-12-31T23:59:59.999999999Z",
+                "0999-01-01T00:00:00.5Z", "+10000-01-01T00:00:00Z", "-0001-01-01T00:00:00Z")) {
+            java.time.Instant i = java.time.Instant.parse(s);
+            assertThat(AuditChain.instantText(i.atOffset(java.time.ZoneOffset.UTC))).isEqualTo(i.toString());
+            assertThat(AuditChain.instantText(i.atOffset(java.time.ZoneOffset.ofHoursMinutes(5, 30)))).isEqualTo(i.toString());
+        }
+        java.util.Random random = new java.util.Random(5);
+        for (int n = 0; n < 10_000; n++) {
+            int nano = random.nextInt(1_000_000_000);
+            nano = switch (random.nextInt(4)) {
+                case 0 -> 0;
+                case 1 -> nano / 1_000_000 * 1_000_000;
+                case 2 -> nano / 1000 * 1000;
+                default -> nano;
+            };
+            java.time.Instant i = java.time.Instant.ofEpochSecond(random.nextLong(-2_000_000_000L, 8_000_000_000L), nano);
+            assertThat(AuditChain.instantText(i.atOffset(java.time.ZoneOffset.UTC))).isEqualTo(i.toString());
+        }
+        assertThat(AuditChain.instantText(null)).isNull();
     }
 
     @Test
@@ -228,6 +292,44 @@ class AuditChainTest {
         AuditVerification offline = AuditIntegrity.verifyExport(new StringReader(export.toString()), null, keys, n -> { }, 0);
         assertThat(offline.intact()).isFalse();
         assertThat(offline.firstBrokenSeq()).as(offline.problem()).isEqualTo(seq);
+        assertThat(offline.problem()).isEqualTo(service.problem());
+
+        // Long export files are read as two segments on two threads: the same answer wherever the seam falls.
+        Path file = dataDir.resolve("broken.jsonl");
+        try {
+            Files.writeString(file, export.toString());
+            for (long split : entryLineStarts(file)) {
+                assertThat(ExportWalk.verify(file, null, new ArrayList<>(), n -> { }, 0, split)).as("file split at byte " + split)
+                        .isEqualTo(offline);
+            }
+            assertThat(AuditIntegrity.verifyExport(file, null, new ArrayList<>(), n -> { }, 0)).isEqualTo(offline);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Byte offsets of the entry lines of an export file. */
+    private static List<Long> entryLineStarts(Path file) throws java.io.IOException {
+        byte[] b = Files.readAllBytes(file);
+        byte[] entry = "{\"type\":\"entry\"".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        List<Long> starts = new ArrayList<>();
+        for (int i = 0; i + entry.length <= b.length; i++) {
+            if ((i == 0 || b[i - 1] == '\n') && java.util.Arrays.equals(b, i, i + entry.length, entry, 0, entry.length)) {
+                starts.add((long) i);
+            }
+        }
+        assertThat(starts).isNotEmpty();
+        return starts;
+    }
+
+    /** The format error's message, or null when the export was read. */
+    private static String formatError(java.util.concurrent.Callable<AuditVerification> verify) throws Exception {
+        try {
+            verify.call();
+            return null;
+        } catch (AuditIntegrity.ExportFormatException e) {
+            return e.getMessage();
+        }
     }
 
     private CommandOutput verifyDatabaseWithCli(String... more) {
