@@ -35,7 +35,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>The datasource URL sets {@code RETENTION_TIME=0} as well: with H2's default of 45 s a dead
  * chunk is kept for 45 s, so under load the file holds 45 s worth of commits whatever this
- * task does.
+ * task does. And {@code ANALYZE_AUTO=0}: H2's automatic ANALYZE reads without pinning its
+ * version, so with no retention it can meet a reused chunk.
  *
  * <p>Runs every {@code glasskey.h2.maintenance-interval} (default 1 s) in the server, only when
  * the datasource is an embedded H2 file database (nothing for PostgreSQL), and does nothing
