@@ -37,9 +37,8 @@ public abstract class BrowserServerTest extends ServerTest {
     @DynamicPropertySource
     static void browserServer(DynamicPropertyRegistry registry) {
         String dataDir = TempDirs.create("glasskey-browser-h2-").toString();
-        registry.add("server.port", () -> PORT);
         // "localhost" is a secure context, so the browser offers WebAuthn over plain HTTP.
-        registry.add("glasskey.base-url", () -> "http://localhost:" + PORT);
+        listenOn(registry, PORT);
         registry.add("glasskey.data-dir", () -> dataDir);
     }
 

@@ -11,8 +11,7 @@ public abstract class H2ServerTest extends ServerTest {
     @DynamicPropertySource
     static void h2(DynamicPropertyRegistry registry) {
         String dataDir = TempDirs.create("glasskey-h2-").toString();
-        registry.add("server.port", () -> PORT);
-        registry.add("glasskey.base-url", () -> "http://localhost:" + PORT);
+        listenOn(registry, PORT);
         registry.add("glasskey.data-dir", () -> dataDir);
     }
 

@@ -16,8 +16,7 @@ public abstract class IsolatedH2ServerTest extends ServerTest {
     @DynamicPropertySource
     static void isolatedH2(DynamicPropertyRegistry registry) {
         String dataDir = TempDirs.create("glasskey-isolated-h2-").toString();
-        registry.add("server.port", () -> PORT);
-        registry.add("glasskey.base-url", () -> "http://localhost:" + PORT);
+        listenOn(registry, PORT);
         registry.add("glasskey.data-dir", () -> dataDir);
     }
 

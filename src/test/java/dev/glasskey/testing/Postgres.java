@@ -28,6 +28,25 @@ public final class Postgres {
         }
     }
 
+    /** A schema created on first use, shared by every context of one test base class. */
+    public static final class LazySchema {
+        private String name;
+
+        public synchronized String name() {
+            if (name == null) {
+                name = freshSchema();
+            }
+            return name;
+        }
+    }
+
+    /** Points a test context's datasource at the schema. */
+    public static void register(org.springframework.test.context.DynamicPropertyRegistry registry, LazySchema schema) {
+        registry.add("spring.datasource.url", () -> URL + "?currentSchema=" + schema.name());
+        registry.add("spring.datasource.username", () -> USER);
+        registry.add("spring.datasource.password", () -> "");
+    }
+
     /** Creates a new empty schema and returns its name. */
     public static String freshSchema() {
         String schema = "gk_test_" + Long.toHexString(System.nanoTime()) + "_" + (int) (Math.random() * 1000);

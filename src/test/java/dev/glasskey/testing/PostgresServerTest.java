@@ -13,22 +13,12 @@ import org.springframework.test.context.DynamicPropertySource;
         disabledReason = "PostgreSQL is not reachable on 127.0.0.1:5432: PostgreSQL tests skipped")
 public abstract class PostgresServerTest extends ServerTest {
     static final int PORT = freePort();
-    private static String schema;
-
-    private static synchronized String schema() {
-        if (schema == null) {
-            schema = Postgres.freshSchema();
-        }
-        return schema;
-    }
+    private static final Postgres.LazySchema SCHEMA = new Postgres.LazySchema();
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
-        registry.add("server.port", () -> PORT);
-        registry.add("glasskey.base-url", () -> "http://localhost:" + PORT);
-        registry.add("spring.datasource.url", () -> Postgres.URL + "?currentSchema=" + schema());
-        registry.add("spring.datasource.username", () -> Postgres.USER);
-        registry.add("spring.datasource.password", () -> "");
+        listenOn(registry, PORT);
+        Postgres.register(registry, SCHEMA);
     }
 
     @Override

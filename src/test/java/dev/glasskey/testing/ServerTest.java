@@ -168,6 +168,12 @@ public abstract class ServerTest implements Fixtures {
         return jdbc;
     }
 
+    /** The port a test context listens on, and the base URL (and so the WebAuthn origin) it names. */
+    protected static void listenOn(org.springframework.test.context.DynamicPropertyRegistry registry, int port) {
+        registry.add("server.port", () -> port);
+        registry.add("glasskey.base-url", () -> "http://localhost:" + port);
+    }
+
     protected static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
