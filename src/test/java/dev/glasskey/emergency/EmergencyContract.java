@@ -314,6 +314,9 @@ public interface EmergencyContract extends Fixtures {
         assertThat(entries).as("only the refusal is recorded").hasSize(1);
         assertThat(entries.get(0)).extracting(AuditRow::action, AuditRow::outcome, AuditRow::reason, AuditRow::flagged)
                 .containsExactly(change, "failure", "emergency.lockout_guard", true);
+        assertThat(jdbc().sql("select rules, severity from alert where audit_seq = :seq").param("seq", entries.get(0).seq())
+                .query((rs, n) -> rs.getString(1) + "/" + rs.getString(2)).list())
+                .as("the refusal raises a critical alert").containsExactly("lockout-guard/critical");
     }
 
     @Test
@@ -428,7 +431,10 @@ public interface EmergencyContract extends Fixtures {
         assertThat(cell.path("state").asString()).isEqualTo("READY");
         assertThat(cell.path("lastDrill").asString()).isNotBlank();
         List<AuditRow> drills = auditSince(0).stream().filter(e -> e.action().equals("drill.signin")).toList();
-        assertThat(drills.get(drills.size() - 1).outcome()).isEqualTo("success");
+        AuditRow last = drills.get(drills.size() - 1);
+        assertThat(last.outcome()).isEqualTo("success");
+        assertThat(jdbc().sql("select rules from alert where audit_seq = :seq").param("seq", last.seq()).query(String.class).list())
+                .as("a drill sign-in is an emergency sign-in, and alerts").containsExactly("drill-signin");
     }
 
     @Test
