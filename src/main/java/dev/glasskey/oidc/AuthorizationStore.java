@@ -312,7 +312,7 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
         return true;
     }
 
-    private String writeMap(Map<String, Object> map) {
+    String writeMap(Map<String, Object> map) {
         return json.writeValueAsString(map);
     }
 
@@ -331,7 +331,7 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
      * {@link UsernamePasswordAuthenticationToken} (handed out as a fresh copy per read, because
      * the token is mutable).
      */
-    private Map<String, Object> readAttributes(String text) {
+    Map<String, Object> readAttributes(String text) {
         if (!StringUtils.hasText(text)) {
             return Map.of();
         }
