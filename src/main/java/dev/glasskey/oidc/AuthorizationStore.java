@@ -16,11 +16,13 @@ import java.util.Set;
 
 import org.springframework.dao.DataRetrievalFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.jackson.SecurityJacksonModules;
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
 import org.springframework.security.oauth2.core.OAuth2AccessToken;
 import org.springframework.security.oauth2.core.OAuth2RefreshToken;
 import org.springframework.security.oauth2.core.OAuth2Token;
+import org.springframework.security.oauth2.core.endpoint.OAuth2AuthorizationRequest;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
@@ -94,6 +96,15 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
     private final JsonMapper json;
     /** Authorizations read or written in the current transaction, by id. */
     private final TransactionMemo<String, OAuth2Authorization> remembered = new TransactionMemo<>();
+    /** How many parsed attribute columns are kept (least recently used out; a few MiB at most). */
+    static final int PARSED_ATTRIBUTES = 2048;
+    /** Parsed attribute columns by their exact JSON text: see {@link #readAttributes}. */
+    private final Map<String, Map<String, Object>> parsedAttributes = new java.util.LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Map<String, Object>> eldest) {
+            return size() > PARSED_ATTRIBUTES;
+        }
+    };
 
     AuthorizationStore(JdbcTemplate jdbc, RegisteredClientRepository clients) {
         this.jdbc = jdbc;
@@ -301,12 +312,67 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
         return true;
     }
 
-    private String writeMap(Map<String, Object> map) {
+    String writeMap(Map<String, Object> map) {
         return json.writeValueAsString(map);
     }
 
     private Map<String, Object> readMap(String text) {
         return StringUtils.hasText(text) ? json.readValue(text, MAP) : Map.of();
+    }
+
+    /**
+     * The attributes column, parsed. It is written once per authorization (at the code exchange)
+     * and read back on every refresh, introspection and UserInfo call; parsing it with the
+     * allow-listed mapper is most of the cost of reading a row (Spring Security's deserialisers
+     * rebuild their typed-collection deserialisers on every call). So the parse is remembered by
+     * the exact JSON text (content-addressed: a changed row is different text, another node's
+     * writes included) for up to {@link #PARSED_ATTRIBUTES} texts, and only when every value is
+     * a string, an {@link OAuth2AuthorizationRequest} (immutable) or a
+     * {@link UsernamePasswordAuthenticationToken} (handed out as a fresh copy per read, because
+     * the token is mutable).
+     */
+    Map<String, Object> readAttributes(String text) {
+        if (!StringUtils.hasText(text)) {
+            return Map.of();
+        }
+        Map<String, Object> parsed;
+        synchronized (parsedAttributes) {
+            parsed = parsedAttributes.get(text);
+        }
+        if (parsed == null) {
+            parsed = readMap(text);
+            if (!rememberable(parsed)) {
+                return parsed;
+            }
+            synchronized (parsedAttributes) {
+                parsedAttributes.put(text, parsed);
+            }
+        }
+        Map<String, Object> copy = new HashMap<>(parsed);
+        copy.replaceAll((name, value) -> value instanceof UsernamePasswordAuthenticationToken t ? copyOf(t) : value);
+        return copy;
+    }
+
+    private static boolean rememberable(Map<String, Object> attributes) {
+        for (Object value : attributes.values()) {
+            if (value instanceof UsernamePasswordAuthenticationToken t) {
+                if (t.getClass() != UsernamePasswordAuthenticationToken.class || !(t.getPrincipal() instanceof String)
+                        || t.getCredentials() != null || !(t.getDetails() == null || t.getDetails() instanceof Map<?, ?>)) {
+                    return false;
+                }
+            } else if (!(value instanceof String) && !(value != null && value.getClass() == OAuth2AuthorizationRequest.class)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static UsernamePasswordAuthenticationToken copyOf(UsernamePasswordAuthenticationToken t) {
+        UsernamePasswordAuthenticationToken copy = t.isAuthenticated()
+                ? UsernamePasswordAuthenticationToken.authenticated(t.getPrincipal(), null, t.getAuthorities())
+                : UsernamePasswordAuthenticationToken.unauthenticated(t.getPrincipal(), null);
+        copy.setDetails(t.getDetails() instanceof Map<?, ?> d ? new HashMap<>(d) : null);
+        return copy;
     }
 
     @SuppressWarnings("unchecked")
@@ -317,7 +383,7 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
             throw new DataRetrievalFailureException("The RegisteredClient with id '" + clientId + "' was not found in the RegisteredClientRepository.");
         }
         String scopes = rs.getString("authorized_scopes");
-        Map<String, Object> attributes = readMap(rs.getString("attributes"));
+        Map<String, Object> attributes = readAttributes(rs.getString("attributes"));
         OAuth2Authorization.Builder b = OAuth2Authorization.withRegisteredClient(client)
                 .id(rs.getString("id"))
                 .principalName(rs.getString("principal_name"))
