@@ -1,7 +1,5 @@
 package dev.glasskey.cli;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.glasskey.GlasskeyApplication;
+import dev.glasskey.testing.CommandOutput;
 import dev.glasskey.webauthn.FirstAdministrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,10 +49,10 @@ class BootstrapAndFirstStartTest {
 
     @Test
     void bootstrapIssuesFlaggedRecoveryLinkAndRefusesWhileServerHoldsTheDatabase(@TempDir Path dataDir) {
-        Output out = capture(() -> GlasskeyCommand.run("bootstrap", "--reason", "all admins lost their keys",
+        CommandOutput out = CommandOutput.capture(() -> GlasskeyCommand.run("bootstrap", "--reason", "all admins lost their keys",
                 "--data-dir", dataDir.toString()));
-        assertThat(out.exitCode).as(out.text).isZero();
-        assertThat(out.text).contains("/enrol/");
+        assertThat(out.exitCode()).as(out.text()).isZero();
+        assertThat(out.text()).contains("/enrol/");
 
         try (ConfigurableApplicationContext context = start(dataDir)) {
             JdbcClient jdbc = context.getBean(JdbcClient.class);
@@ -63,9 +62,9 @@ class BootstrapAndFirstStartTest {
 
             // H2 shares an open database within one JVM, so the lock is tested from a second process,
             // as an operator would meet it.
-            Output locked = runInNewJvm("bootstrap", "--reason", "again", "--data-dir", dataDir.toString());
-            assertThat(locked.exitCode).as(locked.text).isEqualTo(3);
-            assertThat(locked.text).contains("in use by a running Glasskey server");
+            CommandOutput locked = runInNewJvm("bootstrap", "--reason", "again", "--data-dir", dataDir.toString());
+            assertThat(locked.exitCode()).as(locked.text()).isEqualTo(3);
+            assertThat(locked.text()).contains("in use by a running Glasskey server");
         }
     }
 
@@ -86,12 +85,12 @@ class BootstrapAndFirstStartTest {
     @Test
     void readinessExitCodeFollowsTheReportAndFallsBackToTheServersSnapshot(@TempDir Path dataDir) throws Exception {
         // An empty installation has no usable emergency account: fail, exit code 2.
-        Output out = capture(() -> GlasskeyCommand.run("readiness", "--data-dir", dataDir.toString()));
-        assertThat(out.exitCode).as(out.text).isEqualTo(2);
-        assertThat(out.text).contains("Emergency readiness: FAIL").contains("[fail] At least 2 usable emergency accounts");
-        Output json = capture(() -> GlasskeyCommand.run("readiness", "--json", "--data-dir", dataDir.toString()));
-        assertThat(json.exitCode).isEqualTo(2);
-        assertThat(json.text).contains("\"status\" : \"FAIL\"");
+        CommandOutput out = CommandOutput.capture(() -> GlasskeyCommand.run("readiness", "--data-dir", dataDir.toString()));
+        assertThat(out.exitCode()).as(out.text()).isEqualTo(2);
+        assertThat(out.text()).contains("Emergency readiness: FAIL").contains("[fail] At least 2 usable emergency accounts");
+        CommandOutput json = CommandOutput.capture(() -> GlasskeyCommand.run("readiness", "--json", "--data-dir", dataDir.toString()));
+        assertThat(json.exitCode()).isEqualTo(2);
+        assertThat(json.text()).contains("\"status\" : \"FAIL\"");
 
         // While a server holds the embedded database, the command reads the snapshot the server writes.
         try (ConfigurableApplicationContext context = new SpringApplication(GlasskeyApplication.class).run(
@@ -103,17 +102,17 @@ class BootstrapAndFirstStartTest {
                 Thread.sleep(50); // bounded wait for the monitor's first run, not a timing assumption
             }
             assertThat(snapshot).exists();
-            Output locked = runInNewJvm("readiness", "--data-dir", dataDir.toString());
-            assertThat(locked.exitCode).as(locked.text).isEqualTo(2);
-            assertThat(locked.text).contains("from the running server's snapshot");
+            CommandOutput locked = runInNewJvm("readiness", "--data-dir", dataDir.toString());
+            assertThat(locked.exitCode()).as(locked.text()).isEqualTo(2);
+            assertThat(locked.text()).contains("from the running server's snapshot");
         }
     }
 
     @Test
     void bootstrapWithoutReasonIsRefusedByTheParser() {
-        Output out = capture(() -> GlasskeyCommand.run("bootstrap"));
-        assertThat(out.exitCode).isEqualTo(2);
-        assertThat(out.text).contains("Missing required option: '--reason");
+        CommandOutput out = CommandOutput.capture(() -> GlasskeyCommand.run("bootstrap"));
+        assertThat(out.exitCode()).isEqualTo(2);
+        assertThat(out.text()).contains("Missing required option: '--reason");
     }
 
     private static ConfigurableApplicationContext start(Path dataDir) {
@@ -125,9 +124,8 @@ class BootstrapAndFirstStartTest {
         return jdbc.sql(sql).query(Long.class).single();
     }
 
-    private record Output(int exitCode, String text) {}
 
-    private static Output runInNewJvm(String... args) {
+    private static CommandOutput runInNewJvm(String... args) {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), GlasskeyApplication.class.getName()));
@@ -139,7 +137,7 @@ class BootstrapAndFirstStartTest {
                 process.destroyForcibly();
                 throw new IllegalStateException("bootstrap did not finish: " + text);
             }
-            return new Output(process.exitValue(), text);
+            return new CommandOutput(process.exitValue(), text, "");
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -148,19 +146,4 @@ class BootstrapAndFirstStartTest {
         }
     }
 
-    private static synchronized Output capture(java.util.function.IntSupplier command) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintStream stream = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        System.setOut(stream);
-        System.setErr(stream);
-        try {
-            int code = command.getAsInt();
-            return new Output(code, buffer.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 }

@@ -1,8 +1,5 @@
 package dev.glasskey.oidc;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +18,7 @@ import com.nimbusds.oauth2.sdk.token.AccessToken;
 
 import dev.glasskey.GlasskeyApplication;
 import dev.glasskey.cli.GlasskeyCommand;
+import dev.glasskey.testing.CommandOutput;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,7 +32,7 @@ class OidcRestartTest {
 
     @Test
     void tokensAndKeysIssuedBeforeARestartStillVerifyAfterIt(@TempDir Path dataDir) throws Exception {
-        Output added = capture(() -> GlasskeyCommand.run("client", "add", "--name", "Batch job", "--grant", "client_credentials",
+        CommandOutput added = CommandOutput.capture(() -> GlasskeyCommand.run("client", "add", "--name", "Batch job", "--grant", "client_credentials",
                 "--scope", "reports.read", "--data-dir", dataDir.toString()));
         assertThat(added.exitCode()).as(added.text()).isZero();
         String clientId = find(added.text(), "^(gk-\\S+)\\s+confidential");
@@ -56,7 +54,7 @@ class OidcRestartTest {
                     .getHeader().getKeyID()).as("the key was not regenerated").isEqualTo(kid);
         }
 
-        Output rotated = capture(() -> GlasskeyCommand.run("keys", "rotate", "--data-dir", dataDir.toString()));
+        CommandOutput rotated = CommandOutput.capture(() -> GlasskeyCommand.run("keys", "rotate", "--data-dir", dataDir.toString()));
         assertThat(rotated.exitCode()).as(rotated.text()).isZero();
         assertThat(rotated.text()).contains(kid + "  ES256  retired");
         try (ConfigurableApplicationContext server = start(dataDir)) {
@@ -98,20 +96,5 @@ class OidcRestartTest {
         return m.group(1);
     }
 
-    private record Output(int exitCode, String text) {}
 
-    private static synchronized Output capture(java.util.function.IntSupplier command) {
-        PrintStream oldOut = System.out;
-        PrintStream oldErr = System.err;
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-        PrintStream stream = new PrintStream(buffer, true, StandardCharsets.UTF_8);
-        System.setOut(stream);
-        System.setErr(stream);
-        try {
-            return new Output(command.getAsInt(), buffer.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
-    }
 }

@@ -24,6 +24,11 @@ public record CommandOutput(int exitCode, String out, String err) {
         }
     }
 
+    /** Standard output followed by standard error, for assertions that do not care which stream said it. */
+    public String text() {
+        return out + err;
+    }
+
     @Override
     public String toString() {
         return "exit " + exitCode + "\n--- out\n" + out + "--- err\n" + err;
