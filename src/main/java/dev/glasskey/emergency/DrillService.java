@@ -140,16 +140,8 @@ public class DrillService {
             return Optional.empty();
         }
         EmergencyState state = readiness.state();
-        long due = 0;
-        for (Usability.Verdict v : Usability.judge(state).values()) {
-            if (!v.account().enabled()) continue;
-            for (String keyId : v.workingCredentials().stream().map(c -> c.keyId()).distinct().toList()) {
-                Instant last = state.lastDrills().get(new EmergencyState.Pair(v.account().id(), keyId));
-                if (Readiness.DrillDue.of(last, now, properties.drillInterval(), properties.drillWarning()) != Readiness.DrillDue.CURRENT) {
-                    due++;
-                }
-            }
-        }
+        long due = Readiness.drillPairs(state, Usability.judge(state), properties.drillInterval(), properties.drillWarning())
+                .stream().filter(p -> p.due() != Readiness.DrillDue.CURRENT).count();
         if (due == 0) {
             return Optional.empty();
         }

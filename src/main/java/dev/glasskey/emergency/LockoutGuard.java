@@ -3,7 +3,6 @@ package dev.glasskey.emergency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -100,8 +99,4 @@ class LockoutGuard implements ChangeGuard {
         throw new GlasskeyException(ErrorCode.LOCKOUT_GUARD, message);
     }
 
-    /** For tests and the readiness page: the accounts usable now. */
-    Set<String> usableNow() {
-        return Usability.usableIds(readiness.state());
-    }
 }

@@ -142,20 +142,15 @@ public final class Readiness {
         String title = "Every (account, key) pair drilled within " + interval.toDays() + " days";
         List<String> overdue = new ArrayList<>();
         List<String> dueSoon = new ArrayList<>();
-        int pairs = 0;
-        for (Usability.Verdict v : verdicts.values()) {
-            if (!v.account().enabled()) continue;
-            for (String keyId : v.workingCredentials().stream().map(Credential::keyId).collect(Collectors.toCollection(LinkedHashSet::new))) {
-                pairs++;
-                String pair = "'" + v.account().displayName() + "' on '" + state.key(keyId).label() + "'";
-                Instant last = state.lastDrills().get(new EmergencyState.Pair(v.account().id(), keyId));
-                DrillDue due = DrillDue.of(last, state.now(), interval, warning);
-                switch (due) {
-                    case NEVER -> overdue.add(pair + " never drilled");
-                    case OVERDUE -> overdue.add(pair + " last drilled " + last);
-                    case DUE_SOON -> dueSoon.add(pair + " due by " + last.plus(interval));
-                    case CURRENT -> { }
-                }
+        List<DrillPair> pairList = drillPairs(state, verdicts, interval, warning);
+        int pairs = pairList.size();
+        for (DrillPair p : pairList) {
+            String pair = "'" + p.verdict().account().displayName() + "' on '" + state.key(p.keyId()).label() + "'";
+            switch (p.due()) {
+                case NEVER -> overdue.add(pair + " never drilled");
+                case OVERDUE -> overdue.add(pair + " last drilled " + p.lastDrill());
+                case DUE_SOON -> dueSoon.add(pair + " due by " + p.lastDrill().plus(interval));
+                case CURRENT -> { }
             }
         }
         if (!overdue.isEmpty()) {
@@ -223,6 +218,22 @@ public final class Readiness {
                     "Keep emergency keys for emergency accounts only: a key carried daily by a person travels, wears and gets lost with them.");
         }
         return ReadinessCheck.pass(id, title, "No emergency account is named after a person or shares a key with one.");
+    }
+
+    /** A working (enabled emergency account, key) pair and where it stands against the drill interval. */
+    record DrillPair(Usability.Verdict verdict, String keyId, Instant lastDrill, DrillDue due) {}
+
+    /** Every pair that should be drilled: each enabled emergency account on each key it works on. */
+    static List<DrillPair> drillPairs(EmergencyState state, Map<String, Usability.Verdict> verdicts, Duration interval, Duration warning) {
+        List<DrillPair> pairs = new ArrayList<>();
+        for (Usability.Verdict v : verdicts.values()) {
+            if (!v.account().enabled()) continue;
+            for (String keyId : v.workingCredentials().stream().map(Credential::keyId).collect(Collectors.toCollection(LinkedHashSet::new))) {
+                Instant last = state.lastDrills().get(new EmergencyState.Pair(v.account().id(), keyId));
+                pairs.add(new DrillPair(v, keyId, last, DrillDue.of(last, state.now(), interval, warning)));
+            }
+        }
+        return pairs;
     }
 
     /** Active keys carrying at least one working emergency credential. */

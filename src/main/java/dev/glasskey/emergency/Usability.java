@@ -68,12 +68,4 @@ public final class Usability {
         return allowedAaguids.isEmpty() || (c.attestationTrusted() && allowedAaguids.contains(c.aaguid()));
     }
 
-    /** Ids of the usable emergency accounts. */
-    public static Set<String> usableIds(EmergencyState state) {
-        Set<String> ids = new java.util.LinkedHashSet<>();
-        judge(state).forEach((id, v) -> {
-            if (v.usable()) ids.add(id);
-        });
-        return ids;
-    }
 }
