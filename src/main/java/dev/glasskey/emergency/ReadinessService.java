@@ -76,9 +76,14 @@ public class ReadinessService {
         return properties;
     }
 
-    /** Recomputes readiness and records a change of verdict. */
+    /**
+     * Recomputes readiness and records a change of verdict. Takes the lockout guard's lock first,
+     * like every guarded change (which records its verdict too), so the two never race on the
+     * stored verdict.
+     */
     @Transactional
     public ReadinessReport recheck() {
+        store.lockGuard();
         ReadinessReport report = report(state());
         recordTransition(report);
         return report;
