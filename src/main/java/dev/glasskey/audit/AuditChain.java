@@ -21,9 +21,11 @@ public final class AuditChain {
     }
 
     /**
-     * SHA-256 from the JDK's own provider when it is there: Bouncy Castle is registered first
-     * (SystemConfiguration) and its pure-Java SHA-256 took half of the verification's CPU, where
-     * the JDK's runs on the CPU's SHA instructions (HotSpot intrinsic). Same function, same bytes.
+     * SHA-256 from the JDK's own provider when it is there, asked for by name: when Bouncy Castle
+     * was registered first, its pure-Java SHA-256 took half of the verification's CPU, where the
+     * JDK's runs on the CPU's SHA instructions (HotSpot intrinsic). SystemConfiguration now puts
+     * Bouncy Castle after {@code SUN}; the name keeps this true whatever another embedder
+     * registers first. Same function, same bytes.
      */
     static MessageDigest sha256() {
         try {
