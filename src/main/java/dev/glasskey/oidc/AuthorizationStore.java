@@ -42,9 +42,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Spring Authorization Server's authorizations in {@code oauth2_authorization} — the same
- * table, columns and JSON as its {@code JdbcOAuth2AuthorizationService}, so rows written by
- * either read back in the other — with less work per grant:
+ * table, columns and JSON as its {@code JdbcOAuth2AuthorizationService}, so this store reads rows
+ * the stock service wrote (by id) — with less work per grant:
  * <ul>
+ * <li>access, ID and refresh tokens are found by their SHA-256, kept in three more columns and
+ * indexed (V8), instead of by an index of the whole value (a JWT is about a kilobyte, and a
+ * refresh replaces three tokens); rows the stock service writes lack the hashes, so only this
+ * store may write the table;
  * <li>no read before a write: {@code save} updates by id and inserts only when no row was
  * updated (the stock service loads and parses the whole row first, to choose);
  * <li>an authorization read earlier in the same transaction (a refresh, a revocation, a code
@@ -69,7 +73,8 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
             + "oidc_id_token_value, oidc_id_token_issued_at, oidc_id_token_expires_at, oidc_id_token_metadata, "
             + "refresh_token_value, refresh_token_issued_at, refresh_token_expires_at, refresh_token_metadata, "
             + "user_code_value, user_code_issued_at, user_code_expires_at, user_code_metadata, "
-            + "device_code_value, device_code_issued_at, device_code_expires_at, device_code_metadata";
+            + "device_code_value, device_code_issued_at, device_code_expires_at, device_code_metadata, "
+            + "access_token_hash, oidc_id_token_hash, refresh_token_hash";
     private static final String[] COLUMN_NAMES = COLUMNS.split(",\\s*");
     private static final String INSERT = "insert into " + TABLE + " (" + COLUMNS + ") values ("
             + String.join(", ", Collections.nCopies(COLUMN_NAMES.length, "?")) + ")";
@@ -78,17 +83,18 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
 
     /** The token kinds and their column prefixes, in column order. */
     private static final List<Kind> KINDS = List.of(
-            new Kind(OAuth2AuthorizationCode.class, "authorization_code"),
-            new Kind(OAuth2AccessToken.class, "access_token"),
-            new Kind(OidcIdToken.class, "oidc_id_token"),
-            new Kind(OAuth2RefreshToken.class, "refresh_token"),
-            new Kind(OAuth2UserCode.class, "user_code"),
-            new Kind(OAuth2DeviceCode.class, "device_code"));
+            new Kind(OAuth2AuthorizationCode.class, "authorization_code", false),
+            new Kind(OAuth2AccessToken.class, "access_token", true),
+            new Kind(OidcIdToken.class, "oidc_id_token", true),
+            new Kind(OAuth2RefreshToken.class, "refresh_token", true),
+            new Kind(OAuth2UserCode.class, "user_code", false),
+            new Kind(OAuth2DeviceCode.class, "device_code", false));
 
     /** A null for a timestamp column (PostgreSQL refuses a varchar-typed null there). */
     private static final Object NO_TIME = new Object();
 
-    private record Kind(Class<? extends OAuth2Token> type, String prefix) {}
+    /** A token kind and its column prefix; {@code hashed}: found by {@code <prefix>_hash} (V8), not by its value. */
+    private record Kind(Class<? extends OAuth2Token> type, String prefix, boolean hashed) {}
 
     private final JdbcTemplate jdbc;
     private final RegisteredClientRepository clients;
@@ -160,22 +166,25 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
                 return issued;
             }
         }
+        // Access, ID and refresh tokens are found by their hash (the indexed column, V8), and the
+        // whole value is compared as well, so the hash only narrows the search.
         if (tokenType == null) {
-            return find("state = ? or authorization_code_value = ? or access_token_value = ? or oidc_id_token_value = ? "
-                    + "or refresh_token_value = ? or user_code_value = ? or device_code_value = ?",
-                    token, token, token, token, token, token, token);
+            String hash = hash(token);
+            return find("state = ? or authorization_code_value = ? or (access_token_hash = ? and access_token_value = ?) "
+                    + "or (oidc_id_token_hash = ? and oidc_id_token_value = ?) or (refresh_token_hash = ? and refresh_token_value = ?) "
+                    + "or user_code_value = ? or device_code_value = ?",
+                    token, token, hash, token, hash, token, hash, token, token, token);
         }
-        String filter = switch (tokenType.getValue()) {
-            case OAuth2ParameterNames.STATE -> "state = ?";
-            case OAuth2ParameterNames.CODE -> "authorization_code_value = ?";
-            case OAuth2ParameterNames.ACCESS_TOKEN -> "access_token_value = ?";
-            case OidcParameterNames.ID_TOKEN -> "oidc_id_token_value = ?";
-            case OAuth2ParameterNames.REFRESH_TOKEN -> "refresh_token_value = ?";
-            case OAuth2ParameterNames.USER_CODE -> "user_code_value = ?";
-            case OAuth2ParameterNames.DEVICE_CODE -> "device_code_value = ?";
+        return switch (tokenType.getValue()) {
+            case OAuth2ParameterNames.STATE -> find("state = ?", token);
+            case OAuth2ParameterNames.CODE -> find("authorization_code_value = ?", token);
+            case OAuth2ParameterNames.ACCESS_TOKEN -> find("access_token_hash = ? and access_token_value = ?", hash(token), token);
+            case OidcParameterNames.ID_TOKEN -> find("oidc_id_token_hash = ? and oidc_id_token_value = ?", hash(token), token);
+            case OAuth2ParameterNames.REFRESH_TOKEN -> find("refresh_token_hash = ? and refresh_token_value = ?", hash(token), token);
+            case OAuth2ParameterNames.USER_CODE -> find("user_code_value = ?", token);
+            case OAuth2ParameterNames.DEVICE_CODE -> find("device_code_value = ?", token);
             default -> null;
         };
-        return filter == null ? null : find(filter, token);
     }
 
     private OAuth2Authorization find(String filter, String... values) {
@@ -223,6 +232,10 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
                 columns.add("access_token_scopes");
             }
             values.addAll(tokenValues);
+            if (kind.hashed()) {
+                columns.add(kind.prefix() + "_hash");
+                values.add(tokenHash(now));
+            }
         }
         if (!columns.isEmpty()) {
             update(columns, values, after.getId());
@@ -276,6 +289,15 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
         for (Kind kind : KINDS) {
             token(a.getToken(kind.type()), kind, values);
         }
+        for (Kind kind : KINDS) {
+            if (kind.hashed()) values.add(tokenHash(a.getToken(kind.type())));
+        }
+    }
+
+    /** The look-up hash of a token (V8): null when there is no token. */
+    private static String tokenHash(OAuth2Authorization.Token<?> token) {
+        return token == null || token.getToken() == null || !StringUtils.hasText(token.getToken().getTokenValue())
+                ? null : hash(token.getToken().getTokenValue());
     }
 
     private void token(OAuth2Authorization.Token<?> token, Kind kind, List<Object> values) {
