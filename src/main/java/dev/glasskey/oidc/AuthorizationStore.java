@@ -305,12 +305,41 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
         values.add(t == null ? null : t.getTokenValue());
         values.add(t == null || t.getIssuedAt() == null ? NO_TIME : Timestamp.from(t.getIssuedAt()));
         values.add(t == null || t.getExpiresAt() == null ? NO_TIME : Timestamp.from(t.getExpiresAt()));
-        values.add(token == null ? null : writeMap(token.getMetadata()));
+        values.add(token == null ? null : writeMap(storedMetadata(token)));
         if (kind.type() == OAuth2AccessToken.class) {
             OAuth2AccessToken access = (OAuth2AccessToken) t;
             values.add(access == null ? null : access.getTokenType().getValue());
             values.add(access == null ? null : scopes(access.getScopes()));
         }
+    }
+
+    /**
+     * A token's metadata as stored. The claims of a JWT (access or ID token) are left out: the
+     * token itself carries them, signed, and {@link #read} restores them from it ({@link #claims}).
+     * They were two typed JSON maps of ~0.7 KB each, written on every refresh and parsed on every
+     * read. Rows stored with the claims (before this, or by the stock service) read as before.
+     * Opaque tokens keep theirs: nothing else holds them.
+     */
+    private static Map<String, Object> storedMetadata(OAuth2Authorization.Token<?> token) {
+        Map<String, Object> metadata = token.getMetadata();
+        if (!metadata.containsKey(OAuth2Authorization.Token.CLAIMS_METADATA_NAME) || token.getToken() == null
+                || !isJwt(token.getToken().getTokenValue())) {
+            return metadata;
+        }
+        Map<String, Object> stored = new HashMap<>(metadata);
+        stored.remove(OAuth2Authorization.Token.CLAIMS_METADATA_NAME);
+        return stored;
+    }
+
+    /** The metadata read from a token's column, with the claims of a JWT restored from the token when they were left out. */
+    private Map<String, Object> readMetadata(String text, String token) {
+        Map<String, Object> metadata = readMap(text);
+        if (metadata.containsKey(OAuth2Authorization.Token.CLAIMS_METADATA_NAME) || !isJwt(token)) {
+            return metadata;
+        }
+        Map<String, Object> restored = new HashMap<>(metadata);
+        restored.put(OAuth2Authorization.Token.CLAIMS_METADATA_NAME, claims(token));
+        return restored;
     }
 
     private static String scopes(Set<String> scopes) {
@@ -424,7 +453,7 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
         }
         String access = rs.getString("access_token_value");
         if (StringUtils.hasText(access)) {
-            Map<String, Object> metadata = readMap(rs.getString("access_token_metadata"));
+            Map<String, Object> metadata = readMetadata(rs.getString("access_token_metadata"), access);
             String type = rs.getString("access_token_type");
             OAuth2AccessToken.TokenType tokenType = OAuth2AccessToken.TokenType.BEARER.getValue().equalsIgnoreCase(type)
                     ? OAuth2AccessToken.TokenType.BEARER
@@ -438,7 +467,7 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
         }
         String idToken = rs.getString("oidc_id_token_value");
         if (StringUtils.hasText(idToken)) {
-            Map<String, Object> metadata = readMap(rs.getString("oidc_id_token_metadata"));
+            Map<String, Object> metadata = readMetadata(rs.getString("oidc_id_token_metadata"), idToken);
             Map<String, Object> claims = (Map<String, Object>) metadata.get(OAuth2Authorization.Token.CLAIMS_METADATA_NAME);
             b.token(new OidcIdToken(idToken, instant(rs, "oidc_id_token_issued_at"), instant(rs, "oidc_id_token_expires_at"),
                     claims == null ? Map.of() : claims), m -> m.putAll(metadata));
@@ -551,16 +580,20 @@ final class AuthorizationStore implements OAuth2AuthorizationService {
     }
 
     /**
-     * The claims of a token this server signed (its hash matched a stored row), as the JWT
-     * encoder had them: times as {@link Instant}, the rest as parsed.
+     * The claims of a token this server signed and stored (a client token whose hash matched its
+     * row, or a row's access or ID token), as the JWT encoder had them: the registered times
+     * ({@code iat}, {@code exp}, {@code nbf}) as {@link Instant}, {@code auth_time} as a
+     * {@link java.util.Date} (TokenClaims sets it so, and Spring Authorization Server reads the
+     * current ID token's {@code auth_time} as a Date when it refreshes), the rest as parsed.
      */
     private static Map<String, Object> claims(String jwt) {
         try {
             Map<String, Object> claims = new HashMap<>(com.nimbusds.jwt.JWTParser.parse(jwt).getJWTClaimsSet().getClaims());
-            claims.replaceAll((name, value) -> value instanceof java.util.Date d ? d.toInstant() : value);
+            claims.replaceAll((name, value) -> value instanceof java.util.Date d ? d.toInstant()
+                    : name.equals("auth_time") && value instanceof Number seconds ? new java.util.Date(seconds.longValue() * 1000) : value);
             return claims;
         } catch (java.text.ParseException e) {
-            throw new IllegalStateException("a stored access token is not a JWT", e);
+            throw new IllegalStateException("a stored token is not a JWT", e);
         }
     }
 

@@ -127,6 +127,14 @@ public interface OidcContract extends Fixtures {
         assertThat(info.indicatesSuccess()).isTrue();
         assertThat(info.toSuccessResponse().getUserInfo().getSubject().getValue()).isEqualTo(p.accountId());
         assertThat(rp.active(t.getAccessToken())).isTrue();
+        var personal = rp.introspect(t.getAccessToken());
+        assertThat(personal.getSubject().getValue()).isEqualTo(p.accountId());
+        assertThat(personal.getScope().toStringList()).contains("openid");
+        assertThat(personal.getExpirationTime()).isAfter(personal.getIssueTime());
+        assertThat(personal.getStringParameter("acr")).isEqualTo("phr");
+        assertThat(personal.toJSONObject().get("roles")).isEqualTo(java.util.List.of("auditor"));
+        assertThat(personal.toJSONObject().get("emergency")).isEqualTo(false);
+        assertThat(personal.toJSONObject()).containsKeys("auth_time", "amr", "jti");
 
         OIDCTokenResponse refreshed = RelyingParty.success(rp.refresh(t.getRefreshToken()));
         IDTokenClaimsSet refreshedId = rp.validator().validate(refreshed.getOIDCTokens().getIDToken(), null);
