@@ -49,6 +49,8 @@ import tools.jackson.databind.json.JsonMapper;
  * indexed (V8), instead of by an index of the whole value (a JWT is about a kilobyte, and a
  * refresh replaces three tokens); rows the stock service writes lack the hashes, so only this
  * store may write the table;
+ * <li>a JWT's claims are not kept in its metadata JSON (the token carries them, signed): they
+ * are restored from the token on read ({@link #storedMetadata}, {@link #readMetadata});
  * <li>no read before a write: {@code save} updates by id and inserts only when no row was
  * updated (the stock service loads and parses the whole row first, to choose);
  * <li>an authorization read earlier in the same transaction (a refresh, a revocation, a code
