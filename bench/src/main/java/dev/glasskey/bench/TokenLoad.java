@@ -319,9 +319,7 @@ public final class TokenLoad {
                     continue; // the thread ended
                 }
                 String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                long nanos = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
-                groups.merge(group(name), nanos, Long::sum);
+                groups.merge(group(name), statCpuNanos(stat), Long::sum);
             }
         }
         return groups;
@@ -343,7 +341,11 @@ public final class TokenLoad {
 
     /** utime + stime of a process, from /proc/PID/stat (fields 14 and 15, in clock ticks). */
     static long processCpuNanos(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        return statCpuNanos(Files.readString(Path.of("/proc/" + pid + "/stat")));
+    }
+
+    /** utime + stime of a {@code /proc/.../stat} line of a process or thread (after the name in parentheses). */
+    static long statCpuNanos(String stat) {
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS;
     }
