@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Summarise CPU samples (jdk.ExecutionSample) of a JFR recording.
 
-Usage: bench/jfr-hot.py RECORDING.jfr [--thread SUBSTRING] [--within FRAME_PREFIX] [--top N] [--jfr PATH]
+Usage: bench/jfr-hot.py RECORDING.jfr [--thread SUBSTRING] [--within FRAME_PREFIX] [--last SECONDS] [--top N] [--jfr PATH]
 
 Prints (1) top methods by self samples, (2) top methods by inclusive samples (a method counted
 once per sample it appears in), (3) inclusive shares of a few markers that matter for a
 sign-in (crypto, Jackson mapper construction, H2, transactions, Tomcat, Spring Security...).
 Only samples of threads whose name contains --thread (default: all), and with --within only
-samples with a frame starting with FRAME_PREFIX (e.g. a JMH stub), are counted.
+samples with a frame starting with FRAME_PREFIX (e.g. a JMH stub), and with --last only samples
+of the recording's last SECONDS (e.g. the measured phase at the end of a TokenLoad run), are counted.
 """
 import collections
 import json
@@ -86,6 +87,13 @@ def frame_name(frame):
     return typ + "." + method.get("name", "?")
 
 
+def sample_time(event):
+    """Seconds since the epoch of a sample (JFR prints startTime as an ISO-8601 string)."""
+    import datetime
+    text = event["values"]["startTime"]
+    return datetime.datetime.fromisoformat(text).timestamp()
+
+
 def main():
     args = sys.argv[1:]
     if not args:
@@ -95,6 +103,7 @@ def main():
     thread_filter = None
     within = None
     top = 25
+    last = None
     jfr = "jfr"
     i = 1
     while i < len(args):
@@ -102,6 +111,8 @@ def main():
             thread_filter = args[i + 1]; i += 2
         elif args[i] == "--within":
             within = args[i + 1]; i += 2
+        elif args[i] == "--last":
+            last = float(args[i + 1]); i += 2
         elif args[i] == "--top":
             top = int(args[i + 1]); i += 2
         elif args[i] == "--jfr":
@@ -111,6 +122,10 @@ def main():
     out = subprocess.run([jfr, "print", "--json", "--stack-depth", "128", "--events", "jdk.ExecutionSample", path],
                          check=True, capture_output=True, text=True).stdout
     events = json.loads(out)["recording"]["events"]
+    if last is not None and events:
+        times = [sample_time(e) for e in events]
+        cutoff = max(times) - last
+        events = [e for e, t in zip(events, times) if t >= cutoff]
     self_counts = collections.Counter()
     incl_counts = collections.Counter()
     marker_counts = collections.Counter()
