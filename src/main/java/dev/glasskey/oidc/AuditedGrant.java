@@ -37,12 +37,15 @@ final class AuditedGrant implements AuthenticationProvider {
     private final TransactionTemplate tx;
     private final OidcAudit audit;
     private final OAuth2AuthorizationService authorizations;
+    private final IssuedTokens issued;
 
-    AuditedGrant(AuthenticationProvider delegate, TransactionTemplate tx, OidcAudit audit, OAuth2AuthorizationService authorizations) {
+    AuditedGrant(AuthenticationProvider delegate, TransactionTemplate tx, OidcAudit audit, OAuth2AuthorizationService authorizations,
+                 IssuedTokens issued) {
         this.delegate = delegate;
         this.tx = tx;
         this.audit = audit;
         this.authorizations = authorizations;
+        this.issued = issued;
     }
 
     private record Outcome(Authentication result, OAuth2AuthenticationException refusal) {}
@@ -70,7 +73,9 @@ final class AuditedGrant implements AuthenticationProvider {
 
     private void record(Authentication request, Authentication result) {
         if (result instanceof OAuth2AccessTokenAuthenticationToken issued) {
-            Map<String, Object> claims = OidcAudit.claimsOf(issued.getAccessToken().getTokenValue());
+            String value = issued.getAccessToken().getTokenValue();
+            Map<String, Object> signed = this.issued.claims(value);
+            Map<String, Object> claims = signed != null ? signed : OidcAudit.claimsOf(value);
             String subject = String.valueOf(claims.getOrDefault("sub", issued.getRegisteredClient().getClientId()));
             boolean emergency = Boolean.TRUE.equals(claims.get("emergency"));
             boolean refresh = request instanceof OAuth2RefreshTokenAuthenticationToken;

@@ -22,7 +22,6 @@ import org.springframework.security.oauth2.server.authorization.settings.Authori
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
 import org.springframework.security.oauth2.server.authorization.token.OAuth2RefreshTokenGenerator;
-import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 
@@ -91,13 +90,13 @@ class OidcConfiguration {
      * and refresh tokens (opaque), all dated by the one clock.
      */
     @Bean
-    OAuth2TokenGenerator<?> tokenGenerator(SigningKeys keys, TokenClaims claims, Clock clock) {
+    IssuedTokens tokenGenerator(SigningKeys keys, TokenClaims claims, Clock clock) {
         JwtGenerator jwt = new JwtGenerator(new NimbusJwtEncoder(keys.signingSource()));
         jwt.setJwtCustomizer(claims);
         jwt.setClock(clock);
         OAuth2RefreshTokenGenerator refresh = new OAuth2RefreshTokenGenerator();
         refresh.setClock(clock);
-        return new DelegatingOAuth2TokenGenerator(jwt, refresh);
+        return new IssuedTokens(new DelegatingOAuth2TokenGenerator(jwt, refresh));
     }
 
     /** Drops authorizations whose every token has expired, hourly (a day after expiry, for the audit trail). */

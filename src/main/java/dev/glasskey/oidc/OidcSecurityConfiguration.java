@@ -40,7 +40,6 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
-import org.springframework.security.oauth2.server.authorization.token.OAuth2TokenGenerator;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -84,7 +83,7 @@ class OidcSecurityConfiguration {
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityFilterChain oidcFilterChain(HttpSecurity http, SecurityContextRepository contextRepository,
                                         RegisteredClientRepository clients, OAuth2AuthorizationService authorizations,
-                                        AuthorizationServerSettings settings, OAuth2TokenGenerator<?> tokenGenerator,
+                                        AuthorizationServerSettings settings, IssuedTokens tokenGenerator,
                                         AccountService accounts, OidcAudit audit, Clock clock,
                                         PlatformTransactionManager transactionManager) throws Exception {
         TransactionTemplate tx = new TransactionTemplate(transactionManager);
@@ -120,10 +119,10 @@ class OidcSecurityConfiguration {
                                 codeIssued(request, response, (OAuth2AuthorizationCodeRequestAuthenticationToken) authentication, tx, audit))
                         .errorResponseHandler((request, response, e) -> authorizationRefused(request, response, e, tx, audit)))
                 .tokenEndpoint(t -> t
-                        .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations)))
+                        .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator)))
                         .errorResponseHandler(audited(tx, audit, "token request", oauthErrors)))
                 .tokenRevocationEndpoint(r -> r
-                        .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations)))
+                        .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator)))
                         .errorResponseHandler(audited(tx, audit, "revocation", oauthErrors)))
                 .tokenIntrospectionEndpoint(i -> i.errorResponseHandler(audited(tx, audit, "introspection", oauthErrors)))
                 .oidc(oidc -> oidc
@@ -171,8 +170,8 @@ class OidcSecurityConfiguration {
     }
 
     private static AuthenticationProvider audited(AuthenticationProvider provider, TransactionTemplate tx, OidcAudit audit,
-                                                  OAuth2AuthorizationService authorizations) {
-        return new AuditedGrant(provider, tx, audit, authorizations);
+                                                  OAuth2AuthorizationService authorizations, IssuedTokens issued) {
+        return new AuditedGrant(provider, tx, audit, authorizations, issued);
     }
 
     /** Audits a refusal (with its OAuth error code), then answers as Spring Authorization Server does (RFC 6749 §5.2 JSON). */

@@ -478,6 +478,9 @@ public interface OidcContract extends Fixtures {
                 .singleElement().satisfies(e -> {
                     assertThat(e.flagged()).isTrue();
                     assertThat(e.target()).isEqualTo(p.accountId());
+                    // Described from the claims the access token was signed with.
+                    assertThat(e.detail()).contains("grant authorization_code", "acr " + id.getACR().getValue(),
+                            "refresh token issued", "EMERGENCY ACCOUNT");
                 });
     }
 

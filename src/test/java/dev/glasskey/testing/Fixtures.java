@@ -76,7 +76,7 @@ public interface Fixtures {
     }
 
     /** One stored audit log entry, as far as refusal tests look at it. */
-    record AuditRow(long seq, String action, String target, String outcome, String reason, boolean flagged) {}
+    record AuditRow(long seq, String action, String target, String outcome, String reason, boolean flagged, String detail) {}
 
     /** The sequence number of the newest audit entry (0 while the log is empty). */
     default long auditHead() {
@@ -85,10 +85,10 @@ public interface Fixtures {
 
     /** The audit entries written after entry {@code seq}, oldest first. */
     default List<AuditRow> auditSince(long seq) {
-        return jdbc().sql("select seq, action, target, outcome, reason, flagged from audit_event where seq > :seq order by seq")
+        return jdbc().sql("select seq, action, target, outcome, reason, flagged, detail from audit_event where seq > :seq order by seq")
                 .param("seq", seq)
                 .query((rs, n) -> new AuditRow(rs.getLong("seq"), rs.getString("action"), rs.getString("target"),
-                        rs.getString("outcome"), rs.getString("reason"), rs.getBoolean("flagged")))
+                        rs.getString("outcome"), rs.getString("reason"), rs.getBoolean("flagged"), rs.getString("detail")))
                 .list();
     }
 

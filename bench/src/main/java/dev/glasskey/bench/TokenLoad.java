@@ -42,7 +42,7 @@ import dev.glasskey.webauthn.EnrolmentService;
  * Token endpoint throughput: client-credentials grants/s and refresh-token grants/s.
  *
  * <pre>java -cp "$CP" [-Dtokenload.db=postgres] [-Dtokenload.serverOpts="-Xmx512m ..."] [-Dtokenload.serverArgs="--a.b=c ..."] \
- *      [-Dtokenload.grants=client_credentials,refresh_token] \
+ *      [-Dtokenload.grants=client_credentials,refresh_token] [-Dtokenload.rounds=1] \
  *      dev.glasskey.bench.TokenLoad [threads=4] [warmupSeconds=20] [durationSeconds=20]</pre>
  *
  * The server runs in a child JVM (same classpath) on a fresh H2 data directory, or with
@@ -60,7 +60,10 @@ import dev.glasskey.webauthn.EnrolmentService;
  * token issue: client authentication, ES256-signed JWT access token (and ID token for
  * refresh), the authorization stored, and an audit entry appended to the hash chain, in one
  * transaction. Bounded: WARMUP (extended until the JIT compiler has settled, at most
- * {@code -Dtokenload.maxWarmup} s, default 180) then DURATION seconds per grant type.
+ * {@code -Dtokenload.maxWarmup} s, default 180) then DURATION seconds per grant type; with
+ * {@code -Dtokenload.rounds=N} the measured phases are repeated N times, alternating the grant
+ * types, in the same server (later rounds ramp for {@value #ROUND_RAMP_SECONDS} s): the spread
+ * within one JVM beside the spread between JVMs.
  */
 public final class TokenLoad {
     private static final String READY = "TOKENLOAD-READY ";
@@ -107,13 +110,19 @@ public final class TokenLoad {
             System.out.printf("server pid %d (%s), %d threads, %d s warm-up + %d s measured per grant type, load average %s%n",
                     pid, System.getProperty("tokenload.db", "h2"), threads, warmup, duration, loadAverage());
             String grants = System.getProperty("tokenload.grants", "client_credentials,refresh_token");
-            if (grants.contains("client_credentials")) report("client_credentials", run(pid, port, threads, warmup, duration,
-                    (http, t) -> find(post(http, basic, "grant_type=client_credentials"), "\"access_token\":\"([^\"]+)\"")));
-            if (grants.contains("refresh_token")) report("refresh_token", run(pid, port, threads, warmup, duration, (http, t) -> {
-                String body = post(http, basic, "grant_type=refresh_token&refresh_token=" + chains[t]);
-                chains[t] = find(body, "\"refresh_token\":\"([^\"]+)\"");
-                return chains[t];
-            }));
+            int rounds = Integer.getInteger("tokenload.rounds", 1);
+            for (int round = 1; round <= rounds; round++) {
+                // Later rounds follow the first in the same server: a short ramp, then the JIT check as before.
+                int ramp = round == 1 ? warmup : ROUND_RAMP_SECONDS;
+                String suffix = rounds == 1 ? "" : " #" + round;
+                if (grants.contains("client_credentials")) report("client_credentials" + suffix, run(pid, port, threads, ramp, duration,
+                        (http, t) -> find(post(http, basic, "grant_type=client_credentials"), "\"access_token\":\"([^\"]+)\"")));
+                if (grants.contains("refresh_token")) report("refresh_token" + suffix, run(pid, port, threads, ramp, duration, (http, t) -> {
+                    String body = post(http, basic, "grant_type=refresh_token&refresh_token=" + chains[t]);
+                    chains[t] = find(body, "\"refresh_token\":\"([^\"]+)\"");
+                    return chains[t];
+                }));
+            }
         } finally {
             server.getOutputStream().close(); // the server stops when its standard input closes
             if (!server.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) server.destroyForcibly();
@@ -218,6 +227,8 @@ public final class TokenLoad {
     static final int MAX_WARMUP_SECONDS = Integer.getInteger("tokenload.maxWarmup", 180);
     /** The JIT counts as settled when its threads used less than this share of the server's CPU over a probe. */
     static final double JIT_SETTLED_SHARE = 0.05;
+    /** Warm-up of the second and later rounds ({@code -Dtokenload.rounds}): the server is warm already. */
+    static final int ROUND_RAMP_SECONDS = 3;
     static final int JIT_PROBE_SECONDS = 5;
 
     /**
