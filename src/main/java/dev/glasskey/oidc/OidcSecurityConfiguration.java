@@ -26,7 +26,12 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
+import org.springframework.security.oauth2.core.oidc.IdTokenClaimNames;
 import org.springframework.security.oauth2.core.oidc.OidcUserInfo;
+import org.springframework.security.oauth2.server.authorization.OAuth2TokenIntrospection;
+import org.springframework.security.oauth2.core.OAuth2TokenIntrospectionClaimNames;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.http.converter.OAuth2TokenIntrospectionHttpMessageConverter;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
@@ -124,7 +129,9 @@ class OidcSecurityConfiguration {
                 .tokenRevocationEndpoint(r -> r
                         .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator)))
                         .errorResponseHandler(audited(tx, audit, "revocation", oauthErrors)))
-                .tokenIntrospectionEndpoint(i -> i.errorResponseHandler(audited(tx, audit, "introspection", oauthErrors)))
+                .tokenIntrospectionEndpoint(i -> i
+                        .introspectionResponseHandler(OidcSecurityConfiguration::writeIntrospection)
+                        .errorResponseHandler(audited(tx, audit, "introspection", oauthErrors)))
                 .oidc(oidc -> oidc
                         .providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(metadata -> metadata
                                 // Discovery 1.0 §3: RS256 must be listed; ES256 is the default per client.
@@ -190,6 +197,49 @@ class OidcSecurityConfiguration {
                     error, false, detail, reusedBy != null));
             respond.onAuthenticationFailure(request, response, e);
         };
+    }
+
+    /** The introspection response writer: Spring Authorization Server's, with {@link #introspectionMembers}. */
+    private static final OAuth2TokenIntrospectionHttpMessageConverter INTROSPECTION = new OAuth2TokenIntrospectionHttpMessageConverter();
+
+    static {
+        INTROSPECTION.setTokenIntrospectionParametersConverter(OidcSecurityConfiguration::introspectionMembers);
+    }
+
+    /**
+     * The members of an introspection response (RFC 7662 §2.2) as Spring Authorization Server
+     * writes them — the token's claims, {@code scope} space-separated, {@code exp}, {@code iat}
+     * and {@code nbf} in seconds since the epoch — and {@code auth_time} in seconds too: it is a
+     * NumericDate in the token (OpenID Connect Core 1.0 §2, RFC 7519 §2), where the stock writer
+     * would render the stored date as an ISO string.
+     */
+    static Map<String, Object> introspectionMembers(OAuth2TokenIntrospection source) {
+        Map<String, Object> members = new java.util.LinkedHashMap<>(source.getClaims());
+        if (source.getScopes() != null && !source.getScopes().isEmpty()) {
+            members.put(OAuth2TokenIntrospectionClaimNames.SCOPE, String.join(" ", source.getScopes()));
+        }
+        if (source.getExpiresAt() != null) {
+            members.put(OAuth2TokenIntrospectionClaimNames.EXP, source.getExpiresAt().getEpochSecond());
+        }
+        if (source.getIssuedAt() != null) {
+            members.put(OAuth2TokenIntrospectionClaimNames.IAT, source.getIssuedAt().getEpochSecond());
+        }
+        if (source.getNotBefore() != null) {
+            members.put(OAuth2TokenIntrospectionClaimNames.NBF, source.getNotBefore().getEpochSecond());
+        }
+        Object authTime = members.get(IdTokenClaimNames.AUTH_TIME);
+        if (authTime instanceof java.util.Date date) {
+            members.put(IdTokenClaimNames.AUTH_TIME, date.toInstant().getEpochSecond());
+        } else if (authTime instanceof java.time.Instant instant) {
+            members.put(IdTokenClaimNames.AUTH_TIME, instant.getEpochSecond());
+        }
+        return members;
+    }
+
+    private static void writeIntrospection(HttpServletRequest request, HttpServletResponse response, Authentication authentication)
+            throws IOException {
+        OAuth2TokenIntrospection claims = ((OAuth2TokenIntrospectionAuthenticationToken) authentication).getTokenClaims();
+        INTROSPECTION.write(claims, null, new org.springframework.http.server.ServletServerHttpResponse(response));
     }
 
     /** RFC 6749 §5.2: 401 for invalid_client (client authentication failed), 400 otherwise; JSON body. */

@@ -135,6 +135,10 @@ public interface OidcContract extends Fixtures {
         assertThat(personal.toJSONObject().get("roles")).isEqualTo(java.util.List.of("auditor"));
         assertThat(personal.toJSONObject().get("emergency")).isEqualTo(false);
         assertThat(personal.toJSONObject()).containsKeys("auth_time", "amr", "jti");
+        // auth_time as in the token: a NumericDate, seconds since the epoch (RFC 7519 §2, OpenID Connect Core §2).
+        assertThat(personal.toJSONObject().get("auth_time")).isInstanceOf(Number.class);
+        assertThat(((Number) personal.toJSONObject().get("auth_time")).longValue())
+                .isEqualTo(id.getAuthenticationTime().getTime() / 1000);
 
         OIDCTokenResponse refreshed = RelyingParty.success(rp.refresh(t.getRefreshToken()));
         IDTokenClaimsSet refreshedId = rp.validator().validate(refreshed.getOIDCTokens().getIDToken(), null);
