@@ -180,15 +180,21 @@ if [ "${KEEP_DATA:-0}" != 1 ]; then rm -rf "$out"/data-*; fi
 if [ "${SKIP_JMH:-0}" != 1 ]; then
   if [ "${JMH_QUICK:-0}" = 1 ]; then iters=(-wi 1 -w 1s -i 2 -r 1s); else iters=(-wi 3 -w 2s -i 5 -r 2s); fi
   jmh() { "$JAVA" -cp "$cp" org.openjdk.jmh.Main "$@"; }
-  note "JMH: assertion verification, Bouncy Castle first (as in the server), 1 thread"
-  jmh 'AssertionVerificationBenchmark' -p provider=BC -t 1 -f 1 "${iters[@]}" \
+  note "JMH: assertion verification, the server's providers (native first where it loads), 1 thread"
+  jmh 'AssertionVerificationBenchmark' -p provider=server -t 1 -f 1 "${iters[@]}" \
+    -rf json -rff "$out/jmh-server-1t.json" 2>&1 | tee "$out/jmh-server-1t.txt" | grep -E '^(Benchmark|AssertionVerification)'
+  note "JMH: Bouncy Castle first (the server before the native provider), 1 thread"
+  jmh 'AssertionVerificationBenchmark.(finishAssertion|parseAndFinishAssertion|ecdsaVerify|ecdsaVerifyCachedKey)$' -p provider=BC -t 1 -f 1 "${iters[@]}" \
     -rf json -rff "$out/jmh-bc-1t.json" 2>&1 | tee "$out/jmh-bc-1t.txt" | grep -E '^(Benchmark|AssertionVerification)'
   note "JMH: SunEC only, 1 thread"
   jmh 'AssertionVerificationBenchmark.(finishAssertion|ecdsaVerify|ecdsaVerifyCachedKey)$' -p provider=SunEC -t 1 -f 1 "${iters[@]}" \
     -rf json -rff "$out/jmh-sunec-1t.json" 2>&1 | tee "$out/jmh-sunec-1t.txt" | grep -E '^(Benchmark|AssertionVerification)'
-  note "JMH: finishAssertion, Bouncy Castle, 2 threads (both cores)"
-  jmh 'AssertionVerificationBenchmark.finishAssertion$' -p provider=BC -t 2 -f 1 "${iters[@]}" \
-    -rf json -rff "$out/jmh-bc-2t.json" 2>&1 | tee "$out/jmh-bc-2t.txt" | grep -E '^(Benchmark|AssertionVerification)'
+  note "JMH: finishAssertion, the server's providers, 2 threads (both cores)"
+  jmh 'AssertionVerificationBenchmark.finishAssertion$' -p provider=server -t 2 -f 1 "${iters[@]}" \
+    -rf json -rff "$out/jmh-server-2t.json" 2>&1 | tee "$out/jmh-server-2t.txt" | grep -E '^(Benchmark|AssertionVerification)'
+  note "JMH: ES256 token signature and key decode + verification, each provider set-up, 1 thread"
+  jmh 'TokenSignatureBenchmark' -t 1 -f 1 "${iters[@]}" \
+    -rf json -rff "$out/jmh-signature.json" 2>&1 | tee "$out/jmh-signature.txt" | grep -E '^(Benchmark|TokenSignature)'
 fi
 
 put machine.loadavg_after "$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -210,8 +216,9 @@ def jmh(name, bench, provider):
         if r["benchmark"].endswith("." + bench) and r["params"]["provider"] == provider:
             return r["primaryMetric"]["score"]
     return None
-verify1 = jmh("jmh-bc-1t.json", "finishAssertion", "BC")
-verify2 = jmh("jmh-bc-2t.json", "finishAssertion", "BC")
+verify1 = jmh("jmh-server-1t.json", "finishAssertion", "server")
+verify2 = jmh("jmh-server-2t.json", "finishAssertion", "server")
+r = lambda v: v and round(v)
 rows = [
     ("start-up, plain java -jar (ms)", props.get("startup.plain_ms")),
     ("start-up, bin/glasskey (CDS/AOT cache), median (ms)", props.get("startup.cds_median_ms")),
@@ -228,14 +235,19 @@ rows = [
     ("server CPU per sign-in (ms)", props.get("load.server_cpu_ms_per_signin")),
     ("driver CPU per sign-in (ms)", props.get("load.driver_cpu_ms_per_signin")),
     ("CPU of other processes during load (s)", props.get("load.other_processes_cpu_s")),
-    ("bare verification, BC, 1 thread (ops/s)", verify1 and round(verify1)),
-    ("bare verification, BC, 2 threads (ops/s)", verify2 and round(verify2)),
-    ("parse + verification, BC, 1 thread (ops/s)", (lambda v: v and round(v))(jmh("jmh-bc-1t.json", "parseAndFinishAssertion", "BC"))),
-    ("parse (shared mapper) + verification, BC (ops/s)", (lambda v: v and round(v))(jmh("jmh-bc-1t.json", "parseSharedMapperAndFinishAssertion", "BC"))),
-    ("options JSON, Yubico helpers, BC (ops/s)", (lambda v: v and round(v))(jmh("jmh-bc-1t.json", "startAssertionOptions", "BC"))),
-    ("raw ECDSA verify, fresh key, BC (ops/s)", (lambda v: v and round(v))(jmh("jmh-bc-1t.json", "ecdsaVerify", "BC"))),
-    ("bare verification, SunEC, 1 thread (ops/s)", (lambda v: v and round(v))(jmh("jmh-sunec-1t.json", "finishAssertion", "SunEC"))),
+    ("bare verification, server providers, 1 thread (ops/s)", r(verify1)),
+    ("bare verification, server providers, 2 threads (ops/s)", r(verify2)),
+    ("parse + verification, server providers, 1 thread (ops/s)", r(jmh("jmh-server-1t.json", "parseAndFinishAssertion", "server"))),
+    ("parse (shared mapper) + verification, server providers (ops/s)", r(jmh("jmh-server-1t.json", "parseSharedMapperAndFinishAssertion", "server"))),
+    ("options JSON, Yubico helpers, server providers (ops/s)", r(jmh("jmh-server-1t.json", "startAssertionOptions", "server"))),
+    ("raw ECDSA verify, fresh key, server providers (ops/s)", r(jmh("jmh-server-1t.json", "ecdsaVerify", "server"))),
+    ("bare verification, BC first, 1 thread (ops/s)", r(jmh("jmh-bc-1t.json", "finishAssertion", "BC"))),
+    ("raw ECDSA verify, fresh key, BC (ops/s)", r(jmh("jmh-bc-1t.json", "ecdsaVerify", "BC"))),
+    ("bare verification, SunEC, 1 thread (ops/s)", r(jmh("jmh-sunec-1t.json", "finishAssertion", "SunEC"))),
 ]
+for provider in ("server", "BC", "SunEC"):
+    rows.append((f"ES256 token signature, {provider} (ops/s)", r(jmh("jmh-signature.json", "signAccessToken", provider))))
+    rows.append((f"ES256 key decode + verification, {provider} (ops/s)", r(jmh("jmh-signature.json", "decodeKeyAndVerify", provider))))
 rate = props.get("load.signins_per_s")
 cpu = props.get("load.server_cpu_ms_per_signin")
 if rate and verify2:

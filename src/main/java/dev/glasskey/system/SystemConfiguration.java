@@ -54,12 +54,21 @@ public class SystemConfiguration {
             return;
         }
         int position = 2;
-        Provider nativeProvider = nativeProvider();
+        Provider nativeProvider = Boolean.parseBoolean(System.getProperty(NATIVE_PROVIDER_PROPERTY, "true")) ? nativeProvider() : null;
         if (nativeProvider != null) {
             Security.insertProviderAt(nativeProvider, position++);
         }
         Security.insertProviderAt(new BouncyCastleProvider(), position);
     }
+
+    /**
+     * JVM system property that, set to {@code false}, leaves the native provider out (Bouncy Castle
+     * serves everything, as where the library cannot load). The launcher's class-data-sharing
+     * training run sets it: JDK 17's archive dump crashes on the lambda classes of the provider's
+     * signed jar (a SIGSEGV in {@code SystemDictionaryShared::adjust_lambda_proxy_class_dictionary}),
+     * and the archive skips classes of signed jars anyway. An operator may set it too.
+     */
+    public static final String NATIVE_PROVIDER_PROPERTY = "glasskey.crypto.native";
 
     /** The name of the native provider in use, or null when Bouncy Castle serves alone. */
     public static String nativeProviderName() {
@@ -77,6 +86,8 @@ public class SystemConfiguration {
                 return null;
             }
             accp.assertHealthy();
+            log.info("Crypto: {} {} (AWS-LC {}) serves signatures, keys, MACs and ciphers; Bouncy Castle after it",
+                    accp.getName(), accp.getVersionStr(), accp.getAwsLcVersionStr());
             return accp;
         } catch (RuntimeException | LinkageError e) {
             log.info("Native crypto provider not available here ({}); Bouncy Castle serves", e.toString());

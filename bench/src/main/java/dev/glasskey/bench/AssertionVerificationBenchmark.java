@@ -77,9 +77,12 @@ import dev.glasskey.testing.SoftwareAuthenticator;
  * and {@link #startAssertionOptionsSharedMapper} (the options half), and {@link #ecdsaVerify} /
  * {@link #ecdsaVerifyCachedKey} (one raw SHA256withECDSA verification through the JCA, the floor).
  *
- * <p>{@code provider=BC} registers Bouncy Castle as the first JCA provider, as the server
- * does; {@code provider=SunEC} leaves the JDK's providers alone. Each value runs in its own
- * forked JVM, so the two never mix.
+ * <p>{@code provider=server} registers what the server registers
+ * ({@link dev.glasskey.system.SystemConfiguration#installCryptoProvider()}: SUN, then the Amazon
+ * Corretto Crypto Provider where its native library loads, then Bouncy Castle);
+ * {@code provider=BC} registers Bouncy Castle as the first JCA provider, as the server did before
+ * the native provider; {@code provider=SunEC} leaves the JDK's providers alone. Each value runs in
+ * its own forked JVM, so they never mix.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -98,7 +101,7 @@ public class AssertionVerificationBenchmark {
             PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs>> ASSERTION_RESPONSE =
             new com.fasterxml.jackson.core.type.TypeReference<>() { };
 
-    @Param({"BC", "SunEC"})
+    @Param({"server", "BC", "SunEC"})
     public String provider;
 
     private RelyingParty relyingParty;
@@ -127,10 +130,12 @@ public class AssertionVerificationBenchmark {
     @Setup(Level.Trial)
     @SuppressWarnings("unchecked")
     public void setUp() throws Exception {
-        if ("BC".equals(provider)) {
+        if ("server".equals(provider)) {
+            dev.glasskey.system.SystemConfiguration.installCryptoProvider();
+        } else if ("BC".equals(provider)) {
             Security.insertProviderAt(new BouncyCastleProvider(), 1);
         } else if (!"SunEC".equals(provider)) {
-            throw new IllegalArgumentException("provider must be BC or SunEC");
+            throw new IllegalArgumentException("provider must be server, BC or SunEC");
         }
         InMemoryCredentials repository = new InMemoryCredentials();
         relyingParty = relyingParty(repository).build();
