@@ -20,6 +20,8 @@ import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 @EnableScheduling
 public class SystemConfiguration {
     private static final Logger log = LoggerFactory.getLogger(SystemConfiguration.class);
+    /** Whether {@link #installCryptoProvider()} has run (guarded by the class's lock). */
+    private static boolean installed;
 
     static {
         installCryptoProviderInBackground();
@@ -31,9 +33,9 @@ public class SystemConfiguration {
      *
      * <p>Why a native provider: ES256 is the cost of every sign-in (one verification) and of every
      * token (one signature each). On this project's machines (docs/PERFORMANCE.md, "Crypto
-     * providers") an ES256 signature costs ~22 µs with it against ~90 µs with Bouncy Castle and
-     * ~500 µs with SunEC on JDK 17, and decoding a public key and verifying with it ~55 µs against
-     * ~210 µs with Bouncy Castle. Where it cannot load (another OS or CPU, a {@code noexec}
+     * providers") an ES256 token signature costs ~23 µs with it against ~88 µs with Bouncy Castle
+     * and ~560 µs with SunEC on JDK 17, and decoding a public key and verifying with it ~53 µs
+     * against ~183 µs with Bouncy Castle. Where it cannot load (another OS or CPU, a {@code noexec}
      * temporary directory), it is left out and Bouncy Castle serves the same algorithms, as it
      * did before: nothing depends on which of the two it is.
      *
@@ -46,19 +48,21 @@ public class SystemConfiguration {
      * {@code new SecureRandom()} was its prediction-resistant DRBG, which reseeds from the
      * entropy source with SHA-512 on every call: about a quarter of each token signature's
      * cost (docs/PERFORMANCE.md, "OpenID Connect token endpoint"). Idempotent, so the CLI and
-     * tests can call it too; callers that create long-lived keys call it first, so that their
-     * key objects belong to the provider that signs with them.
+     * tests can call it too.
      */
     public static synchronized void installCryptoProvider() {
-        if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) != null) {
+        if (installed) {
             return;
         }
+        installed = true;
         int position = 2;
         Provider nativeProvider = Boolean.parseBoolean(System.getProperty(NATIVE_PROVIDER_PROPERTY, "true")) ? nativeProvider() : null;
-        if (nativeProvider != null) {
+        if (nativeProvider != null && Security.getProvider(nativeProvider.getName()) == null) {
             Security.insertProviderAt(nativeProvider, position++);
         }
-        Security.insertProviderAt(new BouncyCastleProvider(), position);
+        if (Security.getProvider(BouncyCastleProvider.PROVIDER_NAME) == null) {
+            Security.insertProviderAt(new BouncyCastleProvider(), position);
+        }
     }
 
     /**
