@@ -31,6 +31,7 @@ import dev.glasskey.audit.AuditEvent;
 import dev.glasskey.audit.AuditIntegrity;
 import dev.glasskey.audit.AuditVerification;
 import dev.glasskey.system.Actor;
+import dev.glasskey.testing.ApplicationJvm;
 import dev.glasskey.testing.Postgres;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,9 +54,8 @@ class CrashRecoveryTest {
     void alertsSurviveSigkillOnH2(@TempDir Path dataDir) throws Exception {
         run(List.of("--glasskey.data-dir=" + dataDir), dataDir, () -> {
             // While the server holds the embedded database, the command refuses clearly (exit code 3).
-            Process verify = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-XX:TieredStopAtLevel=1",
-                    "-cp", System.getProperty("java.class.path"), GlasskeyApplication.class.getName(), "audit", "verify",
-                    "--data-dir", dataDir.toString()).redirectErrorStream(true).start();
+            Process verify = new ProcessBuilder(ApplicationJvm.command(List.of("-XX:TieredStopAtLevel=1"),
+                    List.of("audit", "verify", "--data-dir", dataDir.toString()))).redirectErrorStream(true).start();
             String out = new String(verify.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             assertThat(verify.waitFor(60, TimeUnit.SECONDS)).isTrue();
             assertThat(verify.exitValue()).as(out).isEqualTo(3);
@@ -150,9 +150,7 @@ class CrashRecoveryTest {
     }
 
     private static Process start(List<String> database, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), GlasskeyApplication.class.getName()));
-        command.addAll(database);
+        List<String> command = ApplicationJvm.command(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), database);
         command.addAll(List.of("--server.port=" + freePort(), "--logging.level.root=warn",
                 "--glasskey.alerts.poll-interval=PT0.1S", "--glasskey.alerts.lease=PT1S",
                 "--glasskey.alerts.retry-initial=PT0.2S", "--glasskey.alerts.retry-max=PT1S"));

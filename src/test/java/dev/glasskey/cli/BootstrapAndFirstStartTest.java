@@ -11,6 +11,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.glasskey.GlasskeyApplication;
+import dev.glasskey.testing.ApplicationJvm;
 import dev.glasskey.testing.CommandOutput;
 import dev.glasskey.webauthn.FirstAdministrator;
 
@@ -126,10 +127,7 @@ class BootstrapAndFirstStartTest {
 
 
     private static CommandOutput runInNewJvm(String... args) {
-        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), GlasskeyApplication.class.getName()));
-        command.addAll(java.util.List.of(args));
+        java.util.List<String> command = ApplicationJvm.command(java.util.List.of(), java.util.List.of(args));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

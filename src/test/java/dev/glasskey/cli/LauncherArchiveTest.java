@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.glasskey.GlasskeyApplication;
+import dev.glasskey.testing.ApplicationJvm;
 import dev.glasskey.system.SystemConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,11 +75,9 @@ class LauncherArchiveTest {
 
     /** Starts the application until its context is refreshed, as the launcher's training run does. */
     private static int run(Path log, String classPath, List<String> jvmOptions, Path dataDir) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-Xmx512m", "-Dspring.context.exit=onRefresh", "-cp", classPath,
-                GlasskeyApplication.class.getName(), "--glasskey.data-dir=" + dataDir, "--server.port=0",
+        List<String> options = new ArrayList<>(jvmOptions);
+        options.addAll(List.of("-Xmx512m", "-Dspring.context.exit=onRefresh"));
+        List<String> command = ApplicationJvm.command(options, classPath, List.of("--glasskey.data-dir=" + dataDir, "--server.port=0",
                 "--glasskey.first-start.enabled=false", "--logging.level.root=warn"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (!process.waitFor(120, TimeUnit.SECONDS)) {
