@@ -77,8 +77,7 @@ public class SystemConfiguration {
     /** The name of the native provider in use, or null when Bouncy Castle serves alone. */
     public static String nativeProviderName() {
         installCryptoProvider();
-        Provider p = Security.getProvider(AmazonCorrettoCryptoProvider.PROVIDER_NAME);
-        return p == null ? null : p.getName();
+        return Security.getProvider(AmazonCorrettoCryptoProvider.PROVIDER_NAME) == null ? null : AmazonCorrettoCryptoProvider.PROVIDER_NAME;
     }
 
     /** The Amazon Corretto Crypto Provider when its native library loaded and its self-tests pass, else null. */
