@@ -8,9 +8,12 @@ import java.util.Set;
  * and authenticate only with a security key.
  *
  * @param userHandle the WebAuthn user handle (L3 §14.6.1), base64url; unique, never reused
+ * @param securityVersion bumped by every change that takes access away (disable, a role removed,
+ *        "sign out everywhere"); sessions and OpenID Connect authorizations made under an older
+ *        value are over
  */
 public record Account(String id, String displayName, boolean emergency, boolean enabled, String userHandle,
-                      Set<String> roles, Instant createdAt, Instant updatedAt) {
+                      Set<String> roles, Instant createdAt, Instant updatedAt, long securityVersion) {
 
     public Account {
         roles = Set.copyOf(roles);

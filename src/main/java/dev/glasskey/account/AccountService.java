@@ -46,7 +46,7 @@ public class AccountService {
             do {
                 handle = Ids.randomToken(USER_HANDLE_BYTES);
             } while (store.userHandleIssued(handle));
-            Account account = new Account(Ids.uuid(), name, emergency, true, handle, validRoles, now, now);
+            Account account = new Account(Ids.uuid(), name, emergency, true, handle, validRoles, now, now, 0);
             store.insert(account);
             audit.record(AuditEvent.success(actor, "account.create", account.id(), emergency,
                     (emergency ? "emergency" : "regular") + " account '" + name + "' roles " + new TreeSet<>(validRoles)));
@@ -62,6 +62,9 @@ public class AccountService {
                 return before;
             }
             store.setEnabled(id, enabled, Times.now(clock));
+            if (!enabled) {
+                store.bumpSecurityVersion(id);
+            }
             audit.record(AuditEvent.success(actor, enabled ? "account.enable" : "account.disable", id, before.emergency(),
                     before.displayName()));
             return get(id);
@@ -86,10 +89,26 @@ public class AccountService {
             Account before = lock(id);
             Set<String> validRoles = validRoles(roles);
             store.replaceRoles(id, validRoles);
+            boolean removed = !validRoles.containsAll(before.roles());
+            if (removed) {
+                // A session holds the roles of its sign-in: one that lost a role is over.
+                store.bumpSecurityVersion(id);
+            }
             audit.record(AuditEvent.success(actor, "account.roles", id, before.emergency(),
-                    new TreeSet<>(before.roles()) + " -> " + new TreeSet<>(validRoles)));
+                    new TreeSet<>(before.roles()) + " -> " + new TreeSet<>(validRoles)
+                            + (removed ? "; its sessions and tokens are ended" : "")));
             return get(id);
         });
+    }
+
+    /**
+     * Ends every session and OpenID Connect authorization of the account at their next use
+     * ("sign out everywhere", a credential revoked, a key lost): called inside the change's own
+     * transaction, which records its audit entry.
+     */
+    @Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public void revokeAccess(String id) {
+        store.bumpSecurityVersion(id);
     }
 
     @Transactional(readOnly = true)

@@ -79,8 +79,7 @@ class AccountStore {
             roles.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getString(2));
         });
         return jdbc.sql("select * from account order by emergency desc, display_name").query(this::row).list().stream()
-                .map(a -> new Account(a.id(), a.displayName(), a.emergency(), a.enabled(), a.userHandle(),
-                        roles.getOrDefault(a.id(), Set.of()), a.createdAt(), a.updatedAt()))
+                .map(a -> withRoles(a, roles.getOrDefault(a.id(), Set.of())))
                 .toList();
     }
 
@@ -89,16 +88,28 @@ class AccountStore {
                 .param("role", role).query(Long.class).single();
     }
 
+    /**
+     * Takes access away from accounts at once: every session and OpenID Connect authorization
+     * made before this call stops working at its next use (they compare this number).
+     */
+    void bumpSecurityVersion(String id) {
+        jdbc.sql("update account set security_version = security_version + 1 where id = :id").param("id", id).update();
+    }
+
     private Account withRoles(Account a) {
-        Set<String> roles = new HashSet<>(jdbc.sql("select role from account_role where account_id = :id")
-                .param("id", a.id()).query(String.class).list());
-        return new Account(a.id(), a.displayName(), a.emergency(), a.enabled(), a.userHandle(), roles, a.createdAt(), a.updatedAt());
+        return withRoles(a, new HashSet<>(jdbc.sql("select role from account_role where account_id = :id")
+                .param("id", a.id()).query(String.class).list()));
+    }
+
+    private static Account withRoles(Account a, Set<String> roles) {
+        return new Account(a.id(), a.displayName(), a.emergency(), a.enabled(), a.userHandle(), roles, a.createdAt(),
+                a.updatedAt(), a.securityVersion());
     }
 
     private Account row(ResultSet rs, int n) throws SQLException {
         return new Account(rs.getString("id"), rs.getString("display_name"), rs.getBoolean("emergency"),
                 rs.getBoolean("enabled"), rs.getString("user_handle"), Set.of(),
                 Times.instant(rs.getObject("created_at", OffsetDateTime.class)),
-                Times.instant(rs.getObject("updated_at", OffsetDateTime.class)));
+                Times.instant(rs.getObject("updated_at", OffsetDateTime.class)), rs.getLong("security_version"));
     }
 }

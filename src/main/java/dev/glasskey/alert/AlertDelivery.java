@@ -75,6 +75,17 @@ public class AlertDelivery {
         if (!store.claim(deliveryId, now, now.plus(properties.lease()))) {
             return Optional.empty();
         }
+        return Optional.of(sendClaimed(deliveryId));
+    }
+
+    /** Claims a delivery for this caller (inside the caller's transaction, e.g. the one that created it). */
+    boolean claim(String deliveryId) {
+        Instant now = Times.now(clock);
+        return store.claim(deliveryId, now, now.plus(properties.lease()));
+    }
+
+    /** Sends a delivery this caller holds the lease of, and records the outcome: whether it was delivered. */
+    boolean sendClaimed(String deliveryId) {
         AlertStore.Claimed claimed = store.claimed(deliveryId).orElseThrow();
         AlertChannel channel = claimed.channel();
         String error = null;
@@ -89,7 +100,7 @@ public class AlertDelivery {
                 store.delivered(deliveryId, done);
                 store.channelDelivered(channel.id(), claimed.message().test(), done);
             });
-            return Optional.of(true);
+            return true;
         }
         String reason = error;
         Instant next = done.plus(properties.backoff(claimed.attempts()));
@@ -106,7 +117,7 @@ public class AlertDelivery {
                                 + " times in a row: " + reason).flag());
             }
         });
-        return Optional.of(false);
+        return false;
     }
 
     /** "ConnectException: message (ClosedChannelException)": the exception and its root cause, first lines only. */

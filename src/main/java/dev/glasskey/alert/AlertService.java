@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
@@ -135,13 +134,16 @@ public class AlertService {
                             "at", now.toString())), true, now);
             String delivery = Ids.uuid();
             store.insertDelivery(delivery, alertId, channel.id(), now);
+            // Claimed before it commits, so the background worker cannot take it first and leave this
+            // caller without an answer.
+            this.delivery.claim(delivery);
             audit.record(AuditEvent.success(actor, "alert.channel.test", channel.id(), false, "test alert " + delivery
                     + " for '" + channel.name() + "'"));
             return delivery;
         });
-        Optional<Boolean> result = delivery.attempt(deliveryId);
+        boolean delivered = delivery.sendClaimed(deliveryId);
         AlertStore.DeliveryView state = store.delivery(deliveryId).orElseThrow();
-        return new TestResult(deliveryId, result.orElse(false) || "delivered".equals(state.status()), state.lastError());
+        return new TestResult(deliveryId, delivered, state.lastError());
     }
 
     @Transactional(readOnly = true)

@@ -39,6 +39,8 @@ class ClientCommand {
         @Option(names = "--scope", split = ",", description = "Default: openid,profile.") List<String> scopes;
         @Option(names = "--alg", description = "ES256 (default) or RS256.") String alg;
         @Option(names = "--no-pkce", description = "Do not require PKCE (confidential clients that cannot send it).") boolean noPkce;
+        @Option(names = "--introspect-any-token", description = "A resource server that may introspect tokens issued to other clients.")
+        boolean introspectAnyToken;
 
         @Override
         public Integer call() {
@@ -46,7 +48,7 @@ class ClientCommand {
                 try (ConfigurableApplicationContext context = context()) {
                     OidcClient.Created created = context.getBean(ClientService.class).register(Actor.CLI, new OidcClient.Registration(
                             clientId, name, isPublic ? "public" : "confidential", grants, redirectUris, postLogoutRedirectUris, scopes,
-                            alg, noPkce ? Boolean.FALSE : null));
+                            alg, noPkce ? Boolean.FALSE : null, introspectAnyToken));
                     print(created.client());
                     if (created.clientSecret() != null) {
                         System.out.println("client_secret: " + created.clientSecret());

@@ -18,17 +18,24 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.glasskey.account.AccountService;
 import dev.glasskey.key.KeyService;
 import dev.glasskey.system.Actors;
+import dev.glasskey.webauthn.CeremonyCookie;
 
-/** Readiness, the matrix and drills as JSON. The drill sign-in is the one call that needs no session. */
+/**
+ * Readiness, the matrix and drills as JSON. The drill sign-in is the one call that needs no
+ * session: its challenge (from the sign-in options) is bound to the browser's ceremony cookie.
+ */
 @RestController
 class EmergencyController {
     private final ReadinessService readiness;
     private final DrillService drills;
     private final KeyService keys;
     private final AccountService accounts;
+    private final CeremonyCookie ceremonyCookie;
 
-    EmergencyController(ReadinessService readiness, DrillService drills, KeyService keys, AccountService accounts) {
+    EmergencyController(ReadinessService readiness, DrillService drills, KeyService keys, AccountService accounts,
+                        CeremonyCookie ceremonyCookie) {
         this.accounts = accounts;
+        this.ceremonyCookie = ceremonyCookie;
         this.readiness = readiness;
         this.drills = drills;
         this.keys = keys;
@@ -77,7 +84,7 @@ class EmergencyController {
     /** A drill sign-in: verified like a sign-in, recorded, and no session opened. */
     @PostMapping(path = "/api/drills/{id}/sign-in", consumes = MediaType.APPLICATION_JSON_VALUE)
     DrillPassed drillSignIn(@PathVariable String id, @RequestBody String credential, HttpServletRequest request) {
-        DrillResult r = drills.signIn(id, request.getSession(true).getId(), credential);
+        DrillResult r = drills.signIn(id, ceremonyCookie.presented(request), credential);
         return new DrillPassed(r.drillId(), r.accountId(), accounts.get(r.accountId()).displayName(), r.keyId(),
                 keys.get(r.keyId()).label(), r.at());
     }

@@ -14,6 +14,8 @@ import org.springframework.stereotype.Component;
 
 import dev.glasskey.system.GlasskeyProperties;
 
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+
 /**
  * Recomputes readiness in the background, because time alone makes drills come due: records a
  * change of verdict (audited, so alerted), opens a drill when pairs come due (if enabled), and
@@ -38,6 +40,8 @@ class ReadinessMonitor {
     }
 
     @Scheduled(fixedDelayString = "${glasskey.emergency.monitor-interval:PT5M}", initialDelayString = "${glasskey.emergency.monitor-initial-delay:PT10S}")
+    // Held for at least 30 s: of several nodes started together, whose turns come moments apart, one runs.
+    @SchedulerLock(name = "readiness-monitor", lockAtMostFor = "PT10M", lockAtLeastFor = "PT30S")
     void run() {
         try {
             ReadinessReport report = tick();

@@ -9,6 +9,8 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.core.OAuth2RefreshToken;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
 import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.server.authorization.OAuth2Authorization;
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationCode;
@@ -32,6 +34,8 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 final class AuditedGrant implements AuthenticationProvider {
     /** Request attribute set when a refused code exchange was a second use of a code. */
     static final String CODE_REUSED = AuditedGrant.class.getName() + ".codeReused";
+    /** Request attribute set when a refused refresh presented a refresh token rotated away before. */
+    static final String REFRESH_REUSED = AuditedGrant.class.getName() + ".refreshReused";
 
     private final AuthenticationProvider delegate;
     private final TransactionTemplate tx;
@@ -61,6 +65,10 @@ final class AuditedGrant implements AuthenticationProvider {
                 if (authentication instanceof OAuth2AuthorizationCodeAuthenticationToken code
                         && OAuth2ErrorCodes.INVALID_GRANT.equals(e.getError().getErrorCode())) {
                     noteReuse(code.getCode());
+                }
+                if (authentication instanceof OAuth2RefreshTokenAuthenticationToken refresh
+                        && OAuth2ErrorCodes.INVALID_GRANT.equals(e.getError().getErrorCode())) {
+                    revokeFamilyIfReused(refresh.getRefreshToken());
                 }
                 return new Outcome(null, e);
             }
@@ -102,6 +110,34 @@ final class AuditedGrant implements AuthenticationProvider {
         if (token != null && token.isInvalidated() && RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attrs) {
             HttpServletRequest request = attrs.getRequest();
             request.setAttribute(CODE_REUSED, authorization.getPrincipalName());
+        }
+    }
+
+    /**
+     * RFC 9700 §4.14.2: a refresh token that was rotated away and is presented again means one
+     * of its two holders is not the client; the authorization server cannot tell which, so it
+     * revokes the whole family — the current refresh token and the access and ID tokens issued
+     * with it. The family is named by the token itself ({@link RefreshTokens}).
+     */
+    private void revokeFamilyIfReused(String presented) {
+        String family = RefreshTokens.family(presented);
+        OAuth2Authorization authorization = family == null ? null : authorizations.findById(family);
+        OAuth2Authorization.Token<OAuth2RefreshToken> current = authorization == null ? null : authorization.getRefreshToken();
+        if (current == null || current.getToken().getTokenValue().equals(presented)) {
+            return; // not a rotated-away token of a family we know (unknown, or the current one expired or revoked)
+        }
+        if (!current.isInvalidated()) {
+            OAuth2Authorization.Builder revoked = OAuth2Authorization.from(authorization);
+            for (OAuth2Authorization.Token<?> token : new OAuth2Authorization.Token<?>[] {current, authorization.getAccessToken(),
+                    authorization.getToken(OidcIdToken.class)}) {
+                if (token != null) {
+                    revoked.token(token.getToken(), metadata -> metadata.put(OAuth2Authorization.Token.INVALIDATED_METADATA_NAME, true));
+                }
+            }
+            authorizations.save(revoked.build());
+        }
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attrs) {
+            attrs.getRequest().setAttribute(REFRESH_REUSED, authorization.getPrincipalName());
         }
     }
 

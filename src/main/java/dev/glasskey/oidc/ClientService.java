@@ -108,7 +108,8 @@ public class ClientService {
                 .redirectUris(set -> set.addAll(redirectUris))
                 .postLogoutRedirectUris(set -> set.addAll(logoutUris))
                 .scopes(set -> set.addAll(scopes))
-                .clientSettings(ClientSettings.builder().requireProofKey(pkce).requireAuthorizationConsent(false).build())
+                .clientSettings(ClientSettings.builder().requireProofKey(pkce).requireAuthorizationConsent(false)
+                        .setting(OidcClient.INTROSPECT_ANY_TOKEN, Boolean.TRUE.equals(r.introspectAnyToken())).build())
                 .tokenSettings(TokenSettings.builder()
                         .authorizationCodeTimeToLive(properties.authorizationCodeTtl())
                         .accessTokenTimeToLive(properties.accessTokenTtl())
@@ -129,7 +130,8 @@ public class ClientService {
         repository.save(client);
         OidcClient view = OidcClient.of(client);
         audit.record(AuditEvent.success(actor, "oidc.client.add", clientId, false, type + " client '" + name + "', grants "
-                + view.grantTypes() + ", redirect URIs " + view.redirectUris() + ", " + requestedAlg));
+                + view.grantTypes() + ", redirect URIs " + view.redirectUris() + ", " + requestedAlg
+                + (view.introspectAnyToken() ? ", may introspect any client's tokens" : "")));
         return new OidcClient.Created(view, secret);
     }
 

@@ -13,15 +13,24 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
  * A relying party as the API and CLI show it.
  *
  * @param type {@code confidential} (authenticates with its secret) or {@code public} (cannot keep a secret: PKCE only)
+ * @param introspectAnyToken a resource server that may introspect tokens issued to other clients
+ *        (RFC 7662 §4); any other client learns only about its own tokens
  */
 public record OidcClient(String clientId, String name, String type, List<String> grantTypes, List<String> redirectUris,
                          List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSignedResponseAlg,
-                         boolean requirePkce, Instant createdAt) {
+                         boolean requirePkce, boolean introspectAnyToken, Instant createdAt) {
+
+    /** Client setting (stored with Spring Authorization Server's client settings) behind {@link #introspectAnyToken}. */
+    static final String INTROSPECT_ANY_TOKEN = "settings.client.glasskey.introspect-any-token";
 
     /** What registering a client asks for. Null fields take their defaults. */
     public record Registration(String clientId, String name, String type, List<String> grantTypes, List<String> redirectUris,
                                List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSignedResponseAlg,
-                               Boolean requirePkce) {}
+                               Boolean requirePkce, Boolean introspectAnyToken) {}
+
+    static boolean introspectsAnyToken(RegisteredClient c) {
+        return Boolean.TRUE.equals(c.getClientSettings().getSetting(INTROSPECT_ANY_TOKEN));
+    }
 
     /** A newly registered client with its secret, shown this once (null for a public client). */
     public record Created(OidcClient client, String clientSecret) {}
@@ -32,7 +41,7 @@ public record OidcClient(String clientId, String name, String type, List<String>
                 sorted(c.getAuthorizationGrantTypes().stream().map(AuthorizationGrantType::getValue).toList()),
                 sorted(c.getRedirectUris()), sorted(c.getPostLogoutRedirectUris()), sorted(c.getScopes()),
                 String.valueOf(c.getTokenSettings().getIdTokenSignatureAlgorithm()), c.getClientSettings().isRequireProofKey(),
-                c.getClientIdIssuedAt());
+                introspectsAnyToken(c), c.getClientIdIssuedAt());
     }
 
     private static List<String> sorted(java.util.Collection<String> values) {

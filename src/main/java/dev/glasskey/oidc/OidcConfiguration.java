@@ -28,8 +28,11 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
 
+import dev.glasskey.session.SessionCheck;
 import dev.glasskey.system.GlasskeyProperties;
 import dev.glasskey.system.Times;
+
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 
 /**
  * Spring Authorization Server's stores and token machinery, on Glasskey's database, keys and
@@ -87,16 +90,16 @@ class OidcConfiguration {
 
     /**
      * Codes, access and ID tokens (JWT, signed by the key in force for the client's algorithm)
-     * and refresh tokens (opaque), all dated by the one clock.
+     * and refresh tokens (opaque, naming their family: {@link RefreshTokens}), all dated by the one clock.
      */
     @Bean
-    IssuedTokens tokenGenerator(SigningKeys keys, TokenClaims claims, Clock clock) {
+    IssuedTokens tokenGenerator(SigningKeys keys, TokenClaims claims, SessionCheck sessionCheck, Clock clock) {
         JwtGenerator jwt = new JwtGenerator(new NimbusJwtEncoder(keys.signingSource()));
         jwt.setJwtCustomizer(claims);
         jwt.setClock(clock);
         OAuth2RefreshTokenGenerator refresh = new OAuth2RefreshTokenGenerator();
         refresh.setClock(clock);
-        return new IssuedTokens(new DelegatingOAuth2TokenGenerator(jwt, refresh));
+        return new IssuedTokens(new DelegatingOAuth2TokenGenerator(jwt, new RefreshTokens(refresh, sessionCheck)));
     }
 
     /** Drops authorizations whose every token has expired, hourly (a day after expiry, for the audit trail). */
@@ -105,7 +108,7 @@ class OidcConfiguration {
         return new AuthorizationJanitor(store, clock);
     }
 
-    static final class AuthorizationJanitor {
+    static class AuthorizationJanitor {
         private final ClientStore store;
         private final Clock clock;
 
@@ -115,6 +118,7 @@ class OidcConfiguration {
         }
 
         @Scheduled(fixedDelayString = "PT1H", initialDelayString = "PT5M")
+        @SchedulerLock(name = "authorization-janitor", lockAtMostFor = "PT30M")
         void purge() {
             store.purgeExpired(Times.now(clock).minus(java.time.Duration.ofDays(1)));
         }

@@ -39,6 +39,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
@@ -51,7 +52,6 @@ import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.AuthenticationFailureHandler;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
-import org.springframework.security.web.session.HttpSessionEventPublisher;
 import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -63,6 +63,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.glasskey.account.Account;
 import dev.glasskey.account.AccountService;
+import dev.glasskey.session.SessionCheck;
 import dev.glasskey.system.GlasskeyException;
 
 /**
@@ -78,18 +79,12 @@ import dev.glasskey.system.GlasskeyException;
 class OidcSecurityConfiguration {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    /** Servlet session events for the session registry behind {@code sid} and logout. */
-    @Bean
-    HttpSessionEventPublisher httpSessionEventPublisher() {
-        return new HttpSessionEventPublisher();
-    }
-
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityFilterChain oidcFilterChain(HttpSecurity http, SecurityContextRepository contextRepository,
                                         RegisteredClientRepository clients, OAuth2AuthorizationService authorizations,
                                         AuthorizationServerSettings settings, IssuedTokens tokenGenerator,
-                                        AccountService accounts, OidcAudit audit, Clock clock,
+                                        AccountService accounts, SessionCheck sessionCheck, OidcAudit audit, Clock clock,
                                         PlatformTransactionManager transactionManager) throws Exception {
         TransactionTemplate tx = new TransactionTemplate(transactionManager);
         RequestMatcher authorizeEndpoint = new OrRequestMatcher(
@@ -130,6 +125,9 @@ class OidcSecurityConfiguration {
                         .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator)))
                         .errorResponseHandler(audited(tx, audit, "revocation", oauthErrors)))
                 .tokenIntrospectionEndpoint(i -> i
+                        .authenticationProviders(providers -> providers.replaceAll(p ->
+                                p instanceof OAuth2TokenIntrospectionAuthenticationProvider
+                                        ? new IntrospectionPolicy(authorizations, clients, sessionCheck, clock) : p))
                         .introspectionResponseHandler(OidcSecurityConfiguration::writeIntrospection)
                         .errorResponseHandler(audited(tx, audit, "introspection", oauthErrors)))
                 .oidc(oidc -> oidc
@@ -144,7 +142,7 @@ class OidcSecurityConfiguration {
                                         "acr", "amr", "azp", "sid", "name", "roles", "emergency"))
                                 .claim("prompt_values_supported", List.of("none", "login"))))
                         .userInfoEndpoint(u -> u
-                                .userInfoMapper(context -> userInfo(context, accounts))
+                                .userInfoMapper(context -> userInfo(context, accounts, sessionCheck, clock))
                                 .errorResponseHandler(audited(tx, audit, "userinfo", oauthErrors)))
                         .logoutEndpoint(l -> l.errorResponseHandler(audited(tx, audit, "logout", oauthErrors)))));
         http.authorizeHttpRequests(auth -> auth.anyRequest().authenticated());
@@ -188,11 +186,15 @@ class OidcSecurityConfiguration {
             String error = e instanceof OAuth2AuthenticationException o ? o.getError().getErrorCode() : OAuth2ErrorCodes.INVALID_REQUEST;
             String description = e instanceof OAuth2AuthenticationException o && o.getError().getDescription() != null
                     ? o.getError().getDescription() : String.valueOf(e.getMessage());
-            Object reusedBy = request.getAttribute(AuditedGrant.CODE_REUSED);
+            Object codeReusedBy = request.getAttribute(AuditedGrant.CODE_REUSED);
+            Object refreshReusedBy = request.getAttribute(AuditedGrant.REFRESH_REUSED);
+            Object reusedBy = codeReusedBy != null ? codeReusedBy : refreshReusedBy;
             String clientId = clientOf(request);
             String detail = what + " refused" + (request.getParameter(OAuth2ParameterNames.GRANT_TYPE) != null
                     ? " (grant " + request.getParameter(OAuth2ParameterNames.GRANT_TYPE) + ")" : "") + ": " + description
-                    + (reusedBy != null ? "; the code was used before: the tokens issued for it are revoked" : "");
+                    + (codeReusedBy != null ? "; the code was used before: the tokens issued for it are revoked" : "")
+                    + (refreshReusedBy != null ? "; the refresh token was rotated away before and is presented again"
+                            + " (RFC 9700 §4.14.2): its whole family is revoked" : "");
             tx.executeWithoutResult(s -> audit.refused(OidcAudit.client(clientId), reusedBy == null ? null : reusedBy.toString(),
                     error, false, detail, reusedBy != null));
             respond.onAuthenticationFailure(request, response, e);
@@ -339,22 +341,28 @@ class OidcSecurityConfiguration {
         };
     }
 
-    /** UserInfo (OpenID Connect Core 1.0 §5.3): the account as it is now. */
-    private static OidcUserInfo userInfo(OidcUserInfoAuthenticationContext context, AccountService accounts) {
+    /**
+     * UserInfo (OpenID Connect Core 1.0 §5.3): the account as it is now, for an access token
+     * whose sign-in still stands ({@link SessionCheck}); otherwise {@code invalid_token}.
+     */
+    private static OidcUserInfo userInfo(OidcUserInfoAuthenticationContext context, AccountService accounts, SessionCheck sessionCheck,
+                                         Clock clock) {
         OAuth2Authorization authorization = context.getAuthorization();
         Authentication principal = authorization.getAttribute(java.security.Principal.class.getName());
         SignInFacts facts = SignInFacts.from(principal);
         if (facts == null) {
             throw new OAuth2AuthenticationException(new OAuth2Error("invalid_token", "The token was not issued to a person.", null));
         }
+        var ended = sessionCheck.check(facts.basis(), dev.glasskey.system.Times.now(clock));
+        if (ended.isPresent()) {
+            throw new OAuth2AuthenticationException(new OAuth2Error("invalid_token",
+                    "The sign-in behind this token no longer stands: " + ended.get().description() + ".", null));
+        }
         Account account;
         try {
             account = accounts.get(facts.accountId());
         } catch (GlasskeyException e) {
             throw new OAuth2AuthenticationException(new OAuth2Error("invalid_token", "The account no longer exists.", null));
-        }
-        if (!account.enabled()) {
-            throw new OAuth2AuthenticationException(new OAuth2Error("invalid_token", "The account is disabled.", null));
         }
         OidcUserInfo.Builder info = OidcUserInfo.builder().subject(account.id())
                 .claim("emergency", account.emergency())

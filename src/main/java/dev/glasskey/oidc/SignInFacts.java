@@ -9,6 +9,7 @@ import org.springframework.security.authentication.UsernamePasswordAuthenticatio
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.authority.FactorGrantedAuthority;
 
+import dev.glasskey.session.SessionCheck;
 import dev.glasskey.webauthn.SignedIn;
 
 /**
@@ -21,7 +22,8 @@ import dev.glasskey.webauthn.SignedIn;
  * (Spring's ID-token generator takes {@code auth_time} from it).
  */
 public record SignInFacts(String accountId, Instant authTime, String credentialId, String keyId,
-                          boolean attestationTrusted, boolean userVerified, boolean emergency, String acr) {
+                          boolean attestationTrusted, boolean userVerified, boolean emergency, String acr,
+                          long securityVersion) {
 
     /** Authority of the one factor: WebAuthn with a hardware key and user verification. */
     static final String FACTOR = "FACTOR_WEBAUTHN";
@@ -39,7 +41,12 @@ public record SignInFacts(String accountId, Instant authTime, String credentialI
 
     static SignInFacts of(SignedIn s, String acr) {
         return new SignInFacts(s.accountId(), s.authTime(), s.credentialId(), s.keyId(), s.attestationTrusted(),
-                s.userVerified(), s.emergency(), acr);
+                s.userVerified(), s.emergency(), acr, s.securityVersion());
+    }
+
+    /** What the sign-in rests on, for {@link SessionCheck}: tokens made from it stand only while it would. */
+    SessionCheck.Basis basis() {
+        return new SessionCheck.Basis(accountId, securityVersion, credentialId, keyId, emergency, authTime);
     }
 
     /** The principal handed to the authorization server for this sign-in. */
@@ -53,6 +60,7 @@ public record SignInFacts(String accountId, Instant authTime, String credentialI
         details.put("userVerified", Boolean.toString(userVerified));
         details.put("emergency", Boolean.toString(emergency));
         details.put("acr", acr);
+        details.put("securityVersion", Long.toString(securityVersion));
         UsernamePasswordAuthenticationToken token = UsernamePasswordAuthenticationToken.authenticated(accountId, null,
                 List.of(FactorGrantedAuthority.withAuthority(FACTOR).issuedAt(authTime).build()));
         token.setDetails(details);
@@ -68,6 +76,8 @@ public record SignInFacts(String accountId, Instant authTime, String credentialI
                 String.valueOf(d.get("credentialId")), String.valueOf(d.get("keyId")),
                 Boolean.parseBoolean(String.valueOf(d.get("attestationTrusted"))),
                 Boolean.parseBoolean(String.valueOf(d.get("userVerified"))),
-                Boolean.parseBoolean(String.valueOf(d.get("emergency"))), String.valueOf(d.get("acr")));
+                Boolean.parseBoolean(String.valueOf(d.get("emergency"))), String.valueOf(d.get("acr")),
+                // Authorizations made before security versions existed rest on the initial version.
+                d.get("securityVersion") == null ? 0 : Long.parseLong(String.valueOf(d.get("securityVersion"))));
     }
 }

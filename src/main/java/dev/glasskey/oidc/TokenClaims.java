@@ -17,7 +17,9 @@ import org.springframework.stereotype.Component;
 
 import dev.glasskey.account.Account;
 import dev.glasskey.account.AccountService;
+import dev.glasskey.session.SessionCheck;
 import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Times;
 
 /**
  * The claims of every signed token, decided at the moment of issue:
@@ -26,21 +28,22 @@ import dev.glasskey.system.GlasskeyException;
  *       Connect Dynamic Client Registration 1.0 §2), for the access token as well;</li>
  *   <li>for a person's tokens: {@code auth_time}, {@code amr} (RFC 8176), {@code acr} (OpenID
  *       EAP ACR Values 1.0), {@code emergency}, and {@code roles} — the roles the account holds
- *       <em>now</em>, read from the account, not from the sign-in (a role removed since stops
- *       appearing at the next refresh); a disabled or deleted account gets no token
- *       ({@code invalid_grant}, RFC 6749 §5.2).</li>
+ *       <em>now</em>, read from the account, not from the sign-in; and no token at all for a
+ *       sign-in that no longer stands ({@link SessionCheck}: {@code invalid_grant}, RFC 6749 §5.2).</li>
  * </ul>
  */
 @Component
 class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
     private final AccountService accounts;
+    private final SessionCheck sessionCheck;
     private final OidcProperties properties;
     private final Clock clock;
     /** A refresh signs an access and an ID token for the same account: read it once per grant. */
     private final TransactionMemo<String, Account> accountsOfThisGrant = new TransactionMemo<>();
 
-    TokenClaims(AccountService accounts, OidcProperties properties, Clock clock) {
+    TokenClaims(AccountService accounts, SessionCheck sessionCheck, OidcProperties properties, Clock clock) {
         this.accounts = accounts;
+        this.sessionCheck = sessionCheck;
         this.properties = properties;
         this.clock = clock;
     }
@@ -61,7 +64,7 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         if (facts == null) {
             return;
         }
-        Account account = accountsOfThisGrant.computeIfAbsent(facts.accountId(), this::currentAccount);
+        Account account = accountsOfThisGrant.computeIfAbsent(facts.accountId(), id -> currentAccount(facts));
         context.getClaims()
                 .claim("auth_time", java.util.Date.from(facts.authTime()))
                 .claim("amr", new java.util.ArrayList<>(facts.amr()))
@@ -80,17 +83,22 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         }
     }
 
-    /** The account as it is now; a disabled or deleted account gets no token. */
-    private Account currentAccount(String accountId) {
-        Account account;
+    /**
+     * The account as it is now, for a grant whose sign-in still stands ({@link SessionCheck}): a
+     * disabled or deleted account, a revoked credential, a lost key, a removed role or "sign out
+     * everywhere" since the sign-in, or a sign-in past its lifetime, gets no token
+     * ({@code invalid_grant}, RFC 6749 §5.2).
+     */
+    private Account currentAccount(SignInFacts facts) {
+        var ended = sessionCheck.check(facts.basis(), Times.now(clock));
+        if (ended.isPresent()) {
+            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                    "The sign-in behind this grant no longer stands: " + ended.get().description() + ".", null));
+        }
         try {
-            account = accounts.get(accountId);
+            return accounts.get(facts.accountId());
         } catch (GlasskeyException e) {
             throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "The account no longer exists.", null));
         }
-        if (!account.enabled()) {
-            throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "The account is disabled.", null));
-        }
-        return account;
     }
 }

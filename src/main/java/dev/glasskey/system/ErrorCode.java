@@ -17,6 +17,9 @@ public enum ErrorCode {
     UNAUTHENTICATED("auth.required", HttpStatus.UNAUTHORIZED, "Sign in first."),
     FORBIDDEN("auth.forbidden", HttpStatus.FORBIDDEN, "Your account lacks the role needed for this action."),
     CSRF("auth.csrf", HttpStatus.FORBIDDEN, "Missing or invalid CSRF token."),
+    SESSION_ENDED("session.ended", HttpStatus.UNAUTHORIZED, "Your session has ended (access was taken away, or it expired): sign in again."),
+    SESSION_NOT_FOUND("session.not_found", HttpStatus.NOT_FOUND, "No such session of this account."),
+    SYSTEM_UNAVAILABLE("system.unavailable", HttpStatus.SERVICE_UNAVAILABLE, "The database cannot be reached right now; try again shortly."),
 
     // ceremony state (WebAuthn L3 §13.4.3: challenges are single-use and bound to the session)
     CHALLENGE_UNKNOWN("ceremony.challenge_unknown", HttpStatus.BAD_REQUEST, "The challenge was never issued or has already been used."),

@@ -96,6 +96,10 @@ public class ProblemHandler {
 
     @ExceptionHandler(Exception.class)
     public ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+        if (DatabaseFailures.isUnavailable(e)) {
+            log.warn("Database unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(), DatabaseFailures.summary(e));
+            return respond(Problems.of(ErrorCode.SYSTEM_UNAVAILABLE, null, request.getRequestURI()), ErrorCode.SYSTEM_UNAVAILABLE);
+        }
         log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
         return respond(Problems.of(ErrorCode.INTERNAL, null, request.getRequestURI()), ErrorCode.INTERNAL);
     }

@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpSession;
+
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -18,6 +21,7 @@ import dev.glasskey.account.Roles;
 import dev.glasskey.audit.Audit;
 import dev.glasskey.emergency.ReadinessService;
 import dev.glasskey.key.KeyService;
+import dev.glasskey.session.SessionService;
 import dev.glasskey.system.Actors;
 import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.webauthn.Credential;
@@ -38,10 +42,12 @@ class ConsolePages {
     private final Audit audit;
 
     private final ReadinessService readiness;
+    private final SessionService sessions;
 
     ConsolePages(AccountService accounts, KeyService keys, CredentialService credentials, EnrolmentService enrolments, Audit audit,
-                 ReadinessService readiness) {
+                 ReadinessService readiness, SessionService sessions) {
         this.readiness = readiness;
+        this.sessions = sessions;
         this.accounts = accounts;
         this.keys = keys;
         this.credentials = credentials;
@@ -50,7 +56,7 @@ class ConsolePages {
     }
 
     @GetMapping("/admin")
-    String overview(Model model) {
+    String overview(Model model, HttpServletRequest request) {
         var allAccounts = accounts.list();
         var allKeys = keys.list();
         var allCredentials = credentials.all();
@@ -70,7 +76,32 @@ class ConsolePages {
         model.addAttribute("credentials", live);
         model.addAttribute("audit", audit.latest(20));
         model.addAttribute("roles", Roles.ALL);
+        model.addAttribute("keyLabels", allKeys.stream().collect(Collectors.toMap(k -> k.id(), k -> k.label())));
+        model.addAttribute("mySessions", sessions.forAccount(Actors.current().id(), currentSessionId(request)));
         return "admin";
+    }
+
+    /** "Sign out everywhere" for an account: every session ends, its OpenID Connect tokens are revoked. */
+    @PostMapping("/admin/accounts/{id}/sign-out-everywhere")
+    String signOutEverywhere(@PathVariable String id, RedirectAttributes flash) {
+        return act(flash, () -> {
+            int ended = sessions.endAll(Actors.current(), id);
+            return ended + " session(s) of '" + accounts.get(id).displayName() + "' ended; the tokens issued on them are revoked.";
+        });
+    }
+
+    /** Signs one of the administrator's own other sessions out. */
+    @PostMapping("/admin/sessions/{id}/end")
+    String endSession(@PathVariable String id, RedirectAttributes flash) {
+        return act(flash, () -> {
+            sessions.end(Actors.current(), Actors.current().id(), id);
+            return "That session is signed out.";
+        });
+    }
+
+    private static String currentSessionId(HttpServletRequest request) {
+        HttpSession session = request.getSession(false);
+        return session == null ? null : session.getId();
     }
 
     @PostMapping("/admin/accounts")

@@ -13,6 +13,7 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import org.springframework.security.web.session.DisableEncodeUrlFilter;
 
 import dev.glasskey.account.Roles;
+import dev.glasskey.session.SessionService;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyProperties;
 
@@ -20,7 +21,9 @@ import dev.glasskey.system.GlasskeyProperties;
  * One filter chain. Pages and JSON share the session; JSON callers get problem documents,
  * browsers get redirected to the sign-in page. CSRF protection uses the single-page-app
  * pattern (cookie {@code XSRF-TOKEN}, header {@code X-XSRF-TOKEN}); the pre-sign-in ceremony
- * endpoints are exempt because each is bound to a single-use challenge tied to the session.
+ * endpoints are exempt because each is bound to a single-use challenge tied to the browser's
+ * ceremony cookie. The session itself is the database session of {@code session/}, re-checked
+ * on every request that needs it.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -37,13 +40,16 @@ public class SecurityConfiguration {
                 .requestMatchers("/", "/sign-in", "/enrol/**", "/drill/*", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
                 .requestMatchers("/api/webauthn/**", "/api/enrolments/*/options", "/api/enrolments/*/credential",
                         "/api/drills/*/sign-in").permitAll()
-                .requestMatchers("/api/session", "/sign-out").authenticated()
+                .requestMatchers("/api/session", "/api/sessions", "/api/sessions/**", "/sign-out").authenticated()
                 .requestMatchers("/api/**", "/admin/**").hasRole(Roles.GLOBAL_ADMIN)
                 .anyRequest().denyAll());
         http.exceptionHandling(e -> e
                 .authenticationEntryPoint((request, response, ex) -> {
+                    Object ended = request.getAttribute(SessionService.ENDED);
                     if (wantsHtml(request)) {
                         response.sendRedirect(request.getContextPath() + "/sign-in");
+                    } else if (ended != null) {
+                        ProblemWriter.write(request, response, ErrorCode.SESSION_ENDED, "Your session was ended: " + ended + ".");
                     } else {
                         ProblemWriter.write(request, response, ErrorCode.UNAUTHENTICATED, null);
                     }

@@ -23,6 +23,7 @@ import dev.glasskey.system.Times;
 @Component
 class Ceremonies {
     static final String REGISTRATION = "registration";
+    static final int OUTSTANDING_PER_LINK = 4;
 
     private final CeremonyStore store;
     private final Clock clock;
@@ -47,8 +48,14 @@ class Ceremonies {
         return java.util.HexFormat.of().formatHex(sessionDigest(sessionId));
     }
 
+    /**
+     * Stores an outstanding enrolment challenge. An enrolment link is the only thing an
+     * anonymous caller can make us store state for, so the rows per link are bounded: the
+     * newest {@link #OUTSTANDING_PER_LINK} stay answerable (a few tabs or retries), older ones go.
+     */
     void issue(String kind, String sessionId, ByteArray challenge, String requestJson, String enrolmentTokenHash) {
         Instant expires = Times.now(clock).plus(properties.challengeTtl());
+        store.keepNewest(enrolmentTokenHash, OUTSTANDING_PER_LINK - 1);
         store.insert(new CeremonyStore.Pending(challenge.getBase64Url(), kind, sessionHash(sessionId), requestJson,
                 enrolmentTokenHash, expires));
     }

@@ -4,6 +4,8 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
+import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
+
 /** Removes enrolment challenges nobody answered, and used sign-in challenges once expired. Expired ones are refused anyway; this only keeps the table small. */
 @Component
 class CeremonyJanitor {
@@ -18,6 +20,7 @@ class CeremonyJanitor {
     }
 
     @Scheduled(fixedDelayString = "PT1M", initialDelayString = "PT1M")
+    @SchedulerLock(name = "ceremony-janitor", lockAtMostFor = "PT5M")
     @Transactional
     void purgeExpired() {
         // An hour's grace: until then a late enrolment answer is told "expired" rather than "unknown".

@@ -44,6 +44,15 @@ class CeremonyStore {
                 .param("c", challenge).param("s", sessionHash).update() == 1;
     }
 
+    /** Removes all but the {@code keep} newest outstanding challenges of one enrolment link. */
+    void keepNewest(String enrolmentTokenHash, int keep) {
+        java.util.List<String> newestFirst = jdbc.sql("select challenge from ceremony where enrolment_token_hash = :t order by expires_at desc")
+                .param("t", enrolmentTokenHash).query(String.class).list();
+        for (String challenge : newestFirst.subList(Math.min(keep, newestFirst.size()), newestFirst.size())) {
+            jdbc.sql("delete from ceremony where challenge = :c").param("c", challenge).update();
+        }
+    }
+
     int purgeExpired(Instant now) {
         return jdbc.sql("delete from ceremony where expires_at < :now").param("now", Times.db(now)).update();
     }

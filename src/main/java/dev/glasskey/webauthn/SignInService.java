@@ -201,7 +201,7 @@ public class SignInService {
         audit.record(AuditEvent.success(new Actor(account.id(), account.displayName()), attempt.action, account.id(),
                 account.emergency(), "credential " + credential.id() + " on key '" + key.label() + "'"));
         return new SignedIn(account.id(), account.displayName(), account.emergency(), account.roles(), credential.id(),
-                key.id(), credential.aaguid(), credential.attestationTrusted(), true, now);
+                key.id(), credential.aaguid(), credential.attestationTrusted(), true, now, account.securityVersion());
     }
 
     private void recordFailure(Attempt attempt, GlasskeyException e) {

@@ -23,6 +23,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.glasskey.account.Account;
 import dev.glasskey.account.Roles;
 import dev.glasskey.system.Actor;
+import dev.glasskey.testing.RelyingParty;
 import dev.glasskey.testing.Browser;
 import dev.glasskey.testing.BrowserServerTest;
 import dev.glasskey.webauthn.Enrolment;
@@ -91,7 +92,7 @@ class OidcBrowserTest extends BrowserServerTest {
 
         String rpBase = "http://127.0.0.1:" + rpServer.getAddress().getPort();
         OidcClient.Created created = clients.register(Actor.SYSTEM, new OidcClient.Registration(null, "Browser RP", "confidential",
-                null, List.of(rpBase + "/callback"), List.of(rpBase + "/signed-out"), null, "ES256", null));
+                null, List.of(rpBase + "/callback"), List.of(rpBase + "/signed-out"), null, "ES256", null, null));
         RelyingParty rp = new RelyingParty(RelyingParty.discover(baseUrl()), created.client().clientId(), created.clientSecret(),
                 URI.create(rpBase + "/callback"), "ES256");
 

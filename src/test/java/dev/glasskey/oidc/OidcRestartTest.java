@@ -18,6 +18,7 @@ import com.nimbusds.oauth2.sdk.token.AccessToken;
 
 import dev.glasskey.GlasskeyApplication;
 import dev.glasskey.cli.GlasskeyCommand;
+import dev.glasskey.testing.RelyingParty;
 import dev.glasskey.testing.CommandOutput;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -152,9 +152,10 @@ class EmergencyMatrixBrowserTest extends BrowserServerTest {
         long counter = jdbc.sql("select signature_count from credential where account_id = :account and key_id = :key")
                 .param("account", two).param("key", a).query(Long.class).single();
         assertThat(counter).isEqualTo(keyA.credentialFor(twoHandle).getSignCount()).isPositive();
-        // ... but no session: the drill's ceremony ran in a server session (its cookie is there),
-        // and that session is not signed in.
-        assertThat(custodian.driver().manage().getCookieNamed("JSESSIONID")).as("the drill ceremony's session cookie").isNotNull();
+        // ... but no session: the drill's ceremony was bound to the browser's ceremony cookie, and no
+        // session cookie was ever set.
+        assertThat(custodian.driver().manage().getCookieNamed("GLASSKEY_CEREMONY")).as("the drill ceremony's cookie").isNotNull();
+        assertThat(custodian.driver().manage().getCookieNamed("JSESSIONID")).as("no session for the custodian").isNull();
         assertThat(fetchSession(custodian)).satisfies(r -> {
             assertThat(r.get(0)).as("GET /api/session after the drill").isEqualTo(401L);
             assertThat((String) r.get(1)).contains("auth.required");

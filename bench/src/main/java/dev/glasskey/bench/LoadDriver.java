@@ -98,11 +98,15 @@ public final class LoadDriver {
         log.printf(Locale.ROOT, "set-up: %d accounts enrolled and signed in once (session checked) in %.1f s%n",
                 accounts.size(), (System.nanoTime() - t0) / 1e9);
 
-        if (o.warmupSeconds > 0) {
+        if (o.warmupSeconds > 0 && !o.apiReads) {
             log.printf(Locale.ROOT, "warm-up: %d s, %d threads%n", o.warmupSeconds, o.threads);
             Phase warm = runPhase(accounts, Duration.ofSeconds(o.warmupSeconds), o.max);
             log.printf(Locale.ROOT, "warm-up: %d sign-ins, %.0f/s, %d errors%n", warm.ok.sum(), warm.ok.sum() / warm.seconds,
                     warm.errors());
+        }
+        if (o.apiReads) {
+            runApiReads();
+            return;
         }
         java.time.Instant measureFrom = java.time.Instant.now();
         Cpu before = Cpu.read(o.serverPid);
@@ -158,11 +162,15 @@ public final class LoadDriver {
                 + " (start the server on an empty data dir with --glasskey.base-url=http://localhost:" + port + ")");
     }
 
+    /** The first administrator's key and user handle (set up by {@link #setUp}). */
+    private SoftwareAuthenticator adminKey;
+    private String adminHandle;
+
     private List<Account> setUp(String adminToken) throws Exception {
         LoopbackHttp http = new LoopbackHttp(port, hostHeader);
-        SoftwareAuthenticator adminKey = newKey();
+        adminKey = newKey();
         expect(enrol(http, new LoopbackHttp.Cookies(), adminToken, adminKey), 201, "enrol the first administrator");
-        String adminHandle = adminKey.userHandles(rpId).get(0);
+        adminHandle = adminKey.userHandles(rpId).get(0);
         LoopbackHttp.Cookies admin = new LoopbackHttp.Cookies();
         SignInResult signedIn = signIn(http, admin, adminKey, adminHandle);
         if (signedIn.response.status() != 200) {
@@ -365,6 +373,115 @@ public final class LoadDriver {
         return phase;
     }
 
+    /**
+     * Authenticated console reads: each thread signs the administrator in once (its own session),
+     * then sends {@code GET /api/accounts} with that session in a loop — warm-up, then the measured
+     * phase. What each read costs beyond the listing itself is the session: its database read and
+     * write-back and the per-request re-check of the sign-in.
+     */
+    private void runApiReads() throws Exception {
+        if (o.warmupSeconds > 0) {
+            Phase warm = readPhase(Duration.ofSeconds(o.warmupSeconds));
+            log.printf(Locale.ROOT, "warm-up: %d reads, %.0f/s, %d errors%n", warm.ok.sum(), warm.ok.sum() / warm.seconds, warm.errors());
+        }
+        Cpu before = Cpu.read(o.serverPid);
+        Phase phase = readPhase(Duration.ofSeconds(o.durationSeconds));
+        Cpu after = Cpu.read(o.serverPid);
+        long ok = phase.ok.sum();
+        long[] total = merge(phase.total);
+        Map<String, String> r = new LinkedHashMap<>();
+        r.put("reads_ok", Long.toString(ok));
+        r.put("reads_errors", Long.toString(phase.errors()));
+        r.put("seconds", fmt(phase.seconds));
+        r.put("reads_per_s", fmt(ok / phase.seconds));
+        r.put("threads", Integer.toString(o.threads));
+        r.put("accounts", Integer.toString(o.accounts + 1));
+        r.put("latency_p50_ms", ms(pct(total, 50)));
+        r.put("latency_p99_ms", ms(pct(total, 99)));
+        if (before != null && after != null && ok > 0) {
+            double server = (after.serverTicks - before.serverTicks) / Cpu.HZ;
+            r.put("server_cpu_s", fmt(server));
+            r.put("server_cpu_ms_per_read", fmt3(server * 1000 / ok));
+        }
+        log.println();
+        log.println("=== Glasskey authenticated API reads (GET /api/accounts with a signed-in session)");
+        log.printf(Locale.ROOT, "reads: %d ok, %d errors in %.1f s  ->  %s reads/s (%d threads, %d accounts listed)%n",
+                ok, phase.errors(), phase.seconds, r.get("reads_per_s"), o.threads, o.accounts + 1);
+        log.printf(Locale.ROOT, "latency: p50 %s ms, p99 %s ms; server CPU %s ms per read%n", r.get("latency_p50_ms"),
+                r.get("latency_p99_ms"), r.getOrDefault("server_cpu_ms_per_read", "?"));
+        if (!phase.errors.isEmpty()) {
+            phase.errors.forEach((k, v) -> log.printf("  %6d  %s%n", v.sum(), k));
+        }
+        if (o.out != null) {
+            StringBuilder b = new StringBuilder();
+            r.forEach((k, v) -> b.append("apiread.").append(k).append('=').append(v).append('\n'));
+            Files.writeString(Path.of(o.out), b.toString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
+    private Phase readPhase(Duration duration) throws InterruptedException {
+        int threads = o.threads;
+        Phase phase = new Phase(threads);
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch go = new CountDownLatch(1);
+        CountDownLatch done = new CountDownLatch(threads);
+        long[][] totals = new long[threads][];
+        for (int t = 0; t < threads; t++) {
+            int me = t;
+            Thread thread = new Thread(() -> {
+                long[] tot = new long[1024];
+                int n = 0;
+                LoopbackHttp http = new LoopbackHttp(port, hostHeader);
+                try {
+                    LoopbackHttp.Cookies session = new LoopbackHttp.Cookies();
+                    SignInResult signedIn = signIn(http, session, adminKey, adminHandle);
+                    if (signedIn.response.status() != 200) {
+                        phase.error("administrator sign-in " + signedIn.response.status());
+                        return;
+                    }
+                    go.await();
+                    while (!stop.get()) {
+                        long begin = System.nanoTime();
+                        try {
+                            LoopbackHttp.Response r = http.get("/api/accounts", session);
+                            if (r.status() != 200) {
+                                phase.error("GET /api/accounts " + r.status());
+                                continue;
+                            }
+                            if (n == tot.length) tot = Arrays.copyOf(tot, n * 2);
+                            tot[n++] = System.nanoTime() - begin;
+                            phase.ok.increment();
+                        } catch (IOException | RuntimeException e) {
+                            phase.error("exception " + e.getClass().getSimpleName());
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (IOException e) {
+                    phase.error("sign-in exception " + e.getClass().getSimpleName());
+                } finally {
+                    totals[me] = Arrays.copyOf(tot, n);
+                    http.close();
+                    done.countDown();
+                }
+            }, "read-" + t);
+            thread.setDaemon(true);
+            thread.start();
+        }
+        long begin = System.nanoTime();
+        go.countDown();
+        boolean finished = done.await(duration.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        stop.set(true);
+        if (!finished && !done.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new IllegalStateException("driver threads did not stop within 60 s of the deadline");
+        }
+        phase.seconds = (System.nanoTime() - begin) / 1e9;
+        for (int t = 0; t < threads; t++) {
+            phase.total.add(totals[t]);
+        }
+        return phase;
+    }
+
     // ---------------------------------------------------------------------------------------
     // Report
     // ---------------------------------------------------------------------------------------
@@ -541,6 +658,7 @@ public final class LoadDriver {
         long warmupSeconds = 10;
         long max = 100_000;
         boolean emergency;
+        boolean apiReads;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -561,6 +679,7 @@ public final class LoadDriver {
                     case "--warmup" -> { o.warmupSeconds = seconds(v); i++; }
                     case "--max" -> { o.max = Long.parseLong(v); i++; }
                     case "--emergency" -> o.emergency = true;
+                    case "--api-reads" -> o.apiReads = true;
                     case "--help", "-h" -> {
                         System.out.println("""
                                 LoadDriver --base-url http://127.0.0.1:PORT (--server-log FILE | --enrol-token TOKEN)
@@ -568,6 +687,8 @@ public final class LoadDriver {
                                   [--duration 30s] [--max 100000] [--server-pid PID] [--emergency] [--out results.properties]
                                   [--profile server.jfr]  (with --server-pid, and a server started with
                                    -XX:StartFlightRecording=name=glasskey-bench: dumps the measured phase)
+                                  [--api-reads]  instead of sign-ins, measure GET /api/accounts with signed-in
+                                   administrator sessions (one per thread); --accounts then sets how many are listed
                                 Loads only 127.0.0.1. Needs a server on an empty data dir started with
                                 --glasskey.base-url=http://localhost:PORT (its first-administrator link is read from the log).""");
                         System.exit(0);

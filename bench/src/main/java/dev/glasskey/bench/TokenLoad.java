@@ -147,7 +147,7 @@ public final class TokenLoad {
         try (ConfigurableApplicationContext server = new SpringApplication(GlasskeyApplication.class).run(args.toArray(String[]::new))) {
             OidcClient.Created client = server.getBean(ClientService.class).register(Actor.SYSTEM, new OidcClient.Registration(
                     null, "bench", "confidential", List.of("authorization_code", "refresh_token", "client_credentials"),
-                    List.of("https://rp.example/cb"), null, List.of("openid", "profile"), "ES256", null));
+                    List.of("https://rp.example/cb"), null, List.of("openid", "profile"), "ES256", null, null));
             String basic = "Basic " + Base64.getEncoder().encodeToString((client.client().clientId() + ":" + client.clientSecret())
                     .getBytes(StandardCharsets.UTF_8));
             Account person = server.getBean(AccountService.class).create(Actor.SYSTEM, "Bench person", false, Set.of(Roles.AUDITOR));

@@ -1,4 +1,4 @@
-package dev.glasskey.oidc;
+package dev.glasskey.testing;
 
 import java.io.IOException;
 import java.net.URI;
@@ -52,7 +52,6 @@ import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
 
-import dev.glasskey.testing.Client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -62,14 +61,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * validation against the published JWK Set, refresh, UserInfo, revocation, introspection and
  * RP-initiated logout. Registered through Glasskey's admin API.
  */
-final class RelyingParty {
-    final OIDCProviderMetadata metadata;
-    final ClientID clientId;
-    final Secret secret;
-    final URI callback;
-    final String algorithm;
+public final class RelyingParty {
+    public final OIDCProviderMetadata metadata;
+    public final ClientID clientId;
+    public final Secret secret;
+    public final URI callback;
+    public final String algorithm;
 
-    RelyingParty(OIDCProviderMetadata metadata, String clientId, String secret, URI callback, String algorithm) {
+    public RelyingParty(OIDCProviderMetadata metadata, String clientId, String secret, URI callback, String algorithm) {
         this.metadata = metadata;
         this.clientId = new ClientID(clientId);
         this.secret = secret == null ? null : new Secret(secret);
@@ -77,7 +76,7 @@ final class RelyingParty {
         this.algorithm = algorithm;
     }
 
-    static OIDCProviderMetadata discover(String issuer) {
+    public static OIDCProviderMetadata discover(String issuer) {
         try {
             // Discovery 1.0 §4: the SDK checks that the issuer in the document equals the one asked for.
             return OIDCProviderMetadata.resolve(new Issuer(issuer));
@@ -87,7 +86,7 @@ final class RelyingParty {
     }
 
     /** Registers a client through the API as the given administrator. */
-    static RelyingParty register(Client admin, String issuer, Map<String, Object> registration) {
+    public static RelyingParty register(Client admin, String issuer, Map<String, Object> registration) {
         Client.Response r = admin.post("/api/clients", registration);
         assertThat(r.status()).as(r.toString()).isEqualTo(201);
         var json = r.json();
@@ -98,10 +97,10 @@ final class RelyingParty {
     }
 
     /** One authorization attempt: its request and the secrets the relying party keeps. */
-    final class Attempt {
-        final State state = new State();
-        final Nonce nonce = new Nonce();
-        final CodeVerifier verifier = new CodeVerifier();
+    public final class Attempt {
+        public final State state = new State();
+        public final Nonce nonce = new Nonce();
+        public final CodeVerifier verifier = new CodeVerifier();
         AuthenticationRequest.Builder builder;
 
         Attempt() {
@@ -111,7 +110,7 @@ final class RelyingParty {
                     .codeChallenge(verifier, CodeChallengeMethod.S256);
         }
 
-        Attempt prompt(String prompt) {
+        public Attempt prompt(String prompt) {
             try {
                 builder.prompt(Prompt.parse(prompt));
             } catch (com.nimbusds.oauth2.sdk.ParseException e) {
@@ -120,32 +119,32 @@ final class RelyingParty {
             return this;
         }
 
-        Attempt maxAge(int seconds) {
+        public Attempt maxAge(int seconds) {
             builder.maxAge(seconds);
             return this;
         }
 
-        Attempt acr(String... values) {
+        public Attempt acr(String... values) {
             builder.acrValues(java.util.Arrays.stream(values).map(ACR::new).toList());
             return this;
         }
 
-        Attempt withoutPkce() {
+        public Attempt withoutPkce() {
             builder.codeChallenge((CodeVerifier) null, null);
             return this;
         }
 
-        Attempt redirectUri(URI uri) {
+        public Attempt redirectUri(URI uri) {
             builder.redirectionURI(uri);
             return this;
         }
 
-        URI uri() {
+        public URI uri() {
             return builder.build().toURI();
         }
 
         /** Parses the redirect back to the relying party; checks state (RFC 6749 §10.12). */
-        AuthenticationResponse response(String location) {
+        public AuthenticationResponse response(String location) {
             try {
                 AuthenticationResponse response = AuthenticationResponseParser.parse(URI.create(location));
                 assertThat(response.getState()).isEqualTo(state);
@@ -155,46 +154,46 @@ final class RelyingParty {
             }
         }
 
-        AuthorizationCode code(String location) {
+        public AuthorizationCode code(String location) {
             AuthenticationResponse response = response(location);
             assertThat(response.indicatesSuccess()).as(() -> response instanceof AuthenticationErrorResponse err
                     ? err.getErrorObject().toJSONObject().toString() : location).isTrue();
             return response.toSuccessResponse().getAuthorizationCode();
         }
 
-        ErrorObject error(String location) {
+        public ErrorObject error(String location) {
             AuthenticationResponse response = response(location);
             assertThat(response.indicatesSuccess()).as(location).isFalse();
             return response.toErrorResponse().getErrorObject();
         }
 
-        TokenResponse exchange(AuthorizationCode code) {
+        public TokenResponse exchange(AuthorizationCode code) {
             return token(new AuthorizationCodeGrant(code, callback, verifier));
         }
 
-        TokenResponse exchange(AuthorizationCode code, CodeVerifier otherVerifier) {
+        public TokenResponse exchange(AuthorizationCode code, CodeVerifier otherVerifier) {
             return token(new AuthorizationCodeGrant(code, callback, otherVerifier));
         }
 
         /** OpenID Connect Core 1.0 §3.1.3.7 validation, signature against the JWK Set; returns the claims. */
-        IDTokenClaimsSet validate(JWT idToken) throws Exception {
+        public IDTokenClaimsSet validate(JWT idToken) throws Exception {
             return validator().validate(idToken, nonce);
         }
     }
 
-    Attempt attempt() {
+    public Attempt attempt() {
         return new Attempt();
     }
 
-    IDTokenValidator validator() throws Exception {
+    public IDTokenValidator validator() throws Exception {
         return new IDTokenValidator(metadata.getIssuer(), clientId, JWSAlgorithm.parse(algorithm), metadata.getJWKSetURI().toURL());
     }
 
-    ClientAuthentication auth() {
+    public ClientAuthentication auth() {
         return new ClientSecretBasic(clientId, secret);
     }
 
-    TokenResponse token(AuthorizationGrant grant) {
+    public TokenResponse token(AuthorizationGrant grant) {
         try {
             TokenRequest request = secret == null
                     ? new TokenRequest(metadata.getTokenEndpointURI(), clientId, grant)
@@ -205,7 +204,7 @@ final class RelyingParty {
         }
     }
 
-    TokenResponse token(AuthorizationGrant grant, ClientAuthentication auth) {
+    public TokenResponse token(AuthorizationGrant grant, ClientAuthentication auth) {
         try {
             return OIDCTokenResponseParser.parse(new TokenRequest(metadata.getTokenEndpointURI(), auth, grant, null).toHTTPRequest().send());
         } catch (Exception e) {
@@ -213,25 +212,25 @@ final class RelyingParty {
         }
     }
 
-    TokenResponse refresh(RefreshToken refreshToken) {
+    public TokenResponse refresh(RefreshToken refreshToken) {
         return token(new RefreshTokenGrant(refreshToken));
     }
 
-    TokenResponse clientCredentials() {
+    public TokenResponse clientCredentials() {
         return token(new ClientCredentialsGrant());
     }
 
-    static OIDCTokenResponse success(TokenResponse response) {
+    public static OIDCTokenResponse success(TokenResponse response) {
         assertThat(response.indicatesSuccess()).as(() -> ((TokenErrorResponse) response).getErrorObject().toJSONObject().toString()).isTrue();
         return (OIDCTokenResponse) response.toSuccessResponse();
     }
 
-    static ErrorObject error(TokenResponse response) {
+    public static ErrorObject error(TokenResponse response) {
         assertThat(response.indicatesSuccess()).isFalse();
         return ((TokenErrorResponse) response).getErrorObject();
     }
 
-    UserInfoResponse userInfo(AccessToken token) {
+    public UserInfoResponse userInfo(AccessToken token) {
         try {
             return UserInfoResponse.parse(new UserInfoRequest(metadata.getUserInfoEndpointURI(), (BearerAccessToken) token).toHTTPRequest().send());
         } catch (Exception e) {
@@ -239,7 +238,7 @@ final class RelyingParty {
         }
     }
 
-    HTTPResponse revoke(Token token) {
+    public HTTPResponse revoke(Token token) {
         try {
             return new TokenRevocationRequest(metadata.getRevocationEndpointURI(), auth(), token).toHTTPRequest().send();
         } catch (IOException e) {
@@ -247,11 +246,11 @@ final class RelyingParty {
         }
     }
 
-    boolean active(Token token) {
+    public boolean active(Token token) {
         return introspect(token).isActive();
     }
 
-    TokenIntrospectionSuccessResponse introspect(Token token) {
+    public TokenIntrospectionSuccessResponse introspect(Token token) {
         try {
             TokenIntrospectionResponse response = TokenIntrospectionResponse.parse(
                     new TokenIntrospectionRequest(metadata.getIntrospectionEndpointURI(), auth(), token).toHTTPRequest().send());
@@ -262,11 +261,11 @@ final class RelyingParty {
         }
     }
 
-    URI logout(JWT idToken, URI postLogoutRedirect, State state) {
+    public URI logout(JWT idToken, URI postLogoutRedirect, State state) {
         return new LogoutRequest(metadata.getEndSessionEndpointURI(), idToken, postLogoutRedirect, state).toURI();
     }
 
-    static URL url(URI uri) {
+    public static URL url(URI uri) {
         try {
             return uri.toURL();
         } catch (Exception e) {

@@ -1,0 +1,91 @@
+package dev.glasskey.session;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one re-check of a sign-in against current state, run on every request of a session and on
+ * every use of an OpenID Connect authorization made from it (refresh, UserInfo, introspection).
+ * A sign-in still stands while its account exists, is enabled and has the same security version
+ * as at the sign-in (nothing took access away since: no role removed, no "sign out everywhere"),
+ * the credential it signed in with is active and on an active key, and its absolute lifetime
+ * has not run out. One indexed read: the account, the credential and its key by primary key.
+ */
+@Component
+@EnableConfigurationProperties(SessionProperties.class)
+public class SessionCheck {
+    private final JdbcClient jdbc;
+    private final SessionProperties properties;
+
+    SessionCheck(JdbcClient jdbc, SessionProperties properties) {
+        this.jdbc = jdbc;
+        this.properties = properties;
+    }
+
+    /** What a sign-in rests on. */
+    public record Basis(String accountId, long securityVersion, String credentialId, String keyId, boolean emergency,
+                        Instant authTime) {}
+
+    /**
+     * Why a sign-in no longer stands.
+     *
+     * @param reason a stable code, recorded as the audit entry's reason
+     * @param description for people
+     */
+    public record Ended(String reason, String description) {}
+
+    private record Current(boolean enabled, long securityVersion, String credentialStatus, String keyId, String keyStatus,
+                           String keyLabel) {}
+
+    /** Empty while the sign-in stands. */
+    public Optional<Ended> check(Basis basis, Instant now) {
+        Optional<Current> row = jdbc.sql("""
+                select a.enabled, a.security_version, c.status as credential_status, c.key_id, k.status as key_status, k.label
+                from account a
+                left join credential c on c.id = :credential and c.account_id = a.id
+                left join security_key k on k.id = c.key_id
+                where a.id = :account""")
+                .param("account", basis.accountId()).param("credential", basis.credentialId())
+                .query((rs, n) -> new Current(rs.getBoolean(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6)))
+                .optional();
+        if (row.isEmpty()) {
+            return ended("account.not_found", "the account no longer exists");
+        }
+        Current c = row.get();
+        if (!c.enabled()) {
+            return ended("account.disabled", "the account was disabled");
+        }
+        if (c.securityVersion() != basis.securityVersion()) {
+            return ended("session.revoked", "access was taken away since the sign-in (a role removed, or signed out everywhere)");
+        }
+        if (c.credentialStatus() == null || !c.keyId().equals(basis.keyId())) {
+            return ended("credential.not_found", "the credential signed in with no longer exists");
+        }
+        if (!"active".equals(c.credentialStatus())) {
+            return ended("credential." + c.credentialStatus(), "the credential signed in with is " + c.credentialStatus());
+        }
+        if (!"active".equals(c.keyStatus())) {
+            return ended("credential.key_lost", "key '" + c.keyLabel() + "' is " + c.keyStatus());
+        }
+        Instant end = expiresAt(basis);
+        if (!now.isBefore(end)) {
+            return ended("session.expired", "the sign-in is older than its lifetime ("
+                    + properties.maxAge(basis.emergency()) + (basis.emergency() ? " for an emergency account" : "") + ")");
+        }
+        return Optional.empty();
+    }
+
+    /** When a sign-in's absolute lifetime ends. */
+    public Instant expiresAt(Basis basis) {
+        return basis.authTime().plus(properties.maxAge(basis.emergency()));
+    }
+
+    private static Optional<Ended> ended(String reason, String description) {
+        return Optional.of(new Ended(reason, description));
+    }
+}

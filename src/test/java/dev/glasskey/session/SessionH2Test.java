@@ -1,0 +1,6 @@
+package dev.glasskey.session;
+
+import dev.glasskey.testing.H2ServerTest;
+
+class SessionH2Test extends H2ServerTest implements SessionContract {
+}

@@ -1,0 +1,66 @@
+package dev.glasskey.session;
+
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectOutputStream;
+import java.net.URI;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.core.convert.ConversionService;
+import org.springframework.core.convert.TypeDescriptor;
+import org.springframework.web.servlet.FlashMap;
+
+import dev.glasskey.webauthn.EnrolmentLink;
+import dev.glasskey.webauthn.SignedIn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Session attributes read back only as the types Glasskey stores in a session. */
+class SessionSerializationTest {
+    private final ConversionService conversion = SessionSerialization.conversionService();
+
+    private Object roundTrip(Object value) {
+        byte[] bytes = (byte[]) conversion.convert(value, TypeDescriptor.valueOf(Object.class), TypeDescriptor.valueOf(byte[].class));
+        return conversion.convert(bytes, TypeDescriptor.valueOf(byte[].class), TypeDescriptor.valueOf(Object.class));
+    }
+
+    @Test
+    void whatASessionHoldsReadsBack() {
+        SignedIn signedIn = new SignedIn("acc", "Name", true, Set.of("global-admin", "auditor"), "cred", "key", "aaguid", true, true,
+                Instant.parse("2026-12-01T10:00:00Z"), 7);
+        assertThat(roundTrip(signedIn)).isEqualTo(signedIn);
+        Map<String, Instant> pending = new LinkedHashMap<>(Map.of("k", Instant.EPOCH));
+        assertThat(roundTrip(pending)).isEqualTo(pending);
+        assertThat(roundTrip("account-id")).isEqualTo("account-id");
+        // The console's flash attributes, as Spring MVC's SessionFlashMapManager stores them.
+        FlashMap flash = new FlashMap();
+        flash.put("message", "Key added.");
+        flash.put("link", new EnrolmentLink("http://localhost/enrol/t", "t", "acc", "key", "enrol", Instant.EPOCH));
+        flash.setTargetRequestPath("/admin");
+        flash.addTargetRequestParam("a", "b");
+        flash.startExpirationPeriod(180);
+        List<FlashMap> maps = new CopyOnWriteArrayList<>(List.of(flash));
+        assertThat(roundTrip(maps)).isEqualTo(maps);
+    }
+
+    @Test
+    void anyOtherTypeIsRefusedNotInstantiated() throws Exception {
+        for (Object smuggled : new Object[] {URI.create("http://evil.example").toURL(), new java.util.concurrent.ConcurrentHashMap<>(),
+                new javax.management.openmbean.OpenDataException("x")}) {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+                out.writeObject(smuggled);
+            }
+            assertThatThrownBy(() -> conversion.convert(bytes.toByteArray(), TypeDescriptor.valueOf(byte[].class),
+                    TypeDescriptor.valueOf(Object.class))).as(smuggled.getClass().getName()).isInstanceOf(RuntimeException.class);
+        }
+        assertThatThrownBy(() -> conversion.convert(new byte[] {(byte) 0xde, (byte) 0xad}, TypeDescriptor.valueOf(byte[].class),
+                TypeDescriptor.valueOf(Object.class))).isInstanceOf(RuntimeException.class);
+    }
+}
