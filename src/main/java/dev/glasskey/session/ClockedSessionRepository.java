@@ -2,21 +2,39 @@ package dev.glasskey.session;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.Session;
 
 /**
- * Spring Session's JDBC repository, with time taken from Glasskey's one clock: Spring Session
- * dates accesses by the wall clock, so the idle timeout could not be tested through the
- * injectable clock, and a session's last access would disagree with every other time Glasskey
- * records. Each save stamps the access by the clock; a session found idle for
- * {@code glasskey.session.idle-timeout} by the clock, or one whose stored attributes no longer
- * read back ({@link SessionSerialization}), is deleted and reported as not there.
+ * Spring Session's JDBC repository, with time taken from Glasskey's one clock, and a session's
+ * last access written at most once a minute.
+ * <ul>
+ * <li>Spring Session dates accesses by the wall clock (its filter stamps every request with
+ * {@code Instant.now()}), so the idle timeout could not be tested through the injectable clock
+ * and would disagree with every other time Glasskey records. Here the sessions handed out are
+ * {@link Stamped}: the filter's stamp is ignored, and the repository stamps by the clock when it
+ * saves.
+ * <li>Writing the access time back on every request was the largest cost of an authenticated
+ * request (an UPDATE and a commit each time: docs/PERFORMANCE.md, "Sessions in the database").
+ * It is written when it moved by {@link #ACCESS_WRITE_INTERVAL} or more (or with any other
+ * change), so the stored access time is at most a minute behind the real one and a session is
+ * judged idle at the latest after {@code glasskey.session.idle-timeout}, and at the earliest a
+ * minute before.
+ * <li>A session found idle for the idle timeout by the clock, or one whose stored attributes no
+ * longer read back ({@link SessionSerialization}), is deleted and reported as not there; so is
+ * an id that is not a random UUID (our session ids are; anything else a cookie carries names no
+ * session, and may not even be a string the database accepts).
+ * </ul>
  */
-final class ClockedSessionRepository<S extends Session> implements FindByIndexNameSessionRepository<S> {
+final class ClockedSessionRepository<S extends Session> implements FindByIndexNameSessionRepository<ClockedSessionRepository.Stamped<S>> {
+    static final Duration ACCESS_WRITE_INTERVAL = Duration.ofMinutes(1);
+
     private final FindByIndexNameSessionRepository<S> delegate;
     private final Runnable cleanUp;
     private final Clock clock;
@@ -33,23 +51,26 @@ final class ClockedSessionRepository<S extends Session> implements FindByIndexNa
     }
 
     @Override
-    public S createSession() {
+    public Stamped<S> createSession() {
         S session = delegate.createSession();
         session.setLastAccessedTime(clock.instant());
-        return session;
+        return new Stamped<>(session, true);
     }
 
     @Override
-    public void save(S session) {
-        session.setLastAccessedTime(clock.instant());
-        delegate.save(session);
+    public void save(Stamped<S> session) {
+        Instant now = clock.instant();
+        S stored = session.delegate();
+        if (session.isNew() || !now.isBefore(stored.getLastAccessedTime().plus(ACCESS_WRITE_INTERVAL))) {
+            stored.setLastAccessedTime(now);
+        }
+        delegate.save(stored);
+        session.saved();
     }
 
     @Override
-    public S findById(String id) {
+    public Stamped<S> findById(String id) {
         if (!wellFormed(id)) {
-            // Session ids are random UUIDs; anything else a cookie carries names no session (and may not
-            // even be a string the database accepts, such as one with a NUL character).
             return null;
         }
         S session = delegate.findById(id);
@@ -57,7 +78,6 @@ final class ClockedSessionRepository<S extends Session> implements FindByIndexNa
             return null;
         }
         if (!readable(session)) {
-            // Written by an older version or tampered with: no session (never a 500 later, wherever it is read).
             delegate.deleteById(id);
             return null;
         }
@@ -66,7 +86,24 @@ final class ClockedSessionRepository<S extends Session> implements FindByIndexNa
             endedIdle.accept(session);
             return null;
         }
-        return session;
+        return new Stamped<>(session, false);
+    }
+
+    @Override
+    public void deleteById(String id) {
+        delegate.deleteById(id);
+    }
+
+    @Override
+    public Map<String, Stamped<S>> findByIndexNameAndIndexValue(String indexName, String indexValue) {
+        Map<String, Stamped<S>> found = new LinkedHashMap<>();
+        delegate.findByIndexNameAndIndexValue(indexName, indexValue).forEach((id, s) -> found.put(id, new Stamped<>(s, false)));
+        return found;
+    }
+
+    /** Deletes the sessions whose (wall-clock) expiry passed: the janitor's job. */
+    void cleanUpExpiredSessions() {
+        cleanUp.run();
     }
 
     static boolean wellFormed(String id) {
@@ -95,18 +132,89 @@ final class ClockedSessionRepository<S extends Session> implements FindByIndexNa
         }
     }
 
-    @Override
-    public void deleteById(String id) {
-        delegate.deleteById(id);
-    }
+    /**
+     * A stored session as the servlet layer sees it: everything passes through, except the last
+     * access time, which only the repository sets (by the clock, when it saves).
+     */
+    static final class Stamped<S extends Session> implements Session {
+        private final S delegate;
+        private boolean isNew;
 
-    @Override
-    public Map<String, S> findByIndexNameAndIndexValue(String indexName, String indexValue) {
-        return delegate.findByIndexNameAndIndexValue(indexName, indexValue);
-    }
+        Stamped(S delegate, boolean isNew) {
+            this.delegate = delegate;
+            this.isNew = isNew;
+        }
 
-    /** Deletes the sessions whose (wall-clock) expiry passed: the janitor's job. */
-    void cleanUpExpiredSessions() {
-        cleanUp.run();
+        S delegate() {
+            return delegate;
+        }
+
+        boolean isNew() {
+            return isNew;
+        }
+
+        void saved() {
+            isNew = false;
+        }
+
+        @Override
+        public String getId() {
+            return delegate.getId();
+        }
+
+        @Override
+        public String changeSessionId() {
+            return delegate.changeSessionId();
+        }
+
+        @Override
+        public <T> T getAttribute(String attributeName) {
+            return delegate.getAttribute(attributeName);
+        }
+
+        @Override
+        public Set<String> getAttributeNames() {
+            return delegate.getAttributeNames();
+        }
+
+        @Override
+        public void setAttribute(String attributeName, Object attributeValue) {
+            delegate.setAttribute(attributeName, attributeValue);
+        }
+
+        @Override
+        public void removeAttribute(String attributeName) {
+            delegate.removeAttribute(attributeName);
+        }
+
+        @Override
+        public Instant getCreationTime() {
+            return delegate.getCreationTime();
+        }
+
+        /** Ignored: the repository stamps accesses by Glasskey's clock when it saves. */
+        @Override
+        public void setLastAccessedTime(Instant lastAccessedTime) {
+        }
+
+        @Override
+        public Instant getLastAccessedTime() {
+            return delegate.getLastAccessedTime();
+        }
+
+        @Override
+        public void setMaxInactiveInterval(Duration interval) {
+            delegate.setMaxInactiveInterval(interval);
+        }
+
+        @Override
+        public Duration getMaxInactiveInterval() {
+            return delegate.getMaxInactiveInterval();
+        }
+
+        @Override
+        public boolean isExpired() {
+            return delegate.isExpired();
+        }
     }
 }

@@ -291,6 +291,22 @@ public interface SessionContract extends Fixtures {
         assertThat(sessionRows(v.accountId())).isZero();
     }
 
+    @Test
+    default void aSessionsLastAccessIsWrittenAtMostOnceAMinuteByTheClock() {
+        SignedInClient admin = newAdmin();
+        String id = new String(Base64.getDecoder().decode(admin.http().cookie("JSESSIONID")));
+        java.util.function.LongSupplier stored = () -> jdbc().sql("select last_access_time from spring_session where session_id = :id")
+                .param("id", id).query(Long.class).single();
+        long signedIn = stored.getAsLong();
+        assertThat(signedIn).as("stamped by the injectable clock").isEqualTo(clock().instant().toEpochMilli());
+        clock().advance(Duration.ofSeconds(59));
+        assertThat(admin.http().get("/api/accounts").status()).isEqualTo(200);
+        assertThat(stored.getAsLong()).as("a request within the minute writes nothing back").isEqualTo(signedIn);
+        clock().advance(Duration.ofSeconds(2));
+        assertThat(admin.http().get("/api/accounts").status()).isEqualTo(200);
+        assertThat(stored.getAsLong()).as("a minute on, the access is stamped").isEqualTo(clock().instant().toEpochMilli());
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     default void aSessionLastsItsMaximumAgeFromTheSignInHowEverBusy(boolean emergency) {

@@ -25,6 +25,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SessionSerializationTest {
     private final ConversionService conversion = SessionSerialization.conversionService();
 
+    private Object read(byte[] bytes) {
+        return conversion.convert(bytes, TypeDescriptor.valueOf(byte[].class), TypeDescriptor.valueOf(Object.class));
+    }
+
     private Object roundTrip(Object value) {
         byte[] bytes = (byte[]) conversion.convert(value, TypeDescriptor.valueOf(Object.class), TypeDescriptor.valueOf(byte[].class));
         return conversion.convert(bytes, TypeDescriptor.valueOf(byte[].class), TypeDescriptor.valueOf(Object.class));
@@ -54,13 +58,18 @@ class SessionSerializationTest {
         for (Object smuggled : new Object[] {URI.create("http://evil.example").toURL(), new java.util.concurrent.ConcurrentHashMap<>(),
                 new javax.management.openmbean.OpenDataException("x")}) {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+            bytes.write('J'); // the form Java serialisation is stored in: still filtered
             try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
                 out.writeObject(smuggled);
             }
-            assertThatThrownBy(() -> conversion.convert(bytes.toByteArray(), TypeDescriptor.valueOf(byte[].class),
-                    TypeDescriptor.valueOf(Object.class))).as(smuggled.getClass().getName()).isInstanceOf(RuntimeException.class);
+            assertThatThrownBy(() -> read(bytes.toByteArray())).as(smuggled.getClass().getName()).isInstanceOf(RuntimeException.class);
+            // ... and without the tag, as plain Spring Session would have written it.
+            byte[] untagged = java.util.Arrays.copyOfRange(bytes.toByteArray(), 1, bytes.size());
+            assertThatThrownBy(() -> read(untagged)).isInstanceOf(RuntimeException.class);
         }
-        assertThatThrownBy(() -> conversion.convert(new byte[] {(byte) 0xde, (byte) 0xad}, TypeDescriptor.valueOf(byte[].class),
-                TypeDescriptor.valueOf(Object.class))).isInstanceOf(RuntimeException.class);
+        for (byte[] junk : List.of(new byte[0], new byte[] {(byte) 0xde, (byte) 0xad}, "G{\"accountId\":".getBytes(),
+                "G{\"accountId\":\"a\",\"roles\":7}".getBytes(), "Gnot json".getBytes(), "G{}".getBytes(), "G{\"accountId\":\"a\",\"roles\":[]}".getBytes(), new byte[] {'J', 1, 2})) {
+            assertThatThrownBy(() -> read(junk)).as(new String(junk)).isInstanceOf(RuntimeException.class);
+        }
     }
 }

@@ -384,9 +384,14 @@ public final class LoadDriver {
             Phase warm = readPhase(Duration.ofSeconds(o.warmupSeconds));
             log.printf(Locale.ROOT, "warm-up: %d reads, %.0f/s, %d errors%n", warm.ok.sum(), warm.ok.sum() / warm.seconds, warm.errors());
         }
+        java.time.Instant measureFrom = java.time.Instant.now();
         Cpu before = Cpu.read(o.serverPid);
         Phase phase = readPhase(Duration.ofSeconds(o.durationSeconds));
         Cpu after = Cpu.read(o.serverPid);
+        if (o.profile != null) {
+            jcmd("JFR.dump", "name=glasskey-bench", "filename=" + Path.of(o.profile).toAbsolutePath(),
+                    "begin=" + measureFrom, "end=" + java.time.Instant.now());
+        }
         long ok = phase.ok.sum();
         long[] total = merge(phase.total);
         Map<String, String> r = new LinkedHashMap<>();
@@ -419,9 +424,23 @@ public final class LoadDriver {
         }
     }
 
-    private Phase readPhase(Duration duration) throws InterruptedException {
+    private Phase readPhase(Duration duration) throws InterruptedException, IOException {
         int threads = o.threads;
         Phase phase = new Phase(threads);
+        // One administrator session per thread, signed in one after the other: one key signing
+        // concurrently would send its counters out of order, which suspends the credential (a
+        // possible clone) and, rightly, ends every session made with it.
+        List<LoopbackHttp.Cookies> sessions = new ArrayList<>();
+        try (LoopbackHttp signer = new LoopbackHttp(port, hostHeader)) {
+            for (int t = 0; t < threads; t++) {
+                LoopbackHttp.Cookies session = new LoopbackHttp.Cookies();
+                SignInResult signedIn = signIn(signer, session, adminKey, adminHandle);
+                if (signedIn.response.status() != 200) {
+                    throw new IllegalStateException("administrator sign-in for the read phase: " + signedIn.response);
+                }
+                sessions.add(session);
+            }
+        }
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch go = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(threads);
@@ -432,13 +451,8 @@ public final class LoadDriver {
                 long[] tot = new long[1024];
                 int n = 0;
                 LoopbackHttp http = new LoopbackHttp(port, hostHeader);
+                LoopbackHttp.Cookies session = sessions.get(me);
                 try {
-                    LoopbackHttp.Cookies session = new LoopbackHttp.Cookies();
-                    SignInResult signedIn = signIn(http, session, adminKey, adminHandle);
-                    if (signedIn.response.status() != 200) {
-                        phase.error("administrator sign-in " + signedIn.response.status());
-                        return;
-                    }
                     go.await();
                     while (!stop.get()) {
                         long begin = System.nanoTime();
@@ -457,8 +471,6 @@ public final class LoadDriver {
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                } catch (IOException e) {
-                    phase.error("sign-in exception " + e.getClass().getSimpleName());
                 } finally {
                     totals[me] = Arrays.copyOf(tot, n);
                     http.close();
