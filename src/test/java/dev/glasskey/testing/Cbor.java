@@ -69,6 +69,17 @@ public final class Cbor {
         return map;
     }
 
+    /** A copy of {@code map} (in its order) with {@code key} set to {@code value}; {@code null} removes it. */
+    public static Map<Object, Object> with(Map<Object, Object> map, Object key, Object value) {
+        Map<Object, Object> copy = new LinkedHashMap<>(map);
+        if (value == null) {
+            copy.remove(key);
+        } else {
+            copy.put(key, value);
+        }
+        return copy;
+    }
+
     public static byte[] encode(Object value) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         write(out, value);

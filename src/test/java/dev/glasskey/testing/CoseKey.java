@@ -107,12 +107,6 @@ public final class CoseKey {
 
     /** A copy of {@code key} with {@code label} set to {@code value} ({@code null} removes it). */
     public static Map<Object, Object> with(Map<Object, Object> key, long label, Object value) {
-        Map<Object, Object> copy = new java.util.LinkedHashMap<>(key);
-        if (value == null) {
-            copy.remove(label);
-        } else {
-            copy.put(label, value);
-        }
-        return copy;
+        return Cbor.with(key, label, value);
     }
 }
