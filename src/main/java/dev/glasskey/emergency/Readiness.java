@@ -38,6 +38,7 @@ public final class Readiness {
         checks.add(drills(state, verdicts, properties.drillInterval(), properties.drillWarning()));
         checks.add(capacity(state));
         checks.add(impersonal(state, verdicts));
+        checks.add(administrators(state));
         checks.addAll(extra);
         return ReadinessReport.of(state.now(), usable, properties.minimumUsableAccounts(), checks);
     }
@@ -218,6 +219,23 @@ public final class Readiness {
                     "Keep emergency keys for emergency accounts only: a key carried daily by a person travels, wears and gets lost with them.");
         }
         return ReadinessCheck.pass(id, title, "No emergency account is named after a person or shares a key with one.");
+    }
+
+    /**
+     * Administrators are held to the emergency standard (issue 13): one whose every credential falls
+     * short of it — a synced passkey, or a model the allow-list does not admit — can no longer sign in.
+     */
+    static ReadinessCheck administrators(EmergencyState state) {
+        String id = "emergency.administrators";
+        String title = "Administrators sign in with emergency-grade security keys";
+        List<String> stranded = Usability.administratorsWithoutEmergencyGradeKeys(state).stream()
+                .map(a -> "'" + a.displayName() + "'").toList();
+        if (!stranded.isEmpty()) {
+            return ReadinessCheck.warn(id, title, "No credential of " + String.join(", ", stranded)
+                    + " meets the standard (device-bound; an allowed, attested model when the allow-list is set), so they cannot sign in.",
+                    "Enrol each listed administrator on a device-bound security key of an allowed model, then revoke the old credentials.");
+        }
+        return ReadinessCheck.pass(id, title, "Every administrator holding a credential can sign in with one that meets the standard.");
     }
 
     /** A working (enabled emergency account, key) pair and where it stands against the drill interval. */

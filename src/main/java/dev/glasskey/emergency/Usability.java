@@ -9,6 +9,7 @@ import java.util.Set;
 import dev.glasskey.account.Account;
 import dev.glasskey.account.Roles;
 import dev.glasskey.key.SecurityKey;
+import dev.glasskey.webauthn.AuthenticatorStandard;
 import dev.glasskey.webauthn.Credential;
 
 /**
@@ -18,8 +19,9 @@ import dev.glasskey.webauthn.Credential;
  *
  * <p>Usable means: enabled; holds {@code global-admin} (privileged activation arrives with the
  * PIM feature); at least one working credential, i.e. an active credential on an active key
- * that also satisfies the allow-list when one is configured (emergency sign-in refuses any
- * other, see {@code SignInService}). No conditional-access policy exists yet that could block it.
+ * that meets the authenticator standard ({@link AuthenticatorStandard}: device-bound, and from an
+ * allowed, attested model when an allow-list is configured — emergency sign-in refuses any other,
+ * see {@code SignInService}). No conditional-access policy exists yet that could block it.
  */
 public final class Usability {
     private Usability() {}
@@ -56,7 +58,10 @@ public final class Usability {
                 .toList();
     }
 
-    /** An emergency credential that would pass sign-in: active, on an active key, allowed model. */
+    /**
+     * A credential that would pass an emergency-grade sign-in: active, on an active key, and meeting
+     * the authenticator standard sign-in applies (device-bound; allowed, attested model).
+     */
     static boolean works(EmergencyState state, Credential c, Set<String> allowedAaguids) {
         if (c.status() != Credential.Status.ACTIVE) {
             return false;
@@ -65,7 +70,24 @@ public final class Usability {
         if (key == null || key.status() != SecurityKey.Status.ACTIVE) {
             return false;
         }
-        return allowedAaguids.isEmpty() || (c.attestationTrusted() && allowedAaguids.contains(c.aaguid()));
+        return AuthenticatorStandard.meets(c, allowedAaguids);
+    }
+
+    /**
+     * Enabled accounts held to the emergency standard for their role alone (administrators who are
+     * not emergency accounts) that hold credentials, none of which would pass their sign-in: a
+     * synced passkey, or a model the allow-list does not (or no longer) admit.
+     */
+    public static List<Account> administratorsWithoutEmergencyGradeKeys(EmergencyState state) {
+        Set<String> allowed = state.allowedAaguids();
+        return state.accounts().stream()
+                .filter(a -> a.enabled() && !a.emergency() && AuthenticatorStandard.requiredFor(a))
+                .filter(a -> {
+                    List<Credential> live = state.credentials().stream()
+                            .filter(c -> c.accountId().equals(a.id()) && c.status() == Credential.Status.ACTIVE).toList();
+                    return !live.isEmpty() && live.stream().noneMatch(c -> works(state, c, allowed));
+                })
+                .toList();
     }
 
 }

@@ -31,6 +31,9 @@ public enum ErrorCode {
     USER_PRESENCE_MISSING("ceremony.user_presence_missing", HttpStatus.BAD_REQUEST, "The authenticator did not confirm user presence."),
     USER_VERIFICATION_MISSING("ceremony.user_verification_missing", HttpStatus.BAD_REQUEST, "The authenticator did not verify the user (fingerprint or PIN)."),
     CREDENTIAL_MALFORMED("ceremony.credential_malformed", HttpStatus.BAD_REQUEST, "The credential response could not be parsed."),
+    CROSS_ORIGIN("ceremony.cross_origin", HttpStatus.BAD_REQUEST, "The client data says the ceremony ran in a cross-origin frame; Glasskey cannot be framed."),
+    CREDENTIAL_ID_MISMATCH("ceremony.credential_id_mismatch", HttpStatus.BAD_REQUEST, "The credential id and raw id differ, or are not the credential id the authenticator attested."),
+    CREDENTIAL_ID_LENGTH("ceremony.credential_id_length", HttpStatus.BAD_REQUEST, "The credential id must be 16 to 1023 bytes long."),
 
     // registration
     ENROLMENT_UNKNOWN("enrolment.unknown", HttpStatus.NOT_FOUND, "The enrolment link is unknown or has already been used."),
@@ -38,15 +41,19 @@ public enum ErrorCode {
     ATTESTATION_INVALID("attestation.invalid", HttpStatus.BAD_REQUEST, "The attestation statement does not verify."),
     ATTESTATION_UNTRUSTED("attestation.untrusted", HttpStatus.FORBIDDEN, "The attestation does not chain to a pinned root of an allowed key model."),
     MODEL_NOT_ALLOWED("attestation.model_not_allowed", HttpStatus.FORBIDDEN, "This key model (AAGUID) is not on the allow-list."),
-    SYNCED_PASSKEY_REFUSED("enrolment.synced_passkey_refused", HttpStatus.FORBIDDEN, "Emergency accounts accept only device-bound security keys, not synced passkeys."),
+    SYNCED_PASSKEY_REFUSED("enrolment.synced_passkey_refused", HttpStatus.FORBIDDEN, "Emergency and administrator accounts accept only device-bound security keys, not synced passkeys."),
     KEY_MODEL_MISMATCH("enrolment.key_model_mismatch", HttpStatus.CONFLICT, "The key presented is not the model recorded for this inventory key."),
     REGISTRATION_REJECTED("registration.rejected", HttpStatus.BAD_REQUEST, "The registration response was rejected."),
+    PUBLIC_KEY_INVALID("registration.public_key_invalid", HttpStatus.BAD_REQUEST, "The credential public key is not a valid key of its type, curve and algorithm."),
+    ALGORITHM_UNSUPPORTED("registration.algorithm_unsupported", HttpStatus.BAD_REQUEST, "The credential public key uses an algorithm Glasskey does not accept."),
+    ATTESTATION_FORMAT_UNSUPPORTED("attestation.format_unsupported", HttpStatus.BAD_REQUEST, "The attestation statement format is not one Glasskey can verify."),
 
     // assertion
     CREDENTIAL_UNKNOWN("credential.unknown", HttpStatus.UNAUTHORIZED, "This credential is not registered."),
     CREDENTIAL_REVOKED("credential.revoked", HttpStatus.UNAUTHORIZED, "This credential has been revoked."),
     CREDENTIAL_KEY_LOST("credential.key_lost", HttpStatus.UNAUTHORIZED, "The key holding this credential is marked lost or retired."),
     CREDENTIAL_SUSPECT("credential.suspect", HttpStatus.UNAUTHORIZED, "This credential is suspended after a signature counter regression."),
+    CREDENTIAL_SYNCED("credential.synced_passkey_refused", HttpStatus.FORBIDDEN, "Emergency and administrator accounts sign in only with device-bound security keys, not synced passkeys."),
     COUNTER_REGRESSION("credential.counter_regression", HttpStatus.UNAUTHORIZED, "The signature counter went backwards: the key may be cloned. The credential is now suspended."),
     SIGNATURE_INVALID("assertion.signature_invalid", HttpStatus.UNAUTHORIZED, "The assertion signature does not verify."),
     USER_HANDLE_MISMATCH("assertion.user_handle_mismatch", HttpStatus.UNAUTHORIZED, "The user handle does not belong to this credential."),

@@ -22,6 +22,11 @@ class AllowedModelStore {
                 rs.getString("name"), rs.getString("roots_pem"), Times.instant(rs.getObject("created_at", OffsetDateTime.class)))).list();
     }
 
+    /** The AAGUIDs on the allow-list (empty: any model). */
+    java.util.Set<String> aaguids() {
+        return jdbc.sql("select aaguid from allowed_model").query(String.class).set();
+    }
+
     Optional<AllowedModel> find(String aaguid) {
         return all().stream().filter(m -> m.aaguid().equals(aaguid)).findFirst();
     }

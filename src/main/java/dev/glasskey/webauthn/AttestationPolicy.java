@@ -47,6 +47,11 @@ final class AttestationPolicy implements AttestationTrustSource {
         return !rootsByAaguid.isEmpty();
     }
 
+    /** The AAGUIDs on the allow-list; empty while it is not in force. */
+    Set<String> allowedAaguids() {
+        return rootsByAaguid.keySet();
+    }
+
     boolean allows(String aaguid) {
         return aaguid != null && rootsByAaguid.containsKey(aaguid);
     }

@@ -85,13 +85,24 @@ class Ceremonies {
         return pending;
     }
 
-    /** WebAuthn L3 §7.1 steps 7 and 9 / §7.2 steps 11 and 13: client data type and origin. */
-    void checkClientData(CollectedClientData clientData, String expectedType) {
-        if (!expectedType.equals(clientData.getType())) {
-            throw new GlasskeyException(ErrorCode.CEREMONY_TYPE, "Client data type is '" + clientData.getType() + "', expected '" + expectedType + "'.");
+    /**
+     * WebAuthn L3 §7.1 steps 7, 9 and 10 / §7.2 steps 11, 13 and 14: client data type, origin, and
+     * the frame it ran in. L3 leaves {@code crossOrigin} and {@code topOrigin} to the relying party;
+     * Glasskey is never embedded in a frame (Spring Security sends X-Frame-Options: DENY), so a ceremony
+     * that says it ran in one — or names any top origin — was not started by Glasskey's own page.
+     */
+    void checkClientData(ClientData clientData, String expectedType) {
+        if (!expectedType.equals(clientData.type())) {
+            throw new GlasskeyException(ErrorCode.CEREMONY_TYPE, "Client data type is '" + Untrusted.shown(clientData.type())
+                    + "', expected '" + expectedType + "'.");
         }
-        if (!origins.contains(clientData.getOrigin())) {
-            throw new GlasskeyException(ErrorCode.ORIGIN_MISMATCH, "Origin '" + clientData.getOrigin() + "' is not allowed.");
+        if (!origins.contains(clientData.origin())) {
+            throw new GlasskeyException(ErrorCode.ORIGIN_MISMATCH, "Origin '" + Untrusted.shown(clientData.origin()) + "' is not allowed.");
+        }
+        if (clientData.crossOrigin() || clientData.topOrigin() != null) {
+            throw new GlasskeyException(ErrorCode.CROSS_ORIGIN, clientData.topOrigin() == null
+                    ? "The client data says the ceremony ran in a cross-origin frame."
+                    : "The client data says the ceremony ran in a frame of '" + Untrusted.shown(clientData.topOrigin()) + "'.");
         }
     }
 

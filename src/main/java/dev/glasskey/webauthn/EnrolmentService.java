@@ -19,8 +19,11 @@ import com.yubico.webauthn.FinishRegistrationOptions;
 import com.yubico.webauthn.RegistrationResult;
 import com.yubico.webauthn.StartRegistrationOptions;
 import com.yubico.webauthn.data.AuthenticatorAttachment;
+import com.yubico.webauthn.data.AttestationObject;
+import com.yubico.webauthn.data.AttestedCredentialData;
 import com.yubico.webauthn.data.AuthenticatorAttestationResponse;
 import com.yubico.webauthn.data.AuthenticatorData;
+import com.yubico.webauthn.data.ByteArray;
 import com.yubico.webauthn.data.AuthenticatorSelectionCriteria;
 import com.yubico.webauthn.data.AuthenticatorTransport;
 import com.yubico.webauthn.data.ClientRegistrationExtensionOutputs;
@@ -56,6 +59,7 @@ import dev.glasskey.system.Times;
  */
 @Service
 public class EnrolmentService {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(EnrolmentService.class);
     private static final int TOKEN_BYTES = 32;
     private static final long CEREMONY_TIMEOUT_MS = 120_000;
 
@@ -150,9 +154,9 @@ public class EnrolmentService {
                             .authenticatorSelection(AuthenticatorSelectionCriteria.builder()
                                     .residentKey(ResidentKeyRequirement.REQUIRED)
                                     .userVerification(UserVerificationRequirement.REQUIRED)
-                                    .authenticatorAttachment(account.emergency() ? AuthenticatorAttachment.CROSS_PLATFORM : null)
+                                    .authenticatorAttachment(AuthenticatorStandard.requiredFor(account) ? AuthenticatorAttachment.CROSS_PLATFORM : null)
                                     .build())
-                            .hints(account.emergency() ? List.of(PublicKeyCredentialHint.SECURITY_KEY.getValue()) : List.of())
+                            .hints(AuthenticatorStandard.requiredFor(account) ? List.of(PublicKeyCredentialHint.SECURITY_KEY.getValue()) : List.of())
                             .timeout(CEREMONY_TIMEOUT_MS)
                             .build());
             // Exclude this account's credentials on *other* keys, so one physical key cannot be
@@ -188,11 +192,16 @@ public class EnrolmentService {
         }
     }
 
-    /** Verifies the registration response and stores the credential. */
+    /**
+     * Verifies the registration response and stores the credential. The link is judged first: a
+     * response posted to an unknown, used or expired link is refused as such, whatever it carries,
+     * and spends no challenge.
+     */
     public Credential finish(String token, String sessionId, String responseJson) {
         String tokenHash = Ids.sha256Hex(token);
         Enrolment enrolment = tx.execute(status -> enrolments.find(tokenHash).orElse(null));
         try {
+            tx.execute(status -> usable(token));
             var response = Yubico.registration(responseJson);
             CeremonyStore.Pending pending = tx.execute(status ->
                     ceremonies.consume(Ceremonies.REGISTRATION, sessionId, response.getResponse().getClientData()));
@@ -216,16 +225,25 @@ public class EnrolmentService {
         if (!account.enabled()) {
             throw new GlasskeyException(ErrorCode.ACCOUNT_DISABLED);
         }
-        ceremonies.checkClientData(response.getResponse().getClientData(), "webauthn.create");
-        AuthenticatorData authData = response.getResponse().getAttestation().getAuthenticatorData();
+        AttestationObject attestation = response.getResponse().getAttestation();
+        ClientData clientData = ClientData.of(response.getResponse().getClientDataJSON());
+        StrictEncoding.attestationObject(attestation);
+        ceremonies.checkClientData(clientData, "webauthn.create");
+        AuthenticatorData authData = attestation.getAuthenticatorData();
         ceremonies.checkAuthenticatorData(authData);
-        if (account.emergency() && authData.getFlags().BE) {
+        AttestedCredentialData attested = authData.getAttestedCredentialData().orElseThrow();
+        checkCredentialId(response.getId(), attested.getCredentialId());
+        long algorithm = CoseKeys.validate(attested.getCredentialPublicKey());
+        AttestationStatements.check(attestation, algorithm, attested.getAaguid());
+
+        String aaguid = AttestationPolicy.aaguidString(attested.getAaguid());
+        String format = attestation.getFormat();
+        AttestationPolicy policy = allowedModels.policy();
+        boolean emergencyGrade = AuthenticatorStandard.requiredFor(account);
+        if (emergencyGrade && authData.getFlags().BE) {
             throw new GlasskeyException(ErrorCode.SYNCED_PASSKEY_REFUSED);
         }
-        String aaguid = AttestationPolicy.aaguidString(authData.getAttestedCredentialData().orElseThrow().getAaguid());
-        String format = response.getResponse().getAttestation().getFormat();
-        AttestationPolicy policy = allowedModels.policy();
-        boolean enforce = account.emergency() && policy.active();
+        boolean enforce = emergencyGrade && policy.active();
         if (enforce) {
             if ("none".equals(format)) {
                 throw new GlasskeyException(ErrorCode.ATTESTATION_UNTRUSTED, "'none' attestation proves no model; the allow-list requires a verified attestation.");
@@ -233,30 +251,21 @@ public class EnrolmentService {
             if (!policy.allows(aaguid)) {
                 throw new GlasskeyException(ErrorCode.MODEL_NOT_ALLOWED, "Key model " + aaguid + " is not on the allow-list.");
             }
-            if (!response.getResponse().getAttestation().getAttestationStatement().has("x5c")) {
+            if (!attestation.getAttestationStatement().has("x5c")) {
                 throw new GlasskeyException(ErrorCode.ATTESTATION_UNTRUSTED, "Self attestation proves no model; the allow-list requires a vendor-signed attestation.");
             }
         }
-        RegistrationResult result;
-        try {
-            result = relyingParties.forRegistration(policy, enforce).finishRegistration(FinishRegistrationOptions.builder()
-                    .request(Yubico.creationOptions(pending.requestJson()))
-                    .response(response)
-                    .build());
-        } catch (RegistrationFailedException ex) {
-            String message = String.valueOf(ex.getMessage());
-            if (enforce && message.toLowerCase().contains("trust")) {
-                throw new GlasskeyException(ErrorCode.ATTESTATION_UNTRUSTED, "The attestation does not chain to a root pinned for model " + aaguid + ".");
-            }
-            if (message.toLowerCase().contains("attestation")) {
-                throw new GlasskeyException(ErrorCode.ATTESTATION_INVALID, firstLine(message));
-            }
-            throw new GlasskeyException(ErrorCode.REGISTRATION_REJECTED, firstLine(message));
-        } catch (JsonProcessingException ex) {
-            throw new IllegalStateException(ex);
-        }
-        if (enforce && !result.isAttestationTrusted()) {
-            throw new GlasskeyException(ErrorCode.ATTESTATION_UNTRUSTED);
+        RegistrationResult result = verify(policy, enforce, pending, response, aaguid);
+        // What is stored is what sign-in will import: validate those bytes too (Yubico re-encodes the key).
+        CoseKeys.validate(result.getPublicKeyCose());
+        if (emergencyGrade) {
+            // The one definition sign-in, readiness and the lockout guard judge this credential by.
+            AuthenticatorStandard.shortfall(result.isBackupEligible(), result.isAttestationTrusted(), aaguid, policy.allowedAaguids())
+                    .ifPresent(shortfall -> {
+                        throw shortfall == AuthenticatorStandard.Shortfall.SYNCED_PASSKEY
+                                ? new GlasskeyException(ErrorCode.SYNCED_PASSKEY_REFUSED)
+                                : new GlasskeyException(ErrorCode.ATTESTATION_UNTRUSTED);
+                    });
         }
         return guards.guard("credential.register", () -> {
             Instant now = Times.now(clock);
@@ -278,7 +287,7 @@ public class EnrolmentService {
             }
             String transports = result.getKeyId().getTransports().map(set -> set.stream()
                     .map(AuthenticatorTransport::getId).collect(Collectors.joining(","))).orElse(null);
-            Credential credential = new Credential(Ids.uuid(), result.getKeyId().getId().getBase64Url(), account.id(), keyId,
+            Credential credential = new Credential(Ids.uuid(), attested.getCredentialId().getBase64Url(), account.id(), keyId,
                     result.getPublicKeyCose().getBase64Url(), result.getSignatureCount(), aaguid, format,
                     result.isAttestationTrusted(), result.isBackupEligible(), transports, Credential.Status.ACTIVE, null,
                     now, null, now);
@@ -294,6 +303,64 @@ public class EnrolmentService {
             audit.record(Enrolment.BOOTSTRAP.equals(e.purpose()) ? event.flag() : event);
             return credential;
         });
+    }
+
+    /**
+     * WebAuthn L3 §7.1 step 26 and §5.1: the credential id the client reports is the one the
+     * authenticator attested (Yubico stores the client's), and at most 1023 bytes; at least 16
+     * (L3 §4, "Credential ID": at least 16 bytes of entropy).
+     */
+    private static void checkCredentialId(ByteArray reported, ByteArray attested) {
+        if (!reported.equals(attested)) {
+            throw new GlasskeyException(ErrorCode.CREDENTIAL_ID_MISMATCH,
+                    "The credential id is not the one in the attested credential data.");
+        }
+        if (attested.size() < 16 || attested.size() > 1023) {
+            throw new GlasskeyException(ErrorCode.CREDENTIAL_ID_LENGTH, "The attested credential id has " + attested.size() + " bytes.");
+        }
+    }
+
+    /**
+     * Yubico's verification (WebAuthn L3 §7.1) on a response our checks above have passed: the
+     * client data, authenticator data, credential id and key, and the statement's shape are known
+     * good, so what it can still refuse is the attestation statement itself, its trust path, a
+     * credential id already registered, or token binding — each answered with its own code. A
+     * library exception that escapes it unwrapped (a JCA failure inside a statement verifier) is
+     * still the attestation statement not verifying.
+     */
+    private RegistrationResult verify(AttestationPolicy policy, boolean enforce, CeremonyStore.Pending pending,
+                                      PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response,
+                                      String aaguid) {
+        PublicKeyCredentialCreationOptions request;
+        try {
+            request = Yubico.creationOptions(pending.requestJson());
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("stored creation options do not parse", ex);
+        }
+        try {
+            return relyingParties.forRegistration(policy, enforce).finishRegistration(FinishRegistrationOptions.builder()
+                    .request(request)
+                    .response(response)
+                    .build());
+        } catch (RegistrationFailedException ex) {
+            String reason = Untrusted.reason(ex.getCause() == null ? ex : ex.getCause());
+            String lower = reason.toLowerCase(java.util.Locale.ROOT);
+            if (lower.contains("already registered")) {
+                throw new GlasskeyException(ErrorCode.REGISTRATION_REJECTED, "This credential id is already registered.");
+            }
+            if (lower.contains("token binding")) {
+                throw new GlasskeyException(ErrorCode.REGISTRATION_REJECTED, reason);
+            }
+            if (enforce && lower.contains("trust")) {
+                throw new GlasskeyException(ErrorCode.ATTESTATION_UNTRUSTED, "The attestation does not chain to a root pinned for model " + aaguid + ".");
+            }
+            throw new GlasskeyException(ErrorCode.ATTESTATION_INVALID, reason);
+        } catch (GlasskeyException ex) {
+            throw ex;
+        } catch (RuntimeException ex) {
+            log.info("Attestation statement refused by the library: {} ({})", ex.getClass().getName(), Untrusted.reason(ex));
+            throw new GlasskeyException(ErrorCode.ATTESTATION_INVALID, "The attestation statement could not be verified.");
+        }
     }
 
     private EnrolmentLink createLink(Actor actor, Account account, String keyId, String purpose) {
@@ -356,9 +423,5 @@ public class EnrolmentService {
         return aaguid == null || aaguid.equals("00000000-0000-0000-0000-000000000000");
     }
 
-    private static String firstLine(String message) {
-        String line = message.lines().findFirst().orElse("");
-        return line.length() > 200 ? line.substring(0, 200) : line;
-    }
 
 }

@@ -30,14 +30,16 @@ public class FirstAdministrator implements ApplicationRunner {
 
     private final AccountService accounts;
     private final CredentialStore credentials;
+    private final AllowedModelStore allowedModels;
     private final KeyService keys;
     private final EnrolmentService enrolments;
     private final boolean enabled;
     private final AtomicReference<EnrolmentLink> lastLink = new AtomicReference<>();
 
-    FirstAdministrator(AccountService accounts, CredentialStore credentials, KeyService keys, EnrolmentService enrolments,
-                       @Value("${glasskey.first-start.enabled:true}") boolean enabled) {
+    FirstAdministrator(AccountService accounts, CredentialStore credentials, AllowedModelStore allowedModels, KeyService keys,
+                       EnrolmentService enrolments, @Value("${glasskey.first-start.enabled:true}") boolean enabled) {
         this.accounts = accounts;
+        this.allowedModels = allowedModels;
         this.credentials = credentials;
         this.keys = keys;
         this.enrolments = enrolments;
@@ -75,10 +77,13 @@ public class FirstAdministrator implements ApplicationRunner {
         return Optional.ofNullable(lastLink.get());
     }
 
+    /** An enabled administrator with a credential sign-in would accept (the emergency standard included). */
     boolean anAdministratorCanSignIn() {
+        java.util.Set<String> allowed = allowedModels.aaguids();
         return accounts.list().stream()
                 .filter(a -> a.enabled() && a.hasRole(Roles.GLOBAL_ADMIN))
                 .anyMatch(a -> credentials.forAccount(a.id()).stream()
-                        .anyMatch(c -> c.status() == Credential.Status.ACTIVE && keys.get(c.keyId()).active()));
+                        .anyMatch(c -> c.status() == Credential.Status.ACTIVE && keys.get(c.keyId()).active()
+                                && AuthenticatorStandard.meets(c, allowed)));
     }
 }

@@ -1,5 +1,6 @@
 package dev.glasskey.webauthn;
 
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.function.Function;
@@ -45,6 +46,7 @@ import dev.glasskey.system.Times;
  */
 @Service
 public class SignInService {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(SignInService.class);
     private static final long CEREMONY_TIMEOUT_MS = 120_000;
 
     private final Ceremonies ceremonies;
@@ -116,9 +118,12 @@ public class SignInService {
             attempt.credentialId = response.getId().getBase64Url();
             ByteArray challenge = response.getResponse().getClientData().getChallenge();
             attempt.challenge = challenge;
+            // The response's own shape, before any state is read: refused here, the challenge is still burnt.
+            ClientData clientData = ClientData.of(response.getResponse().getClientDataJSON());
+            StrictEncoding.assertionAuthenticatorData(response.getResponse().getParsedAuthenticatorData());
             return tx.execute(status -> {
                 challenges.consume(challenge, sessionId);
-                return then.apply(verify(request(challenge), response, attempt));
+                return then.apply(verify(request(challenge), response, clientData, attempt));
             });
         } catch (GlasskeyException e) {
             if (attempt.challenge != null) {
@@ -137,8 +142,8 @@ public class SignInService {
 
     private SignedIn verify(AssertionRequest request,
                             PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> response,
-                            Attempt attempt) {
-        ceremonies.checkClientData(response.getResponse().getClientData(), "webauthn.get");
+                            ClientData clientData, Attempt attempt) {
+        ceremonies.checkClientData(clientData, "webauthn.get");
         ceremonies.checkAuthenticatorData(response.getResponse().getParsedAuthenticatorData());
         Credential credential = credentials.findByCredentialId(attempt.credentialId)
                 .orElseThrow(() -> new GlasskeyException(ErrorCode.CREDENTIAL_UNKNOWN));
@@ -163,14 +168,17 @@ public class SignInService {
         if (!account.enabled()) {
             throw new GlasskeyException(ErrorCode.ACCOUNT_DISABLED);
         }
-        if (account.emergency()) {
-            var models = allowedModels.all();
-            boolean allowed = models.isEmpty() || (credential.attestationTrusted()
-                    && models.stream().anyMatch(m -> m.aaguid().equals(credential.aaguid())));
-            if (!allowed) {
-                throw new GlasskeyException(ErrorCode.MODEL_NOT_ALLOWED, "This credential's key model (" + credential.aaguid()
-                        + ", attestation " + (credential.attestationTrusted() ? "trusted" : "untrusted") + ") is not on the allow-list.");
-            }
+        if (AuthenticatorStandard.requiredFor(account)) {
+            // Emergency accounts and administrators: an emergency-grade credential only. The allow-list is
+            // read for these accounts alone, as before for emergency ones; a person's sign-in reads nothing more.
+            boolean backupEligible = credential.backupEligible() || response.getResponse().getParsedAuthenticatorData().getFlags().BE;
+            AuthenticatorStandard.shortfall(backupEligible, credential.attestationTrusted(), credential.aaguid(), allowedModels.aaguids())
+                    .ifPresent(shortfall -> {
+                        throw shortfall == AuthenticatorStandard.Shortfall.SYNCED_PASSKEY
+                                ? new GlasskeyException(ErrorCode.CREDENTIAL_SYNCED)
+                                : new GlasskeyException(ErrorCode.MODEL_NOT_ALLOWED, "This credential's key model (" + credential.aaguid()
+                                        + ", attestation " + (credential.attestationTrusted() ? "trusted" : "untrusted") + ") is not on the allow-list.");
+                    });
         }
         AssertionResult result;
         try {
@@ -182,11 +190,21 @@ public class SignInService {
             throw new GlasskeyException(ErrorCode.COUNTER_REGRESSION, "Signature counter " + e.getReceived()
                     + " is not above the stored " + credential.signatureCount() + ": the key may be cloned. The credential is now suspended.");
         } catch (AssertionFailedException e) {
-            String message = String.valueOf(e.getMessage()).toLowerCase();
-            if (message.contains("signature")) {
+            String reason = Untrusted.reason(e.getCause() == null ? e : e.getCause());
+            if (reason.toLowerCase(java.util.Locale.ROOT).contains("signature")) {
                 throw new GlasskeyException(ErrorCode.SIGNATURE_INVALID);
             }
-            throw new GlasskeyException(ErrorCode.ASSERTION_REJECTED, e.getMessage().lines().findFirst().orElse(""));
+            throw new GlasskeyException(ErrorCode.ASSERTION_REJECTED, reason);
+        } catch (GlasskeyException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // Yubico lets a JCA failure through unwrapped: a signature that is not even a DER ECDSA
+            // signature (empty, truncated, raw r||s) cannot verify, whatever else is wrong.
+            if (causedBy(e, GeneralSecurityException.class)) {
+                throw new GlasskeyException(ErrorCode.SIGNATURE_INVALID, "The signature is not a well-formed signature for this credential's algorithm.");
+            }
+            log.warn("Assertion refused by the library: {} ({})", e.getClass().getName(), Untrusted.reason(e));
+            throw new GlasskeyException(ErrorCode.ASSERTION_REJECTED, "The assertion could not be verified.");
         }
         if (!result.isSuccess() || !result.isUserVerified()) {
             throw new GlasskeyException(ErrorCode.ASSERTION_REJECTED);
@@ -221,6 +239,15 @@ public class SignInService {
             event = event.flag();
         }
         audit.record(event);
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static String abbreviate(String value) {

@@ -5,8 +5,10 @@ import java.io.IOException;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.Base64Variants;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,11 +16,13 @@ import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.yubico.webauthn.AssertionRequest;
 import com.yubico.webauthn.data.AuthenticatorAssertionResponse;
+import com.yubico.webauthn.data.ByteArray;
 import com.yubico.webauthn.data.AuthenticatorAttestationResponse;
 import com.yubico.webauthn.data.ClientAssertionExtensionOutputs;
 import com.yubico.webauthn.data.ClientRegistrationExtensionOutputs;
 import com.yubico.webauthn.data.PublicKeyCredential;
 import com.yubico.webauthn.data.PublicKeyCredentialCreationOptions;
+import com.yubico.webauthn.data.exception.Base64UrlException;
 
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
@@ -34,6 +38,10 @@ final class Yubico {
      */
     private static final ObjectMapper JSON = JsonMapper.builder()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            // A request body is one JSON object, each member once (issue 13: a repeated member is read
+            // differently by different parsers); these bind only when reading.
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .serializationInclusion(JsonInclude.Include.NON_ABSENT)
             .defaultBase64Variant(Base64Variants.MODIFIED_FOR_URL)
             .addModule(new Jdk8Module())
@@ -71,12 +79,15 @@ final class Yubico {
     }
 
     /**
-     * Parses a registration response (WebAuthn L3 {@code PublicKeyCredential.toJSON()} form).
-     * Malformed JSON, base64url, CBOR or truncated authenticator data all surface here.
+     * Parses a registration response (WebAuthn L3 {@code PublicKeyCredential.toJSON()} form). A body
+     * that is not one well-formed JSON object is {@code request.malformed}; malformed members,
+     * base64url, CBOR or truncated authenticator data are {@code ceremony.credential_malformed}.
      */
     static PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> registration(String json) {
+        JsonNode tree = body(json);
         try {
-            var credential = JSON.readValue(json, REGISTRATION);
+            PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> credential =
+                    JSON.readerFor(REGISTRATION).readValue(tree);
             // Force the lazy parts: the attestation object and its authenticator data.
             credential.getResponse().getAttestation().getAuthenticatorData().getAttestedCredentialData()
                     .orElseThrow(() -> new IllegalArgumentException("no attested credential data"));
@@ -87,8 +98,10 @@ final class Yubico {
     }
 
     static PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> assertion(String json) {
+        JsonNode tree = body(json);
         try {
-            var credential = JSON.readValue(json, ASSERTION);
+            PublicKeyCredential<AuthenticatorAssertionResponse, ClientAssertionExtensionOutputs> credential =
+                    JSON.readerFor(ASSERTION).readValue(tree);
             credential.getResponse().getParsedAuthenticatorData();
             credential.getResponse().getClientData();
             return credential;
@@ -97,20 +110,43 @@ final class Yubico {
         }
     }
 
+    /**
+     * The request body as one JSON object, or {@code request.malformed}; and {@code id} and
+     * {@code rawId}, when both are given, the same bytes (WebAuthn L3 §5.1: {@code id} is
+     * {@code rawId} base64url-encoded), else {@code ceremony.credential_id_mismatch}.
+     */
+    private static JsonNode body(String json) {
+        if (json == null) {
+            throw new GlasskeyException(ErrorCode.REQUEST_MALFORMED, "The request body is empty.");
+        }
+        JsonNode tree;
+        try {
+            tree = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new GlasskeyException(ErrorCode.REQUEST_MALFORMED, "The request body is not well-formed JSON: " + Untrusted.reason(e) + ".");
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new GlasskeyException(ErrorCode.REQUEST_MALFORMED, "The request body is not a JSON object.");
+        }
+        JsonNode id = tree.get("id");
+        JsonNode rawId = tree.get("rawId");
+        if (id != null && rawId != null && id.isTextual() && rawId.isTextual()) {
+            ByteArray idBytes;
+            ByteArray rawIdBytes;
+            try {
+                idBytes = ByteArray.fromBase64Url(id.textValue());
+                rawIdBytes = ByteArray.fromBase64Url(rawId.textValue());
+            } catch (Base64UrlException | RuntimeException e) {
+                throw malformed(e);
+            }
+            if (!idBytes.equals(rawIdBytes)) {
+                throw new GlasskeyException(ErrorCode.CREDENTIAL_ID_MISMATCH, "The credential's id and rawId differ.");
+            }
+        }
+        return tree;
+    }
+
     private static GlasskeyException malformed(Exception e) {
-        String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        // Keep the detail short and free of stack or class internals.
-        reason = reason.lines().findFirst().orElse("").replaceAll("\\(through reference chain.*", "")
-                // Jackson names the library class it failed to build: say what was wrong, not what we run.
-                .replaceAll("Cannot construct instance of `[^`]*`(, problem: )?", "")
-                .replaceAll("`?\\b(?:[a-z_][a-z0-9_]*\\.)+[A-Z][\\w$]*`?", "a value")
-                .strip();
-        if (reason.isEmpty()) {
-            reason = "invalid value";
-        }
-        if (reason.length() > 200) {
-            reason = reason.substring(0, 200);
-        }
-        return new GlasskeyException(ErrorCode.CREDENTIAL_MALFORMED, "The credential response could not be parsed: " + reason);
+        return new GlasskeyException(ErrorCode.CREDENTIAL_MALFORMED, "The credential response could not be parsed: " + Untrusted.reason(e));
     }
 }

@@ -176,6 +176,22 @@ public interface EmergencyContract extends Fixtures {
     }
 
     @Test
+    default void anAdministratorLeftWithASyncedPasskeyOnlyWarns() {
+        Client admin = newAdmin().http();
+        assertCheck(admin, "emergency.administrators", "PASS", "Every administrator");
+        // People may use synced passkeys; made an administrator, this one is held to the emergency standard.
+        String name = "Promoted " + System.nanoTime();
+        String person = createAccount(admin, name, false).path("id").asString();
+        String keyId = registerKey(admin, "Phone " + System.nanoTime(), "Pocket").path("id").asString();
+        Client.Response enrolled = enrol(client(), issueLink(admin, person, keyId), newKey(),
+                SoftwareAuthenticator.Tweaks.defaults().withBackupEligible(true));
+        assertThat(enrolled.status()).as(enrolled.toString()).isEqualTo(201);
+        Client.Response promoted = admin.put("/api/accounts/" + person + "/roles", Map.of("roles", List.of("global-admin")));
+        assertThat(promoted.status()).as(promoted.toString()).isEqualTo(200);
+        assertCheck(admin, "emergency.administrators", "WARN", "'" + name + "'");
+    }
+
+    @Test
     default void twoUsableAccountsWarnAndTheReasonNamesTheBrokenOne() {
         World w = world(3, 2, true);
         assertCheck(w.admin(), "emergency.accounts", "PASS", "3 of 3");

@@ -1,6 +1,7 @@
 package dev.glasskey.testing;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 import com.webauthn4j.converter.AttestationObjectConverter;
 import com.webauthn4j.converter.AuthenticatorDataConverter;
@@ -36,6 +38,7 @@ import com.webauthn4j.data.extension.authenticator.RegistrationExtensionAuthenti
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.dataformat.cbor.CBORMapper;
 
 import static dev.glasskey.testing.SoftAuthBytes.b64u;
 import static dev.glasskey.testing.SoftAuthBytes.canonicalB64u;
@@ -93,6 +96,7 @@ public final class SoftwareAuthenticator {
   private static final int CREDENTIAL_ID_LENGTH = 32;
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
+  private static final CBORMapper CBOR = CBORMapper.builder().build();
   private static final ObjectConverter WEBAUTHN4J = new ObjectConverter();
   private static final AttestationObjectConverter ATTESTATION_OBJECTS =
       new AttestationObjectConverter(WEBAUTHN4J);
@@ -238,14 +242,14 @@ public final class SoftwareAuthenticator {
 
     // authenticatorMakeCredential (§6.3.2): a new ES256 key pair and a random credential ID.
     KeyPair credentialKeyPair = SoftAuthAttestationCa.generateP256KeyPair();
-    byte[] credentialId = new byte[CREDENTIAL_ID_LENGTH];
+    byte[] credentialId = new byte[tweaks.credentialIdLength() != null ? tweaks.credentialIdLength() : CREDENTIAL_ID_LENGTH];
     RANDOM.nextBytes(credentialId);
 
     byte[] clientDataJson = clientDataJson("webauthn.create", challenge, clientOrigin, tweaks);
 
     // §6.5.2 attested credential data: AAGUID || L || credentialId || COSE_Key (webauthn4j encodes it).
     AttestedCredentialData attestedCredentialData = new AttestedCredentialData(
-        new AAGUID(aaguid),
+        new AAGUID(tweaks.attestedAaguid() != null ? tweaks.attestedAaguid() : aaguid),
         credentialId,
         EC2COSEKey.create((ECPublicKey) credentialKeyPair.getPublic(), COSEAlgorithmIdentifier.ES256));
     // §6.1 authenticator data: rpIdHash || flags || signCount || attestedCredentialData.
@@ -254,7 +258,8 @@ public final class SoftwareAuthenticator {
         (byte) (flags(tweaks) | AuthenticatorData.BIT_AT),
         0L,
         attestedCredentialData);
-    byte[] authenticatorDataBytes = AUTHENTICATOR_DATA.convert(authenticatorData);
+    byte[] modelBytes = AUTHENTICATOR_DATA.convert(authenticatorData);
+    byte[] authenticatorDataBytes = distortedAuthenticatorData(modelBytes, credentialId.length, tweaks);
 
     AttestationStatement statement = attestationStatement(
         options.path("attestation").asString("none"),
@@ -263,6 +268,9 @@ public final class SoftwareAuthenticator {
         tweaks);
     byte[] attestationObject =
         ATTESTATION_OBJECTS.convertToBytes(new AttestationObject(authenticatorData, statement));
+    if (authenticatorDataBytes != modelBytes) {
+      attestationObject = withAuthenticatorData(attestationObject, authenticatorDataBytes);
+    }
     if (!Arrays.equals(ATTESTATION_OBJECTS.extractAuthenticatorData(attestationObject), authenticatorDataBytes)) {
       // The signature covers authenticatorDataBytes; the CBOR must embed exactly those bytes.
       throw new IllegalStateException("attestation object does not embed the signed authenticator data");
@@ -320,6 +328,9 @@ public final class SoftwareAuthenticator {
     byte[] authenticatorData = AUTHENTICATOR_DATA.convert(
         new AuthenticatorData<AuthenticationExtensionAuthenticatorOutput>(
             rpIdHash(rpId, tweaks), flags(tweaks), credential.signCount));
+    if (tweaks.authenticatorData() != null) {
+      authenticatorData = tweaks.authenticatorData().apply(authenticatorData.clone());
+    }
     // §6.3.3 step 11: sign authenticatorData || SHA-256(clientDataJSON) with the credential key.
     PrivateKey signingKey = tweaks.signWithForeignKey()
         ? SoftAuthAttestationCa.generateP256KeyPair().getPrivate()
@@ -454,7 +465,11 @@ public final class SoftwareAuthenticator {
         .put("challenge", tweaks.challengeOverride() != null ? tweaks.challengeOverride() : challenge)
         .put("origin", clientOrigin)
         .put("crossOrigin", false);
-    return JSON.writeValueAsBytes(clientData);
+    String json = JSON.writeValueAsString(clientData);
+    if (tweaks.clientDataJson() != null) {
+      json = tweaks.clientDataJson().apply(json);
+    }
+    return json.getBytes(StandardCharsets.UTF_8);
   }
 
   private String effectiveOrigin(String rpId, Tweaks tweaks) {
@@ -468,6 +483,29 @@ public final class SoftwareAuthenticator {
       throw new IllegalArgumentException("options carry no RP ID and no origin is configured");
     }
     return "https://" + rpId;
+  }
+
+  /**
+   * The authenticator data as {@code tweaks} distort it: another COSE key after the credential id
+   * (rpIdHash 32 || flags 1 || signCount 4 || AAGUID 16 || L 2 || credentialId L || COSE_Key, §6.5.2),
+   * then the caller's rewrite. Returns {@code modelBytes} itself when nothing changes.
+   */
+  private static byte[] distortedAuthenticatorData(byte[] modelBytes, int credentialIdLength, Tweaks tweaks) {
+    byte[] bytes = modelBytes;
+    if (tweaks.credentialPublicKey() != null) {
+      bytes = concat(Arrays.copyOf(bytes, 32 + 1 + 4 + 16 + 2 + credentialIdLength), tweaks.credentialPublicKey());
+    }
+    if (tweaks.authenticatorData() != null) {
+      bytes = tweaks.authenticatorData().apply(bytes.clone());
+    }
+    return bytes;
+  }
+
+  /** Re-encodes an attestation object with other authenticator data bytes (the map stays in its order). */
+  private static byte[] withAuthenticatorData(byte[] attestationObject, byte[] authenticatorData) {
+    ObjectNode decoded = (ObjectNode) CBOR.readTree(attestationObject);
+    decoded.put("authData", authenticatorData);
+    return CBOR.writeValueAsBytes(decoded);
   }
 
   private static byte[] rpIdHash(String rpId, Tweaks tweaks) {
@@ -575,7 +613,9 @@ public final class SoftwareAuthenticator {
 
   /**
    * Immutable distortions of one ceremony for negative tests; {@link #defaults()} yields a correct
-   * response. Each applies to registration and assertion alike.
+   * response. Each applies to registration and assertion alike unless it says otherwise. Distortions
+   * of signed bytes are applied <em>before</em> signing, so the signature stays genuine and only the
+   * relying party's own checks can refuse them.
    *
    * @param origin             clientDataJSON.origin; {@code null} = the authenticator's {@link #origin()}
    * @param rpIdForHash        RP ID hashed into authenticatorData.rpIdHash; {@code null} = the options' RP ID
@@ -586,6 +626,15 @@ public final class SoftwareAuthenticator {
    *                           or the attestation key (registration; no effect with "none" attestation)
    * @param clientDataType     clientDataJSON.type; {@code null} = "webauthn.create" / "webauthn.get"
    * @param challengeOverride  clientDataJSON.challenge, verbatim; {@code null} = the options' challenge
+   * @param clientDataJson     rewrites the serialized clientDataJSON text before it is hashed and signed
+   *                           (e.g. {@code crossOrigin: true}, a number as origin, duplicate members)
+   * @param authenticatorData  rewrites the authenticator data bytes before they are signed (and, for
+   *                           registration, embedded in the attestation object)
+   * @param credentialPublicKey registration: these COSE_Key bytes in the attested credential data instead
+   *                           of the credential's real key (the attestation still signs them)
+   * @param credentialIdLength registration: the length of the attested credential id; {@code null} = 32
+   * @param attestedAaguid     registration: the AAGUID in the attested credential data; {@code null} = the
+   *                           key's model (whose batch certificate names it)
    */
   public record Tweaks(
       String origin,
@@ -595,9 +644,15 @@ public final class SoftwareAuthenticator {
       boolean backupEligible,
       boolean signWithForeignKey,
       String clientDataType,
-      String challengeOverride) {
+      String challengeOverride,
+      UnaryOperator<String> clientDataJson,
+      UnaryOperator<byte[]> authenticatorData,
+      byte[] credentialPublicKey,
+      Integer credentialIdLength,
+      UUID attestedAaguid) {
 
-    private static final Tweaks DEFAULTS = new Tweaks(null, null, true, true, false, false, null, null);
+    private static final Tweaks DEFAULTS =
+        new Tweaks(null, null, true, true, false, false, null, null, null, null, null, null, null);
 
     /** A correct response, using the authenticator's configured origin. */
     public static Tweaks defaults() {
@@ -610,43 +665,100 @@ public final class SoftwareAuthenticator {
     }
 
     public Tweaks withOrigin(String origin) {
-      return new Tweaks(origin, rpIdForHash, userPresent, userVerified, backupEligible, signWithForeignKey,
-          clientDataType, challengeOverride);
+      return with(b -> b.origin = origin);
     }
 
     public Tweaks withRpIdForHash(String rpIdForHash) {
-      return new Tweaks(origin, rpIdForHash, userPresent, userVerified, backupEligible, signWithForeignKey,
-          clientDataType, challengeOverride);
+      return with(b -> b.rpIdForHash = rpIdForHash);
     }
 
     public Tweaks withUserPresent(boolean userPresent) {
-      return new Tweaks(origin, rpIdForHash, userPresent, userVerified, backupEligible, signWithForeignKey,
-          clientDataType, challengeOverride);
+      return with(b -> b.userPresent = userPresent);
     }
 
     public Tweaks withUserVerified(boolean userVerified) {
-      return new Tweaks(origin, rpIdForHash, userPresent, userVerified, backupEligible, signWithForeignKey,
-          clientDataType, challengeOverride);
+      return with(b -> b.userVerified = userVerified);
     }
 
     public Tweaks withBackupEligible(boolean backupEligible) {
-      return new Tweaks(origin, rpIdForHash, userPresent, userVerified, backupEligible, signWithForeignKey,
-          clientDataType, challengeOverride);
+      return with(b -> b.backupEligible = backupEligible);
     }
 
     public Tweaks withSignWithForeignKey(boolean signWithForeignKey) {
-      return new Tweaks(origin, rpIdForHash, userPresent, userVerified, backupEligible, signWithForeignKey,
-          clientDataType, challengeOverride);
+      return with(b -> b.signWithForeignKey = signWithForeignKey);
     }
 
     public Tweaks withClientDataType(String clientDataType) {
-      return new Tweaks(origin, rpIdForHash, userPresent, userVerified, backupEligible, signWithForeignKey,
-          clientDataType, challengeOverride);
+      return with(b -> b.clientDataType = clientDataType);
     }
 
     public Tweaks withChallengeOverride(String challengeOverride) {
-      return new Tweaks(origin, rpIdForHash, userPresent, userVerified, backupEligible, signWithForeignKey,
-          clientDataType, challengeOverride);
+      return with(b -> b.challengeOverride = challengeOverride);
+    }
+
+    public Tweaks withClientDataJson(UnaryOperator<String> clientDataJson) {
+      return with(b -> b.clientDataJson = clientDataJson);
+    }
+
+    public Tweaks withAuthenticatorData(UnaryOperator<byte[]> authenticatorData) {
+      return with(b -> b.authenticatorData = authenticatorData);
+    }
+
+    public Tweaks withCredentialPublicKey(byte[] credentialPublicKey) {
+      return with(b -> b.credentialPublicKey = credentialPublicKey.clone());
+    }
+
+    public Tweaks withCredentialIdLength(int credentialIdLength) {
+      return with(b -> b.credentialIdLength = credentialIdLength);
+    }
+
+    public Tweaks withAttestedAaguid(UUID attestedAaguid) {
+      return with(b -> b.attestedAaguid = attestedAaguid);
+    }
+
+    private Tweaks with(java.util.function.Consumer<Builder> change) {
+      Builder b = new Builder(this);
+      change.accept(b);
+      return b.build();
+    }
+
+    /** The one place that copies every component, so a wither names only what it changes. */
+    private static final class Builder {
+      String origin;
+      String rpIdForHash;
+      boolean userPresent;
+      boolean userVerified;
+      boolean backupEligible;
+      boolean signWithForeignKey;
+      String clientDataType;
+      String challengeOverride;
+      UnaryOperator<String> clientDataJson;
+      UnaryOperator<byte[]> authenticatorData;
+      byte[] credentialPublicKey;
+      Integer credentialIdLength;
+      UUID attestedAaguid;
+
+      Builder(Tweaks t) {
+        origin = t.origin;
+        rpIdForHash = t.rpIdForHash;
+        userPresent = t.userPresent;
+        userVerified = t.userVerified;
+        backupEligible = t.backupEligible;
+        signWithForeignKey = t.signWithForeignKey;
+        clientDataType = t.clientDataType;
+        challengeOverride = t.challengeOverride;
+        clientDataJson = t.clientDataJson;
+        authenticatorData = t.authenticatorData;
+        credentialPublicKey = t.credentialPublicKey;
+        credentialIdLength = t.credentialIdLength;
+        attestedAaguid = t.attestedAaguid;
+      }
+
+      Tweaks build() {
+        return new Tweaks(origin, rpIdForHash, userPresent, userVerified, backupEligible, signWithForeignKey,
+            clientDataType, challengeOverride, clientDataJson, authenticatorData, credentialPublicKey,
+            credentialIdLength, attestedAaguid);
+      }
     }
   }
 }

@@ -12,6 +12,9 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -21,6 +24,7 @@ import dev.glasskey.testing.Client;
 import dev.glasskey.testing.Fixtures;
 import dev.glasskey.testing.SoftwareAuthenticator;
 import dev.glasskey.testing.SoftwareAuthenticator.Tweaks;
+import dev.glasskey.webauthn.HostileInputs.Who;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -290,17 +294,21 @@ interface NegativeCorpusContract extends Fixtures {
     // AAGUID allow-list (emergency accounts); the list is global, so each test restores it
     // ------------------------------------------------------------------------------------------
 
-    @Test
-    default void keyOfAnotherModelIsModelNotAllowed() {
+    // The same rules hold an administrator (global-admin) to the emergency standard (issue 13).
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Who.class, names = {"EMERGENCY", "ADMIN"})
+    default void keyOfAnotherModelIsModelNotAllowed(Who who) {
         Client admin = newAdmin().http();
         UUID allowed = UUID.randomUUID();
         withAllowList(admin, allowed, SoftwareAuthenticator.packed(allowed).attestationRootPem(), () ->
-                refusedEnrolment(admin, true, SoftwareAuthenticator.packed(UUID.randomUUID()).origin(baseUrl()),
+                refusedEnrolmentOf(admin, account(admin, who), SoftwareAuthenticator.packed(UUID.randomUUID()).origin(baseUrl()),
                         Tweaks.defaults(), 403, "attestation.model_not_allowed"));
     }
 
-    @Test
-    default void allowedModelChainingToAnotherRootIsUntrusted() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Who.class, names = {"EMERGENCY", "ADMIN"})
+    default void allowedModelChainingToAnotherRootIsUntrusted(Who who) {
         Client admin = newAdmin().http();
         UUID allowed = UUID.randomUUID();
         String otherModelsRoot = SoftwareAuthenticator.packed(UUID.randomUUID()).attestationRootPem();
@@ -311,36 +319,38 @@ interface NegativeCorpusContract extends Fixtures {
         UUID working = UUID.randomUUID();
         withAllowList(admin, working, SoftwareAuthenticator.packed(working).attestationRootPem(), () ->
                 withAllowList(admin, allowed, otherModelsRoot, () ->
-                        refusedEnrolment(admin, true, key, Tweaks.defaults(), 403, "attestation.untrusted")));
+                        refusedEnrolmentOf(admin, account(admin, who), key, Tweaks.defaults(), 403, "attestation.untrusted")));
     }
 
-    @Test
-    default void selfAttestationOfAllowedModelIsUntrusted() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Who.class, names = {"EMERGENCY", "ADMIN"})
+    default void selfAttestationOfAllowedModelIsUntrusted(Who who) {
         Client admin = newAdmin().http();
         UUID allowed = UUID.randomUUID();
         withAllowList(admin, allowed, SoftwareAuthenticator.packed(allowed).attestationRootPem(), () ->
-                refusedEnrolment(admin, true, SoftwareAuthenticator.selfAttested(allowed).origin(baseUrl()),
+                refusedEnrolmentOf(admin, account(admin, who), SoftwareAuthenticator.selfAttested(allowed).origin(baseUrl()),
                         Tweaks.defaults(), 403, "attestation.untrusted"));
     }
 
-    @Test
-    default void noneAttestationIsUntrusted() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Who.class, names = {"EMERGENCY", "ADMIN"})
+    default void noneAttestationIsUntrusted(Who who) {
         Client admin = newAdmin().http();
         UUID allowed = UUID.randomUUID();
         withAllowList(admin, allowed, SoftwareAuthenticator.packed(allowed).attestationRootPem(), () ->
-                refusedEnrolment(admin, true, SoftwareAuthenticator.noneAttestation().origin(baseUrl()),
+                refusedEnrolmentOf(admin, account(admin, who), SoftwareAuthenticator.noneAttestation().origin(baseUrl()),
                         Tweaks.defaults(), 403, "attestation.untrusted"));
     }
 
-    @Test
-    default void trustedKeyOfAllowedModelEnrols() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Who.class, names = {"EMERGENCY", "ADMIN"})
+    default void trustedKeyOfAllowedModelEnrols(Who who) {
         Client admin = newAdmin().http();
         UUID allowed = UUID.randomUUID();
         SoftwareAuthenticator key = SoftwareAuthenticator.packed(allowed).origin(baseUrl());
         withAllowList(admin, allowed, key.attestationRootPem(), () -> {
-            String accountId = createAccount(admin, "Allowed " + System.nanoTime(), true, "global-admin").path("id").asString();
-            String keyId = registerKey(admin, "Allowed key " + System.nanoTime(), "Safe").path("id").asString();
-            Client.Response r = enrol(client(), issueLink(admin, accountId, keyId), key);
+            String accountId = account(admin, who);
+            Client.Response r = enrol(client(), linkOnNewKey(admin, accountId), key);
             assertThat(r.status()).as(r.toString()).isEqualTo(201);
             assertThat(r.json().path("aaguid").asString()).isEqualTo(allowed.toString());
             assertThat(r.json().path("attestationTrusted").asBoolean()).isTrue();
@@ -349,10 +359,11 @@ interface NegativeCorpusContract extends Fixtures {
         });
     }
 
-    @Test
-    default void emergencyCredentialEnrolledBeforeTheAllowListIsRefusedOnceItIsSet() {
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Who.class, names = {"EMERGENCY", "ADMIN"})
+    default void credentialEnrolledBeforeTheAllowListIsRefusedOnceItIsSet(Who who) {
         Client admin = newAdmin().http();
-        Subject s = subject(admin, true); // the test model, untrusted: no allow-list yet
+        Subject s = enrolled(admin, account(admin, who), newKey(), Tweaks.defaults()); // the test model, untrusted: no allow-list yet
         UUID allowed = UUID.randomUUID();
         withAllowList(admin, allowed, SoftwareAuthenticator.packed(allowed).attestationRootPem(), () ->
                 refusedSignIn(s, Tweaks.defaults(), 403, "attestation.model_not_allowed", s.accountId()));
@@ -375,11 +386,11 @@ interface NegativeCorpusContract extends Fixtures {
     }
 
     @Test
-    default void signInWithMalformedJsonIsCredentialMalformed() {
+    default void signInWithMalformedJsonIsRequestMalformed() {
         Subject s = subject(newAdmin().http(), false);
         Client browser = client();
         String response = s.key().signIn(options(browser), s.userHandle());
-        refusedSignInBody(browser, response.substring(0, response.length() / 2), 400, "ceremony.credential_malformed");
+        refusedSignInBody(browser, response.substring(0, response.length() / 2), 400, "request.malformed");
     }
 
     @Test
@@ -401,8 +412,9 @@ interface NegativeCorpusContract extends Fixtures {
     }
 
     @Test
-    default void enrolmentWithMalformedJsonIsCredentialMalformed() {
-        refusedEnrolmentBody(newAdmin().http(), response -> response.toString().substring(0, response.toString().length() / 2));
+    default void enrolmentWithMalformedJsonIsRequestMalformed() {
+        refusedEnrolmentBody(newAdmin().http(), "request.malformed",
+                response -> response.toString().substring(0, response.toString().length() / 2));
     }
 
     @Test
@@ -428,6 +440,150 @@ interface NegativeCorpusContract extends Fixtures {
             inner.put("authenticatorData", b64u(truncated));
             return response.toString();
         });
+    }
+
+
+    // ------------------------------------------------------------------------------------------
+    // Hostile input (issue 13): data-driven attacks, each a distinct one (HostileInputs)
+    // ------------------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "sign-in: {0}")
+    @MethodSource("dev.glasskey.webauthn.HostileInputs#signInAttacks")
+    default void hostileSignInIsRefusedPrecisely(HostileInputs.SignInAttack attack) {
+        Subject s = subject(newAdmin().http(), attack.who() == Who.EMERGENCY);
+        Client browser = client();
+        ObjectNode response = (ObjectNode) Client.JSON.readTree(s.key().signIn(options(browser), s.userHandle(), attack.tweaks()));
+        String body = attack.body().apply(response);
+
+        String state = storedState();
+        long audit = auditHead();
+        assertProblem(browser.post(SIGN_IN, body), attack.status(), attack.code());
+        assertThat(storedState()).isEqualTo(state);
+        assertSignInFailureAudited(audit, attack.code(), attack.accountKnown() ? s.accountId() : null);
+    }
+
+    @ParameterizedTest(name = "enrolment: {0}")
+    @MethodSource("dev.glasskey.webauthn.HostileInputs#enrolmentAttacks")
+    default void hostileEnrolmentIsRefusedPrecisely(HostileInputs.EnrolmentAttack attack) {
+        Client admin = newAdmin().http();
+        String accountId = account(admin, attack.who());
+        String token = linkOnNewKey(admin, accountId);
+        Client browser = client();
+        Client.Response options = browser.post("/api/enrolments/" + token + "/options", "{}");
+        assertThat(options.status()).as(options.toString()).isEqualTo(200);
+        String response = key(attack.attestation()).register(options.body(), attack.tweaks());
+        String body = attack.body().apply((ObjectNode) Client.JSON.readTree(response));
+
+        refusedRegistration(() -> browser.post("/api/enrolments/" + token + "/credential", body), attack.status(), attack.code(), accountId);
+    }
+
+    /** The strictness refuses what cannot be right, not what is merely unusual: every algorithm offered enrols. */
+    @ParameterizedTest(name = "accepted: {0}")
+    @MethodSource("dev.glasskey.webauthn.HostileInputs#acceptedKeys")
+    default void genuineKeyOfEveryOfferedAlgorithmEnrols(HostileInputs.AcceptedKey accepted) {
+        Client admin = newAdmin().http();
+        enrolled(admin, account(admin, Who.PERSON), newKey(),
+                Tweaks.defaults().withCredentialPublicKey(dev.glasskey.testing.Cbor.encode(accepted.cose())));
+    }
+
+    @Test
+    default void credentialIdsOfSixteenAnd1023BytesEnrolAndSignIn() {
+        Client admin = newAdmin().http();
+        for (int length : new int[] {16, 1023}) {
+            Subject s = enrolled(admin, account(admin, Who.PERSON), newKey(), Tweaks.defaults().withCredentialIdLength(length));
+            Client.Response signedIn = signIn(client(), s.key(), s.userHandle());
+            assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    default void noneAttestationStillEnrolsAPersonWherePolicyAllows() {
+        Client admin = newAdmin().http();
+        Subject s = enrolled(admin, account(admin, Who.PERSON), SoftwareAuthenticator.noneAttestation().origin(baseUrl()), Tweaks.defaults());
+        assertThat(jdbc().sql("select attestation_format from credential where account_id = :a").param("a", s.accountId())
+                .query(String.class).single()).isEqualTo("none");
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Enrolment tokens (issue 13, class 6): the link is judged before the response
+    // ------------------------------------------------------------------------------------------
+
+    @Test
+    default void credentialPostedToAnUnknownTokenIsEnrolmentUnknown() {
+        Client admin = newAdmin().http();
+        String accountId = account(admin, Who.PERSON);
+        String token = linkOnNewKey(admin, accountId);
+        Client browser = client();
+        Client.Response options = browser.post("/api/enrolments/" + token + "/options", "{}");
+        String response = newKey().register(options.body());
+        for (String unknown : List.of(randomB64u(32), "x", "A".repeat(300))) {
+            refusedRegistration(() -> browser.post("/api/enrolments/" + unknown + "/credential", response), 404, "enrolment.unknown", null);
+        }
+        // The response was not spent on the wrong link: it still enrols on its own.
+        Client.Response enrolled = browser.post("/api/enrolments/" + token + "/credential", response);
+        assertThat(enrolled.status()).as(enrolled.toString()).isEqualTo(201);
+    }
+
+    @Test
+    default void credentialPostedToAnExpiredTokenIsEnrolmentExpired() {
+        Client admin = newAdmin().http();
+        String accountId = account(admin, Who.PERSON);
+        String token = linkOnNewKey(admin, accountId);
+        Client browser = client();
+        String response = newKey().register(browser.post("/api/enrolments/" + token + "/options", "{}").body());
+        clock().advance(Duration.ofMinutes(16));
+        refusedRegistration(() -> browser.post("/api/enrolments/" + token + "/credential", response), 410, "enrolment.expired", accountId);
+    }
+
+    @Test
+    default void garbagePostedToAnUnknownTokenIsEnrolmentUnknown() {
+        refusedRegistration(() -> client().post("/api/enrolments/" + randomB64u(32) + "/credential", "{\"id\":"), 404,
+                "enrolment.unknown", null);
+    }
+
+    @Test
+    default void batchCertificateOfAnotherModelClaimingAnAllowedAaguidIsAttestationInvalid() {
+        Client admin = newAdmin().http();
+        UUID allowed = UUID.randomUUID();
+        // A key of the test model claims the allowed model's AAGUID in its authenticator data; its batch
+        // certificate still names the test model (id-fido-gen-ce-aaguid, WebAuthn L3 §8.2.1).
+        withAllowList(admin, allowed, SoftwareAuthenticator.packed(allowed).attestationRootPem(), () ->
+                refusedEnrolment(admin, true, newKey(), Tweaks.defaults().withAttestedAaguid(allowed), 400, "attestation.invalid"));
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Administrators are held to the emergency standard (issue 13)
+    // ------------------------------------------------------------------------------------------
+
+    @Test
+    default void administratorEnrollingASyncedPasskeyIsRefused() {
+        Client admin = newAdmin().http();
+        String accountId = account(admin, Who.ADMIN);
+        refusedEnrolmentOf(admin, accountId, newKey(), Tweaks.defaults().withBackupEligible(true), 403, "enrolment.synced_passkey_refused");
+    }
+
+    @Test
+    default void personWithoutAdministrativeRoleMayStillUseASyncedPasskey() {
+        Client admin = newAdmin().http();
+        String accountId = createAccount(admin, "Custodian " + System.nanoTime(), false, "key-custodian").path("id").asString();
+        Subject s = enrolled(admin, accountId, newKey(), Tweaks.defaults().withBackupEligible(true));
+        Client.Response signedIn = signIn(client(), s.key(), s.userHandle(), Tweaks.defaults().withBackupEligible(true));
+        assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
+    }
+
+    @Test
+    default void personGrantedGlobalAdminCannotSignInWithTheirSyncedPasskey() {
+        Client admin = newAdmin().http();
+        Subject s = enrolled(admin, account(admin, Who.PERSON), newKey(), Tweaks.defaults().withBackupEligible(true));
+        Client.Response promoted = admin.put("/api/accounts/" + s.accountId() + "/roles", Map.of("roles", List.of("global-admin")));
+        assertThat(promoted.status()).as(promoted.toString()).isEqualTo(200);
+        refusedSignIn(s, Tweaks.defaults().withBackupEligible(true), 403, "credential.synced_passkey_refused", s.accountId());
+    }
+
+    @Test
+    default void emergencyAssertionClaimingBackupEligibilityIsRefused() {
+        Subject s = subject(newAdmin().http(), true);
+        refusedSignIn(s, Tweaks.defaults().withBackupEligible(true), 403, "credential.synced_passkey_refused", s.accountId());
     }
 
     // ------------------------------------------------------------------------------------------
@@ -623,14 +779,20 @@ interface NegativeCorpusContract extends Fixtures {
 
     /** A new account (emergency ones get the admin role, as in practice) enrolled over HTTP on a new inventory key. */
     private Subject subject(Client admin, boolean emergency) {
-        String accountId = (emergency
-                ? createAccount(admin, "Emergency " + System.nanoTime(), true, "global-admin")
-                : createAccount(admin, "User " + System.nanoTime(), false)).path("id").asString();
+        return enrolled(admin, account(admin, emergency ? Who.EMERGENCY : Who.PERSON), newKey(), Tweaks.defaults());
+    }
+
+    /** {@code accountId} enrolled over HTTP with {@code key} (distorted by {@code tweaks}) on a new inventory key. */
+    private Subject enrolled(Client admin, String accountId, SoftwareAuthenticator key, Tweaks tweaks) {
         String keyId = registerKey(admin, "Key " + System.nanoTime(), "Safe, HQ").path("id").asString();
-        SoftwareAuthenticator key = newKey();
-        Client.Response enrolled = enrol(client(), issueLink(admin, accountId, keyId), key);
+        Client.Response enrolled = enrol(client(), issueLink(admin, accountId, keyId), key, tweaks);
         assertThat(enrolled.status()).as(enrolled.toString()).isEqualTo(201);
         return new Subject(accountId, accounts().get(accountId).userHandle(), keyId, key);
+    }
+
+    /** A fresh enrolment link for {@code accountId} on a new inventory key. */
+    private String linkOnNewKey(Client admin, String accountId) {
+        return issueLink(admin, accountId, registerKey(admin, "Key " + System.nanoTime(), "Safe, HQ").path("id").asString());
     }
 
     /** A sign-in ceremony distorted by {@code tweaks}, refused with nothing stored but its audit entry. */
@@ -650,24 +812,42 @@ interface NegativeCorpusContract extends Fixtures {
         assertSignInFailureAudited(audit, code, null);
     }
 
+    /** A new account of the given kind (emergency ones and administrators hold global-admin). */
+    private String account(Client admin, Who who) {
+        JsonNode account = switch (who) {
+            case PERSON -> createAccount(admin, "User " + System.nanoTime(), false);
+            case ADMIN -> createAccount(admin, "Administrator " + System.nanoTime(), false, "global-admin");
+            case EMERGENCY -> createAccount(admin, "Emergency " + System.nanoTime(), true, "global-admin");
+        };
+        return account.path("id").asString();
+    }
+
+    private SoftwareAuthenticator key(HostileInputs.Attestation attestation) {
+        return switch (attestation) {
+            case PACKED -> newKey();
+            case SELF -> SoftwareAuthenticator.selfAttested(TEST_MODEL).origin(baseUrl());
+            case NONE -> SoftwareAuthenticator.noneAttestation().origin(baseUrl());
+        };
+    }
+
+    /** A registration ceremony for {@code accountId} on a fresh key and link, distorted by {@code tweaks}, refused. */
+    private void refusedEnrolmentOf(Client admin, String accountId, SoftwareAuthenticator key, Tweaks tweaks, int status, String code) {
+        String token = linkOnNewKey(admin, accountId);
+        refusedRegistration(() -> enrol(client(), token, key, tweaks), status, code, accountId);
+    }
+
     /** A registration ceremony on a fresh link, distorted by {@code tweaks}, refused with the link still unused. */
     private void refusedEnrolment(Client admin, boolean emergency, SoftwareAuthenticator key, Tweaks tweaks,
                                   int status, String code) {
-        String accountId = (emergency
-                ? createAccount(admin, "Emergency " + System.nanoTime(), true, "global-admin")
-                : createAccount(admin, "User " + System.nanoTime(), false)).path("id").asString();
-        String keyId = registerKey(admin, "Key " + System.nanoTime(), "Safe, HQ").path("id").asString();
-        String token = issueLink(admin, accountId, keyId);
-
-        String state = storedState();
-        long audit = auditHead();
-        assertProblem(enrol(client(), token, key, tweaks), status, code);
-        assertThat(storedState()).isEqualTo(state);
-        assertEnrolmentFailureAudited(audit, code, accountId);
+        refusedEnrolmentOf(admin, account(admin, emergency ? Who.EMERGENCY : Who.PERSON), key, tweaks, status, code);
     }
 
     /** A registration response for a fresh link, rewritten by {@code distort}, refused as malformed. */
     private void refusedEnrolmentBody(Client admin, java.util.function.Function<ObjectNode, String> distort) {
+        refusedEnrolmentBody(admin, "ceremony.credential_malformed", distort);
+    }
+
+    private void refusedEnrolmentBody(Client admin, String code, java.util.function.Function<ObjectNode, String> distort) {
         String accountId = createAccount(admin, "User " + System.nanoTime(), false).path("id").asString();
         String keyId = registerKey(admin, "Key " + System.nanoTime(), "Safe, HQ").path("id").asString();
         String token = issueLink(admin, accountId, keyId);
@@ -676,11 +856,7 @@ interface NegativeCorpusContract extends Fixtures {
         assertThat(options.status()).as(options.toString()).isEqualTo(200);
         String body = distort.apply((ObjectNode) Client.JSON.readTree(newKey().register(options.body())));
 
-        String state = storedState();
-        long audit = auditHead();
-        assertProblem(browser.post("/api/enrolments/" + token + "/credential", body), 400, "ceremony.credential_malformed");
-        assertThat(storedState()).isEqualTo(state);
-        assertEnrolmentFailureAudited(audit, "ceremony.credential_malformed", accountId);
+        refusedRegistration(() -> browser.post("/api/enrolments/" + token + "/credential", body), 400, code, accountId);
     }
 
     /**
@@ -707,6 +883,15 @@ interface NegativeCorpusContract extends Fixtures {
         assertThat(entries).as("sign-in audit entries after #%d", after).hasSize(1);
         assertThat(entries.get(0)).extracting(AuditRow::outcome, AuditRow::reason, AuditRow::target)
                 .containsExactly("failure", code, target);
+    }
+
+    /** The registration {@code post} is refused with {@code code}, nothing stored but its audit entry (naming {@code target}). */
+    private void refusedRegistration(java.util.function.Supplier<Client.Response> post, int status, String code, String target) {
+        String state = storedState();
+        long audit = auditHead();
+        assertProblem(post.get(), status, code);
+        assertThat(storedState()).isEqualTo(state);
+        assertEnrolmentFailureAudited(audit, code, target);
     }
 
     private void assertEnrolmentFailureAudited(long after, String code, String accountId) {

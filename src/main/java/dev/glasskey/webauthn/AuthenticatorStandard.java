@@ -1,0 +1,62 @@
+package dev.glasskey.webauthn;
+
+import java.util.Optional;
+import java.util.Set;
+
+import dev.glasskey.account.Account;
+import dev.glasskey.account.Roles;
+
+/**
+ * DOMAIN rule 1, held since issue 13 to administrators too: who must use an emergency-grade
+ * authenticator, and whether a credential is one. The one definition that enrolment, sign-in,
+ * readiness and the lockout guard ({@code emergency.Usability}) and first start all call, so none
+ * of them can let through what another refuses.
+ *
+ * <p>Emergency-grade: a device-bound key, never a synced passkey (the BE flag, WebAuthn L3 §6.1.3),
+ * and — while the allow-list holds models — a verified attestation from an allowed model.
+ */
+public final class AuthenticatorStandard {
+    /**
+     * Roles whose holders can change emergency accounts, keys or the allow-list. Every
+     * administrative endpoint needs {@code global-admin} (docs/API.md); a new role that can change
+     * emergency settings belongs here.
+     */
+    public static final Set<String> PRIVILEGED_ROLES = Set.of(Roles.GLOBAL_ADMIN);
+
+    private AuthenticatorStandard() {}
+
+    /** Why a credential falls short of the standard. */
+    public enum Shortfall {
+        /** Backup eligible: a synced passkey, which can leave the organisation's hands. */
+        SYNCED_PASSKEY,
+        /** Not a verified attestation of a model on the allow-list (while the list holds models). */
+        MODEL_NOT_ALLOWED
+    }
+
+    /** Emergency accounts, and every account holding a role that can change emergency settings. */
+    public static boolean requiredFor(Account account) {
+        return account.emergency() || account.roles().stream().anyMatch(PRIVILEGED_ROLES::contains);
+    }
+
+    /**
+     * Why a credential with these facts is not emergency-grade, or empty when it is.
+     *
+     * @param backupEligible     the BE flag, as registered (and as the assertion at hand reports it)
+     * @param allowedAaguids     the allow-list; empty means any model
+     */
+    public static Optional<Shortfall> shortfall(boolean backupEligible, boolean attestationTrusted, String aaguid,
+                                                Set<String> allowedAaguids) {
+        if (backupEligible) {
+            return Optional.of(Shortfall.SYNCED_PASSKEY);
+        }
+        if (!allowedAaguids.isEmpty() && !(attestationTrusted && allowedAaguids.contains(aaguid))) {
+            return Optional.of(Shortfall.MODEL_NOT_ALLOWED);
+        }
+        return Optional.empty();
+    }
+
+    /** A stored credential that is emergency-grade under the allow-list {@code allowedAaguids}. */
+    public static boolean meets(Credential credential, Set<String> allowedAaguids) {
+        return shortfall(credential.backupEligible(), credential.attestationTrusted(), credential.aaguid(), allowedAaguids).isEmpty();
+    }
+}
