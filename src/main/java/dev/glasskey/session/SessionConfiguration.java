@@ -59,7 +59,7 @@ class SessionConfiguration {
         cookie.setCookiePath("/");
         cookie.setUseHttpOnlyCookie(true);
         cookie.setSameSite("Lax");
-        cookie.setUseSecureCookie(properties.baseUrl().startsWith("https:"));
+        cookie.setUseSecureCookie(properties.https());
         return cookie;
     }
 

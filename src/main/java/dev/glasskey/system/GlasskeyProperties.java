@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param enrolmentTtl   how long an enrolment link stays valid
  * @param maxBodyBytes   largest accepted request body
  * @param defaultKeyCapacity discoverable-credential capacity assumed for a new inventory key
+ * @param trustedProxies addresses (CIDR, IPv4 or IPv6) of the reverse proxies whose forwarded
+ *                       headers are believed; from any other peer they are ignored
  */
 @ConfigurationProperties(prefix = "glasskey")
 public record GlasskeyProperties(
@@ -29,7 +31,8 @@ public record GlasskeyProperties(
         Duration challengeTtl,
         Duration enrolmentTtl,
         long maxBodyBytes,
-        int defaultKeyCapacity) {
+        int defaultKeyCapacity,
+        List<String> trustedProxies) {
 
     public GlasskeyProperties {
         if (dataDir == null || dataDir.isBlank()) dataDir = "./data";
@@ -43,5 +46,11 @@ public record GlasskeyProperties(
         if (maxBodyBytes <= 0) maxBodyBytes = 64 * 1024;
         if (defaultKeyCapacity <= 0) defaultKeyCapacity = 128;
         origins = List.copyOf(origins);
+        trustedProxies = trustedProxies == null ? List.of() : List.copyOf(trustedProxies);
+    }
+
+    /** The base URL is https: cookies are {@code Secure} and HSTS is sent. */
+    public boolean https() {
+        return baseUrl.startsWith("https:");
     }
 }

@@ -8,7 +8,9 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.security.web.session.DisableEncodeUrlFilter;
 
@@ -34,7 +36,9 @@ public class SecurityConfiguration {
                                     SecurityContextRepository contextRepository) throws Exception {
         http.addFilterBefore(new BodyLimitFilter(properties.maxBodyBytes()), DisableEncodeUrlFilter.class);
         http.securityContext(c -> c.securityContextRepository(contextRepository));
-        http.csrf(csrf -> csrf.spa().ignoringRequestMatchers("/api/webauthn/**", "/api/enrolments/*/options",
+        CookieCsrfTokenRepository csrfTokens = CookieCsrfTokenRepository.withHttpOnlyFalse();
+        csrfTokens.setCookieCustomizer(cookie -> cookie.secure(properties.https()).sameSite("Lax"));
+        http.csrf(csrf -> csrf.spa().csrfTokenRepository(csrfTokens).ignoringRequestMatchers("/api/webauthn/**", "/api/enrolments/*/options",
                 "/api/enrolments/*/credential", "/api/drills/*/sign-in"));
         http.authorizeHttpRequests(auth -> auth
                 .requestMatchers("/", "/sign-in", "/enrol/**", "/drill/*", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
@@ -63,7 +67,16 @@ public class SecurityConfiguration {
         http.headers(h -> h
                 .contentSecurityPolicy(csp -> csp.policyDirectives(
                         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"))
-                .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER)));
+                .referrerPolicy(r -> r.policy(ReferrerPolicyHeaderWriter.ReferrerPolicy.NO_REFERRER))
+                // RFC 6797: with an https base URL every answer says so (a browser ignores it over plain
+                // http, and behind a TLS proxy the request the server sees may be plain http).
+                .httpStrictTransportSecurity(hsts -> {
+                    if (properties.https()) {
+                        hsts.requestMatcher(AnyRequestMatcher.INSTANCE).maxAgeInSeconds(31_536_000).includeSubDomains(true);
+                    } else {
+                        hsts.disable();
+                    }
+                }));
         return http.build();
     }
 

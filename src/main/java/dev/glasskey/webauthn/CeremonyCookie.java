@@ -37,7 +37,7 @@ public class CeremonyCookie {
 
     CeremonyCookie(GlasskeyProperties properties) {
         this.lifetime = properties.challengeTtl().plusMinutes(1);
-        this.secure = properties.baseUrl().startsWith("https:");
+        this.secure = properties.https();
     }
 
     /** At options time: the browser's binding, set (or renewed) on the response. */
