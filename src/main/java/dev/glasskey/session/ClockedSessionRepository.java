@@ -54,18 +54,17 @@ final class ClockedSessionRepository<S extends Session> implements FindByIndexNa
     public Stamped<S> createSession() {
         S session = delegate.createSession();
         session.setLastAccessedTime(clock.instant());
-        return new Stamped<>(session, true);
+        return new Stamped<>(session);
     }
 
     @Override
     public void save(Stamped<S> session) {
         Instant now = clock.instant();
         S stored = session.delegate();
-        if (session.isNew() || !now.isBefore(stored.getLastAccessedTime().plus(ACCESS_WRITE_INTERVAL))) {
+        if (!now.isBefore(stored.getLastAccessedTime().plus(ACCESS_WRITE_INTERVAL))) {
             stored.setLastAccessedTime(now);
         }
         delegate.save(stored);
-        session.saved();
     }
 
     @Override
@@ -86,7 +85,7 @@ final class ClockedSessionRepository<S extends Session> implements FindByIndexNa
             endedIdle.accept(session);
             return null;
         }
-        return new Stamped<>(session, false);
+        return new Stamped<>(session);
     }
 
     @Override
@@ -97,7 +96,7 @@ final class ClockedSessionRepository<S extends Session> implements FindByIndexNa
     @Override
     public Map<String, Stamped<S>> findByIndexNameAndIndexValue(String indexName, String indexValue) {
         Map<String, Stamped<S>> found = new LinkedHashMap<>();
-        delegate.findByIndexNameAndIndexValue(indexName, indexValue).forEach((id, s) -> found.put(id, new Stamped<>(s, false)));
+        delegate.findByIndexNameAndIndexValue(indexName, indexValue).forEach((id, s) -> found.put(id, new Stamped<>(s)));
         return found;
     }
 
@@ -138,23 +137,13 @@ final class ClockedSessionRepository<S extends Session> implements FindByIndexNa
      */
     static final class Stamped<S extends Session> implements Session {
         private final S delegate;
-        private boolean isNew;
 
-        Stamped(S delegate, boolean isNew) {
+        Stamped(S delegate) {
             this.delegate = delegate;
-            this.isNew = isNew;
         }
 
         S delegate() {
             return delegate;
-        }
-
-        boolean isNew() {
-            return isNew;
-        }
-
-        void saved() {
-            isNew = false;
         }
 
         @Override

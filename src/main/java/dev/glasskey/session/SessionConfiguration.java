@@ -8,6 +8,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.security.web.context.SecurityContextRepository;
+import org.springframework.session.FlushMode;
 import org.springframework.session.config.annotation.web.http.EnableSpringHttpSession;
 import org.springframework.session.jdbc.JdbcIndexedSessionRepository;
 import org.springframework.session.security.SpringSessionBackedSessionRegistry;
@@ -44,6 +45,9 @@ class SessionConfiguration {
         repository.setDefaultMaxInactiveInterval(properties.idleTimeout());
         repository.setConversionService(SessionSerialization.conversionService());
         repository.setCleanupCron(Scheduled.CRON_DISABLED);
+        // Written when changed, in the caller's transaction if there is one: a sign-in's session commits
+        // with the sign-in (one commit, not two), and a request that changes nothing writes nothing.
+        repository.setFlushMode(FlushMode.IMMEDIATE);
         return new ClockedSessionRepository<>(repository, repository::cleanUpExpiredSessions, clock, properties.idleTimeout(), session -> {
             var signedIn = session.getAttribute(SessionService.SIGNED_IN) instanceof dev.glasskey.webauthn.SignedIn s ? s : null;
             if (signedIn != null) {

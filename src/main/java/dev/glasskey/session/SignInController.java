@@ -37,8 +37,12 @@ class SignInController {
 
     @PostMapping(path = "/api/webauthn/sign-in", consumes = MediaType.APPLICATION_JSON_VALUE)
     SessionController.SessionView signIn(@RequestBody String credential, HttpServletRequest request) {
-        SignedIn signedIn = signIn.finish(ceremonyCookie.presented(request), credential);
-        sessions.start(request, signedIn);
+        // The session is written in the sign-in's own transaction (sessions flush at once): one commit
+        // for the counter, the audit entry and the session, and no session without its sign-in.
+        SignedIn signedIn = signIn.verifyOnly(ceremonyCookie.presented(request), credential, "signin", s -> {
+            sessions.start(request, s);
+            return s;
+        });
         return SessionController.SessionView.of(signedIn, sessions.expiresAt(signedIn));
     }
 }
