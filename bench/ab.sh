@@ -41,7 +41,7 @@ trap '[ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true' EXIT INT T
 
 run_one() { # run_one LABEL DIR
   local label=$1 dir=$2 data="$out/data-$1"
-  rm -rf "$data"; mkdir -p "$data"
+  rm -rf "$data"; mkdir -p -m 700 "$data"  # owner-only, or the server refuses to start (docs/OPERATIONS.md, "Secrets at rest")
   local db=()
   if [ "$DB" = postgres ]; then
     local schema="ab_$(date +%s%N)"

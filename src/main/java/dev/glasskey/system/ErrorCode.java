@@ -89,6 +89,9 @@ public enum ErrorCode {
     CLIENT_ID_TAKEN("client.id_taken", HttpStatus.CONFLICT, "Another client already has this client id."),
     CLIENT_REDIRECT_URI_INVALID("client.redirect_uri_invalid", HttpStatus.BAD_REQUEST, "A redirect URI is not an absolute https URI (or http on a loopback address) without a fragment."),
 
+    // secrets at rest (secret/, system/Sealing)
+    SECRET_UNREADABLE("secret.unreadable", HttpStatus.INTERNAL_SERVER_ERROR, "A stored secret does not open under this server's key-encryption keys (altered, moved from another row, or sealed under a key not configured here)."),
+
     INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged.");
 
     private final String code;

@@ -247,6 +247,46 @@ interface AlertContract extends Fixtures {
     }
 
     @Test
+    default void aChannelSecretMovedFromAnotherChannelDoesNotOpenAndItsDeliveryFailsSayingSo() throws Exception {
+        SignedInClient admin = newAdmin();
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            JsonNode good = createChannel(admin.http(), webhook("sealed good " + System.nanoTime(), receiver.url(), "critical"));
+            JsonNode moved = createChannel(admin.http(), webhook("sealed moved " + System.nanoTime(), receiver.url(), "critical"));
+            String goodId = good.path("id").asString();
+            String movedId = moved.path("id").asString();
+            try {
+                String sealed = jdbc().sql("select secret from alert_channel where id = :id").param("id", goodId).query(String.class).single();
+                assertThat(sealed).startsWith("gk-enc:v1:").doesNotContain(good.path("secret").asString());
+                // Someone with write access to the database copies one channel's sealed secret into another's row.
+                jdbc().sql("update alert_channel set secret = :s where id = :id").param("s", sealed).param("id", movedId).update();
+
+                long before = auditHead();
+                Client.Response refused = admin.http().post("/api/alerts/channels/" + movedId + "/test", "{}");
+                assertThat(refused.status()).as(refused.toString()).isEqualTo(200);
+                assertThat(refused.json().path("delivered").asBoolean()).isFalse();
+                assertThat(refused.json().path("error").asString()).contains("The stored alert_channel.secret of row '" + movedId
+                        + "' does not open under key-encryption key").contains("moved here from another row");
+                assertThat(receiver.requests()).as("nothing was sent").isEmpty();
+                JsonNode delivery = admin.http().get("/api/alerts/deliveries?channel=" + movedId).json().get(0);
+                assertThat(delivery.path("status").asString()).isEqualTo("pending");
+                assertThat(delivery.path("lastError").asString()).contains("does not open");
+                assertThat(jdbc().sql("select secret from alert_channel where id = :id").param("id", movedId).query(String.class).single())
+                        .as("left as found").isEqualTo(sealed);
+                assertThat(auditSince(before)).extracting(AuditRow::action).containsExactly("alert.channel.test");
+
+                // The channel it came from still signs with its own secret.
+                Client.Response ok = admin.http().post("/api/alerts/channels/" + goodId + "/test", "{}");
+                assertThat(ok.json().path("delivered").asBoolean()).as(ok.toString()).isTrue();
+                WebhookReceiver.Request request = receiver.accepted().get(0);
+                assertThat(request.signature()).isEqualTo("sha256=" + hmac(good.path("secret").asString(), request.timestamp() + "." + request.body()));
+            } finally {
+                deleteChannel(admin.http(), good);
+                deleteChannel(admin.http(), moved);
+            }
+        }
+    }
+
+    @Test
     default void rulesAreConfigurableAndRefuseNonsense() {
         SignedInClient admin = newAdmin();
         Client http = admin.http();

@@ -192,6 +192,7 @@ class TwoNodesPostgresTest {
                 "--spring.datasource.url=" + Postgres.URL + "?currentSchema=" + schema,
                 "--spring.datasource.username=" + Postgres.USER,
                 "--spring.datasource.password=",
+                "--glasskey.secrets.kek=" + Postgres.KEK,
                 "--glasskey.audit.checkpoint-interval=PT2S",
                 "--glasskey.emergency.monitor-enabled=false",
                 "--logging.level.net.javacrumbs.shedlock=debug"));
