@@ -50,7 +50,8 @@ import static org.assertj.core.api.Assertions.assertThat;
         disabledReason = "PostgreSQL is not reachable on 127.0.0.1:5432: PostgreSQL tests skipped")
 class TwoNodesPostgresTest {
     private static final Pattern LINK = Pattern.compile("http://localhost:\\d+/enrol/([A-Za-z0-9_-]+)");
-    private static final Duration CHECKPOINT_LOCK = Duration.ofSeconds(30);
+    private static final Duration JOB_INTERVAL = Duration.ofSeconds(4);
+    private static final Pattern MONITOR_RAN = Pattern.compile("(?m)^(\\S+)\\s+DEBUG .*readiness monitor ran");
 
     private final String schema = Postgres.freshSchema();
     private final int[] ports = {freePort(), freePort()};
@@ -151,15 +152,43 @@ class TwoNodesPostgresTest {
         assertThat(verify.status()).isEqualTo(200);
         assertThat(verify.json().path("intact").asBoolean()).as(verify.body()).isTrue();
 
-        // The checkpoint job ran on one node at a time: each node tried every 2 s, found the other's
-        // lease held (it said so), and no two checkpoints are closer than the lease.
-        awaitUntil(() -> nodes[0].printed("Not executing 'audit-checkpoint'. It's locked.")
-                || nodes[1].printed("Not executing 'audit-checkpoint'. It's locked."), "a node finds the checkpoint lease held");
-        List<Instant> signed = database().sql("select signed_at from audit_checkpoint order by signed_at")
+        // The jobs that must run once took turns: each node tries every interval, a node whose turn
+        // falls inside the other's lease skips (it says so), and over both nodes no two runs of a
+        // job are closer than the interval — one checkpoint, one readiness recheck per interval.
+        for (String job : List.of("audit-checkpoint", "readiness-monitor")) {
+            awaitUntil(() -> nodes[1].printed("Not executing '" + job + "'. It's locked.")
+                    || nodes[0].printed("Not executing '" + job + "'. It's locked."), "a node finds the " + job + " lease held");
+        }
+        admin.get("/api/accounts"); // the log grows, so the next turn signs a checkpoint
+        awaitUntil(() -> checkpoints().size() >= 2, "two checkpoints");
+        awaitUntil(() -> monitorRuns().size() >= 2, "two readiness rechecks");
+        assertSpacedByTheInterval("checkpoints", checkpoints());
+        assertSpacedByTheInterval("readiness rechecks", monitorRuns());
+    }
+
+    private List<Instant> checkpoints() {
+        return database().sql("select signed_at from audit_checkpoint order by signed_at")
                 .query((rs, n) -> rs.getTimestamp(1).toInstant()).list();
-        assertThat(signed).as("at least one checkpoint was signed").isNotEmpty();
-        for (int i = 1; i < signed.size(); i++) {
-            assertThat(Duration.between(signed.get(i - 1), signed.get(i))).isGreaterThanOrEqualTo(CHECKPOINT_LOCK.minusSeconds(1));
+    }
+
+    /** When either node's readiness monitor ran, from the time stamps of the lines it logged. */
+    private List<Instant> monitorRuns() {
+        List<Instant> runs = new java.util.ArrayList<>();
+        for (Node node : nodes) {
+            Matcher m = MONITOR_RAN.matcher(node.output());
+            while (m.find()) {
+                runs.add(java.time.OffsetDateTime.parse(m.group(1)).toInstant());
+            }
+        }
+        runs.sort(null);
+        return runs;
+    }
+
+    private static void assertSpacedByTheInterval(String what, List<Instant> runs) {
+        for (int i = 1; i < runs.size(); i++) {
+            // The lease is judged on the database's clock, the runs are stamped by the nodes': allow for the skew.
+            assertThat(Duration.between(runs.get(i - 1), runs.get(i))).as("%s %s", what, runs)
+                    .isGreaterThanOrEqualTo(JOB_INTERVAL.minusMillis(500));
         }
     }
 
@@ -192,9 +221,11 @@ class TwoNodesPostgresTest {
                 "--spring.datasource.url=" + Postgres.URL + "?currentSchema=" + schema,
                 "--spring.datasource.username=" + Postgres.USER,
                 "--spring.datasource.password=",
-                "--glasskey.audit.checkpoint-interval=PT2S",
-                "--glasskey.emergency.monitor-enabled=false",
-                "--logging.level.net.javacrumbs.shedlock=debug"));
+                "--glasskey.audit.checkpoint-interval=" + JOB_INTERVAL,
+                "--glasskey.emergency.monitor-interval=" + JOB_INTERVAL,
+                "--glasskey.emergency.monitor-initial-delay=PT1S",
+                "--logging.level.net.javacrumbs.shedlock=debug",
+                "--logging.level.dev.glasskey.emergency.ReadinessMonitor=debug"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         StringBuffer output = new StringBuffer();
         Thread reader = new Thread(() -> copy(process.getInputStream(), output, log), "node-" + index + "-output");
