@@ -28,16 +28,18 @@ import dev.glasskey.system.Times;
 public class AlertService {
     private final AlertStore store;
     private final AlertRecorder recorder;
+    private final AlertCoalescing coalescing;
     private final AlertDelivery delivery;
     private final AlertReadiness readiness;
     private final Audit audit;
     private final Clock clock;
     private final TransactionTemplate tx;
 
-    AlertService(AlertStore store, AlertRecorder recorder, AlertDelivery delivery, AlertReadiness readiness, Audit audit,
-                 Clock clock, TransactionTemplate tx) {
+    AlertService(AlertStore store, AlertRecorder recorder, AlertCoalescing coalescing, AlertDelivery delivery, AlertReadiness readiness,
+                 Audit audit, Clock clock, TransactionTemplate tx) {
         this.store = store;
         this.recorder = recorder;
+        this.coalescing = coalescing;
         this.delivery = delivery;
         this.readiness = readiness;
         this.audit = audit;
@@ -133,7 +135,8 @@ public class AlertService {
                     AlertStore.JSON.writeValueAsString(Map.of("test", true, "channel", channel.name(), "requestedBy", actor.label(),
                             "at", now.toString())), true, now);
             String delivery = Ids.uuid();
-            store.insertDelivery(delivery, alertId, channel.id(), now);
+            // Never coalesced: a test alert bypasses the rules and their windows.
+            store.insertDelivery(delivery, alertId, channel.id(), Severity.INFO, now);
             // Claimed before it commits, so the background worker cannot take it first and leave this
             // caller without an answer.
             this.delivery.claim(delivery);
@@ -208,10 +211,14 @@ public class AlertService {
 
     @Transactional
     public void deleteRule(Actor actor, String id) {
-        if (!store.deleteRule(id)) {
-            throw new GlasskeyException(ErrorCode.ALERT_RULE_NOT_FOUND, "No alert rule '" + id + "'.");
-        }
+        AlertRule rule = store.rule(id)
+                .orElseThrow(() -> new GlasskeyException(ErrorCode.ALERT_RULE_NOT_FOUND, "No alert rule '" + id + "'."));
+        // Audited first: that takes the audit head's lock, which every alert-raising transaction
+        // takes before a rule's window row, so the window row below is locked in the same order
+        // as everywhere else (no deadlock with an alert of this rule being raised).
         audit.record(AuditEvent.success(actor, "alert.rule.delete", id, false, "rule '" + id + "' deleted"));
+        coalescing.flush(rule, Times.now(clock));
+        store.deleteRule(id);
         recorder.rulesChanged();
     }
 
