@@ -20,6 +20,7 @@ import dev.glasskey.GlasskeyApplication;
 import dev.glasskey.cli.GlasskeyCommand;
 import dev.glasskey.system.Actor;
 import dev.glasskey.system.ServerKeys;
+import dev.glasskey.testing.AuditTampering;
 import dev.glasskey.testing.CommandOutput;
 import dev.glasskey.testing.TempDirs;
 
@@ -208,7 +209,7 @@ class AuditChainTest {
      */
     @Test
     void rewrittenChainIsCaughtByTheSignedCheckpoint() {
-        rewriteChainFrom("t2");
+        AuditTampering.rewriteChainFrom(jdbc, "t2");
         assertBrokenAt(seqOf("t5"), "signed checkpoint");
     }
 
@@ -259,22 +260,10 @@ class AuditChainTest {
     @Test
     void aChainReSignedWithTheWritersOwnKeyIsUntrusted() throws Exception {
         ServerKeys.SigningKey genuine = serverKeys.signingKey(ServerKeys.AUDIT_SIGNING);
-        java.security.KeyPair forged = ecKeyPair();
+        java.security.KeyPair forged = AuditTampering.ecKeyPair();
         String forgedId = "audit-signing-forged" + System.nanoTime();
-        rewriteChainFrom("t2");
-        jdbc.sql("update server_key set status = 'retired' where id = :id").param("id", genuine.id()).update();
-        jdbc.sql("""
-                insert into server_key (id, purpose, algorithm, private_pem, public_pem, status, created_at)
-                values (:id, 'audit-signing', 'ES256', 'forged', :pub, 'active', current_timestamp)""")
-                .param("id", forgedId).param("pub", pem(forged.getPublic())).update();
-        AuditCheckpoint stored = integrity.checkpoints().get(0);
-        AuditStore.Head head = jdbc.sql("select seq, hash from audit_head where id = 1")
-                .query((rs, n) -> new AuditStore.Head(rs.getLong(1), rs.getString(2))).single();
-        jdbc.sql("delete from audit_checkpoint").update();
-        jdbc.sql("insert into audit_checkpoint (seq, head_hash, signed_at, key_id, signature) values (:s, :h, :at, :k, :sig)")
-                .param("s", head.seq()).param("h", head.hash()).param("at", java.time.OffsetDateTime.ofInstant(stored.signedAt(), java.time.ZoneOffset.UTC))
-                .param("k", forgedId).param("sig", AuditCheckpoint.sign(head.seq(), head.hash(), stored.signedAt(), forgedId, forged.getPrivate()).signature())
-                .update();
+        AuditTampering.rewriteChainFrom(jdbc, "t2");
+        AuditTampering.reSignCheckpoints(jdbc, forged, forgedId);
         try {
             // What verification did before issue 14 (the database's own keys): all consistent.
             PinnedKeys databaseKeys = new PinnedKeys("the database", List.of(forged.getPublic(), genuine.publicKey()), null);
@@ -314,7 +303,7 @@ class AuditChainTest {
             assertThat(withKey.exitCode()).as(withKey.toString()).isEqualTo(4);
             // The writer's key given as trusted is believed: the operator chooses what to pin.
             Path forgedPem = dataDir.resolve("forged.pem");
-            Files.writeString(forgedPem, pem(forged.getPublic()));
+            Files.writeString(forgedPem, AuditTampering.pem(forged.getPublic()));
             CommandOutput believed = CommandOutput.capture(() -> GlasskeyCommand.run("audit", "verify", "--file", export.toString(),
                     "--trusted-key", forgedPem.toString()));
             assertThat(believed.exitCode()).as(believed.toString()).isZero();
@@ -329,13 +318,13 @@ class AuditChainTest {
     void aReplacedPublicKeyRowIsUntrusted() throws Exception {
         ServerKeys.SigningKey genuine = serverKeys.signingKey(ServerKeys.AUDIT_SIGNING);
         String genuinePem = jdbc.sql("select public_pem from server_key where id = :id").param("id", genuine.id()).query(String.class).single();
-        java.security.KeyPair forged = ecKeyPair();
-        rewriteChainFrom("t3");
+        java.security.KeyPair forged = AuditTampering.ecKeyPair();
+        AuditTampering.rewriteChainFrom(jdbc, "t3");
         AuditCheckpoint stored = integrity.checkpoints().get(0);
         String head = jdbc.sql("select hash from audit_head where id = 1").query(String.class).single();
-        jdbc.sql("update server_key set public_pem = :p where id = :id").param("p", pem(forged.getPublic())).param("id", genuine.id()).update();
+        jdbc.sql("update server_key set public_pem = :p where id = :id").param("p", AuditTampering.pem(forged.getPublic())).param("id", genuine.id()).update();
         jdbc.sql("update audit_checkpoint set head_hash = :h, signature = :sig where seq = :s").param("h", head)
-                .param("sig", AuditCheckpoint.sign(stored.seq(), head, stored.signedAt(), genuine.id(), forged.getPrivate()).signature())
+                .param("sig", AuditTampering.sign(new AuditCheckpoint(stored.seq(), head, stored.signedAt(), genuine.id(), null), forged))
                 .param("s", stored.seq()).update();
         try {
             AuditVerification v = integrity.verifyDatabase(n -> { }, 0);
@@ -437,7 +426,7 @@ class AuditChainTest {
         AuditCheckpoint published = integrity.checkpoints().get(0);
         Path copy = dataDir.resolve("external.jsonl");
         Files.writeString(copy, ExternalCheckpoints.line(published) + "\n");
-        rewriteChainFrom("t2");
+        AuditTampering.rewriteChainFrom(jdbc, "t2");
         jdbc.sql("delete from audit_checkpoint").update();
         assertThat(integrity.verifyDatabase(n -> { }, 0).intact()).as("nothing in the database contradicts it").isTrue();
 
@@ -539,38 +528,10 @@ class AuditChainTest {
         return CommandOutput.capture(() -> GlasskeyCommand.run(args.toArray(String[]::new)));
     }
 
-    /** Edits the entry with this target and recomputes every later hash and the head: what a database writer can do. */
-    private void rewriteChainFrom(String target) {
-        jdbc.sql("update audit_event set detail = 'rewritten' where target = :t").param("t", target).update();
-        String prev = AuditChain.GENESIS;
-        for (AuditEntry e : jdbc.sql("select * from audit_event order by seq").query((rs, n) -> new AuditEntry(rs.getLong("seq"),
-                rs.getObject("at", java.time.OffsetDateTime.class).toInstant(), rs.getString("actor"), rs.getString("action"),
-                rs.getString("target"), rs.getString("outcome"), rs.getString("reason"), rs.getBoolean("emergency"),
-                rs.getBoolean("flagged"), rs.getString("client"), rs.getString("detail"), null, null)).list()) {
-            AuditEntry linked = new AuditEntry(e.seq(), e.at(), e.actor(), e.action(), e.target(), e.outcome(), e.reason(),
-                    e.emergency(), e.flagged(), e.client(), e.detail(), prev, null);
-            prev = AuditChain.hash(linked);
-            jdbc.sql("update audit_event set prev_hash = :p, hash = :h where seq = :s")
-                    .param("p", linked.prevHash()).param("h", prev).param("s", e.seq()).update();
-        }
-        jdbc.sql("update audit_head set hash = :h where id = 1").param("h", prev).update();
-    }
-
     private String stateOfTheLog() {
         return jdbc.sql("select seq, hash from audit_event order by seq").query().listOfRows().toString()
                 + jdbc.sql("select * from audit_checkpoint order by seq").query().listOfRows()
                 + jdbc.sql("select id, status, public_pem from server_key order by id").query().listOfRows();
-    }
-
-    private static java.security.KeyPair ecKeyPair() throws Exception {
-        java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
-        g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-        return g.generateKeyPair();
-    }
-
-    private static String pem(java.security.PublicKey key) {
-        return "-----BEGIN PUBLIC KEY-----\n" + java.util.Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(key.getEncoded())
-                + "\n-----END PUBLIC KEY-----\n";
     }
 
     private String activeKeyId() {
