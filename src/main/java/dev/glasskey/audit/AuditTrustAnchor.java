@@ -76,13 +76,7 @@ public class AuditTrustAnchor implements ApplicationRunner {
      * nothing, and the verification result says why.
      */
     public PinnedKeys pinned() {
-        try {
-            return PinnedKeys.read(file);
-        } catch (IOException e) {
-            return PinnedKeys.none(file.toString(), "cannot read it: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            return PinnedKeys.none(file.toString(), e.getMessage());
-        }
+        return PinnedKeys.readOrNone(file);
     }
 
     /**

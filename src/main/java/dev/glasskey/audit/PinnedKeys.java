@@ -55,6 +55,20 @@ public record PinnedKeys(String source, List<PublicKey> keys, String note) {
         return parse(file.toString(), text);
     }
 
+    /**
+     * The keys in the file, or none when it is missing or cannot be read as pinned keys — the
+     * result then says why ({@link #note()}), and every checkpoint verifies as untrusted.
+     */
+    public static PinnedKeys readOrNone(Path file) {
+        try {
+            return read(file);
+        } catch (IOException e) {
+            return none(file.toString(), "cannot read it: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            return none(file.toString(), e.getMessage());
+        }
+    }
+
     /** Several files read as one set (the command line's repeated {@code --trusted-key}). */
     public static PinnedKeys read(List<Path> files) throws IOException {
         List<PublicKey> keys = new ArrayList<>();

@@ -161,14 +161,7 @@ class AuditCommand {
     private static PinnedKeys configuredPinnedKeys(String dataDir) {
         String configured = GlasskeyCommand.offlineEnvironment(dataDir == null ? new String[0] : new String[] {"--glasskey.data-dir=" + dataDir})
                 .getProperty(AuditTrustAnchor.PROPERTY);
-        Path path = Path.of(configured);
-        try {
-            return PinnedKeys.read(path);
-        } catch (IOException e) {
-            return PinnedKeys.none(path.toString(), "cannot read it: " + e.getMessage());
-        } catch (IllegalArgumentException e) {
-            return PinnedKeys.none(path.toString(), e.getMessage());
-        }
+        return PinnedKeys.readOrNone(Path.of(configured));
     }
 
     @Command(name = "rotate-key", description = "Retire the audit-signing key, make a new one and pin it in glasskey.audit.trusted-keys.")

@@ -54,7 +54,7 @@ public record GlasskeyProperties(
     private static String defaultRpId(String baseUrl) {
         try {
             String host = java.net.URI.create(baseUrl).getHost();
-            return host == null ? "localhost" : host.toLowerCase(java.util.Locale.ROOT);
+            return host == null ? "localhost" : host.toLowerCase(java.util.Locale.ROOT).replaceAll("^\\[(.*)]$", "$1");
         } catch (IllegalArgumentException e) {
             return "localhost"; // WebIdentity refuses the base URL itself, naming it
         }

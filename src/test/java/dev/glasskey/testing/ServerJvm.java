@@ -31,9 +31,16 @@ public final class ServerJvm implements AutoCloseable {
     }
 
     public static ServerJvm start(List<String> jvmOptions, List<String> args, Path log) {
+        return start(jvmOptions, args, java.util.Map.of(), log);
+    }
+
+    /** With these environment variables added (e.g. {@code SPRING_DATASOURCE_URL}, as an operator would set them). */
+    public static ServerJvm start(List<String> jvmOptions, List<String> args, java.util.Map<String, String> environment, Path log) {
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
-            return new ServerJvm(new ProcessBuilder(ApplicationJvm.command(jvmOptions, args)).redirectErrorStream(true).start(), log);
+            ProcessBuilder builder = new ProcessBuilder(ApplicationJvm.command(jvmOptions, args)).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            return new ServerJvm(builder.start(), log);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
