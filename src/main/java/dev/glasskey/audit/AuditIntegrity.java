@@ -172,7 +172,8 @@ public class AuditIntegrity {
         String seam = b.firstPrevHash();
         if (seam != null && !seam.equals(a.lastHash()) && (!rb.broken() || rb.firstBrokenSeq() > middle + 1)) {
             AuditVerification gap = AuditVerification.of(0, middle + 1, "entry " + (middle + 1) + " does not link to the hash of entry "
-                    + middle + " (an entry was removed, inserted or reordered here)", 0, null, 0, List.of(), 0, source);
+                    + middle + " (an entry was removed, inserted or reordered here)", 0, null, rb.untrustedCheckpoints(),
+                    rb.untrustedKeys(), 0, source);
             return AuditVerification.join(ra, gap, source);
         }
         return AuditVerification.join(ra, rb, source);

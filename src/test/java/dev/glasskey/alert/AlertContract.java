@@ -466,7 +466,20 @@ interface AlertContract extends AlertChannels {
                 assertThat(page.status()).isEqualTo(200);
                 assertThat(page.body()).contains(channel.path("name").asString()).contains("Send test alert")
                         .contains("data-delivery-id=\"" + receiver.accepted().get(0).idempotencyKey() + "\"")
-                        .contains("data-rule-id=\"emergency-signin\"").contains("name=\"_csrf\"");
+                        .contains("data-rule-id=\"emergency-signin\"").contains("name=\"_csrf\"").contains("name=\"receivesCheckpoints\"");
+
+                // The console's form adds a channel that receives checkpoints.
+                String name = "console checkpoints " + System.nanoTime();
+                Client.Response added = admin.http().send(java.net.http.HttpRequest.newBuilder(admin.http().uri("/admin/alerts/channels"))
+                        .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("name=" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)
+                                + "&type=webhook&minSeverity=critical&url=" + java.net.URLEncoder.encode(receiver.url(), StandardCharsets.UTF_8)
+                                + "&receivesCheckpoints=true")));
+                assertThat(added.status()).as(added.toString()).isEqualTo(302);
+                JsonNode created = java.util.stream.StreamSupport.stream(admin.http().get("/api/alerts/channels").json().spliterator(), false)
+                        .filter(c -> c.path("name").asString().equals(name)).findFirst().orElseThrow();
+                assertThat(created.path("receivesCheckpoints").asBoolean()).isTrue();
+                deleteChannel(admin.http(), created);
             } finally {
                 deleteChannel(admin.http(), channel);
             }
