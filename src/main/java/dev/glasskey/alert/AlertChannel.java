@@ -2,10 +2,14 @@ package dev.glasskey.alert;
 
 import java.time.Instant;
 
-/** A configured destination for alerts, with its delivery state. {@code secret} never leaves the server after creation. */
+/**
+ * A configured destination for alerts, with its delivery state. {@code secret} never leaves the server after creation.
+ * {@code receivesCheckpoints}: every signed audit checkpoint is also sent here as it is made (webhook and syslog only).
+ */
 public record AlertChannel(String id, String name, Type type, boolean enabled, Severity minSeverity, ChannelSettings settings,
                            String secret, Instant createdAt, Instant updatedAt, Instant lastDeliveredAt,
-                           Instant lastTestDeliveredAt, int consecutiveFailures, String lastFailure, Instant lastFailureAt) {
+                           Instant lastTestDeliveredAt, int consecutiveFailures, String lastFailure, Instant lastFailureAt,
+                           boolean receivesCheckpoints) {
 
     public enum Type {
         WEBHOOK, EMAIL, SYSLOG;

@@ -47,14 +47,23 @@ public class AlertService {
         this.tx = tx;
     }
 
-    /** What a client sends to create or change a channel. */
-    public record ChannelRequest(String name, String type, Boolean enabled, String minSeverity, ChannelSettings settings, String password) {}
+    /**
+     * What a client sends to create or change a channel. {@code receivesCheckpoints}: signed audit
+     * checkpoints are sent to it too (webhook and syslog; null keeps the current choice, false when creating).
+     */
+    public record ChannelRequest(String name, String type, Boolean enabled, String minSeverity, ChannelSettings settings, String password,
+                                 Boolean receivesCheckpoints) {
+        /** A request that leaves whether the channel receives checkpoints as it is. */
+        public ChannelRequest(String name, String type, Boolean enabled, String minSeverity, ChannelSettings settings, String password) {
+            this(name, type, enabled, minSeverity, settings, password, null);
+        }
+    }
 
     /** A channel as shown: never its secret, except {@code secret} right after creating a webhook. */
     public record ChannelView(String id, String name, String type, boolean enabled, String minSeverity, ChannelSettings settings,
                               Instant createdAt, Instant updatedAt, Instant lastDeliveredAt, Instant lastTestDeliveredAt,
                               int consecutiveFailures, String lastFailure, Instant lastFailureAt, boolean failing,
-                              String failureReason, long pending, String secret) {}
+                              String failureReason, long pending, String secret, boolean receivesCheckpoints) {}
 
     public record TestResult(String deliveryId, boolean delivered, String error) {}
 
@@ -85,10 +94,11 @@ public class AlertService {
             case EMAIL -> emptyToNull(request.password());
             case SYSLOG -> null;
         };
+        boolean checkpoints = receivesCheckpoints(type, request.receivesCheckpoints(), false);
         Instant now = Times.now(clock);
         AlertChannel channel = new AlertChannel(Ids.uuid(), name, type, !Boolean.FALSE.equals(request.enabled()),
                 request.minSeverity() == null ? Severity.WARNING : Severity.parse(request.minSeverity(), "minSeverity"),
-                settings, secret, now, now, null, null, 0, null, null);
+                settings, secret, now, now, null, null, 0, null, null, checkpoints);
         store.insertChannel(channel);
         audit.record(AuditEvent.success(actor, "alert.channel.create", channel.id(), false, describe(channel)));
         return view(channel, null, now, type == AlertChannel.Type.WEBHOOK ? secret : null);
@@ -103,11 +113,12 @@ public class AlertService {
         String name = request.name() == null ? before.name() : name(request.name(), id);
         ChannelSettings settings = request.settings() == null ? before.settings() : validSettings(before.type(), request.settings());
         String secret = before.type() == AlertChannel.Type.EMAIL && request.password() != null ? emptyToNull(request.password()) : before.secret();
+        boolean checkpoints = receivesCheckpoints(before.type(), request.receivesCheckpoints(), before.receivesCheckpoints());
         Instant now = Times.now(clock);
         AlertChannel after = new AlertChannel(id, name, before.type(), request.enabled() == null ? before.enabled() : request.enabled(),
                 request.minSeverity() == null ? before.minSeverity() : Severity.parse(request.minSeverity(), "minSeverity"),
                 settings, secret, before.createdAt(), now, before.lastDeliveredAt(), before.lastTestDeliveredAt(),
-                before.consecutiveFailures(), before.lastFailure(), before.lastFailureAt());
+                before.consecutiveFailures(), before.lastFailure(), before.lastFailureAt(), checkpoints);
         store.updateChannel(after);
         audit.record(AuditEvent.success(actor, "alert.channel.update", id, false, describe(after)));
         return view(after, store.backlog().get(id), now, null);
@@ -228,7 +239,7 @@ public class AlertService {
         ChannelStatus status = readiness.status(c, backlog, now);
         return new ChannelView(c.id(), c.name(), c.type().value(), c.enabled(), c.minSeverity().value(), c.settings(), c.createdAt(),
                 c.updatedAt(), c.lastDeliveredAt(), c.lastTestDeliveredAt(), c.consecutiveFailures(), c.lastFailure(), c.lastFailureAt(),
-                status.failing(), status.failureReason(), backlog == null ? 0 : backlog.pending(), secret);
+                status.failing(), status.failureReason(), backlog == null ? 0 : backlog.pending(), secret, c.receivesCheckpoints());
     }
 
     private AlertChannel find(String id) {
@@ -316,6 +327,20 @@ public class AlertService {
         };
     }
 
+    /**
+     * Checkpoints are machine-read from the copy an operator keeps (docs/OPERATIONS.md): a webhook
+     * body or a syslog message is one line of that copy; an e-mail is not.
+     */
+    private static boolean receivesCheckpoints(AlertChannel.Type type, Boolean requested, boolean current) {
+        if (requested == null) {
+            return current;
+        }
+        if (requested && type == AlertChannel.Type.EMAIL) {
+            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "receivesCheckpoints: only webhook and syslog channels receive checkpoints.");
+        }
+        return requested;
+    }
+
     private static String host(String host) {
         if (host == null || host.isBlank() || host.length() > 253 || !host.strip().matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
             throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "settings.host must be a host name or IP address.");
@@ -352,6 +377,6 @@ public class AlertService {
             case SYSLOG -> s.transport() + "://" + s.host() + ":" + s.port();
         };
         return c.type().value() + " channel '" + c.name() + "' -> " + where + ", min " + c.minSeverity().value()
-                + (c.enabled() ? "" : ", disabled");
+                + (c.receivesCheckpoints() ? ", receives checkpoints" : "") + (c.enabled() ? "" : ", disabled");
     }
 }

@@ -86,6 +86,11 @@ class AlertStore {
         return jdbc.sql("select * from alert_channel where enabled = true").query(AlertStore::channel).list();
     }
 
+    /** The ids of the enabled channels that receive audit checkpoints. */
+    List<String> checkpointChannels() {
+        return jdbc.sql("select id from alert_channel where enabled = true and receives_checkpoints = true").query(String.class).list();
+    }
+
     Optional<AlertChannel> channel(String id) {
         return jdbc.sql("select * from alert_channel where id = :id").param("id", id).query(AlertStore::channel).optional();
     }
@@ -101,9 +106,11 @@ class AlertStore {
 
     void insertChannel(AlertChannel c) {
         jdbc.sql("""
-                insert into alert_channel (id, name, type, enabled, min_severity, settings, secret, created_at, updated_at, consecutive_failures)
-                values (:id, :name, :type, :enabled, :min, :settings, :secret, :at, :at, 0)""")
+                insert into alert_channel (id, name, type, enabled, min_severity, settings, secret, created_at, updated_at, consecutive_failures,
+                receives_checkpoints)
+                values (:id, :name, :type, :enabled, :min, :settings, :secret, :at, :at, 0, :checkpoints)""")
                 .param("id", c.id()).param("name", c.name()).param("type", c.type().value()).param("enabled", c.enabled())
+                .param("checkpoints", c.receivesCheckpoints())
                 .param("min", c.minSeverity().value()).param("settings", JSON.writeValueAsString(c.settings()))
                 .param("secret", c.secret()).param("at", Times.db(c.createdAt())).update();
     }
@@ -111,8 +118,8 @@ class AlertStore {
     void updateChannel(AlertChannel c) {
         jdbc.sql("""
                 update alert_channel set name = :name, enabled = :enabled, min_severity = :min, settings = :settings, secret = :secret,
-                updated_at = :at where id = :id""")
-                .param("id", c.id()).param("name", c.name()).param("enabled", c.enabled())
+                updated_at = :at, receives_checkpoints = :checkpoints where id = :id""")
+                .param("id", c.id()).param("name", c.name()).param("enabled", c.enabled()).param("checkpoints", c.receivesCheckpoints())
                 .param("min", c.minSeverity().value()).param("settings", JSON.writeValueAsString(c.settings()))
                 .param("secret", c.secret()).param("at", Times.db(c.updatedAt())).update();
     }
@@ -132,15 +139,23 @@ class AlertStore {
                 Severity.valueOf(rs.getString("min_severity").toUpperCase(java.util.Locale.ROOT)),
                 JSON.readValue(rs.getString("settings"), ChannelSettings.class), rs.getString("secret"),
                 at(rs, "created_at"), at(rs, "updated_at"), at(rs, "last_delivered_at"), at(rs, "last_test_delivered_at"),
-                rs.getInt("consecutive_failures"), rs.getString("last_failure"), at(rs, "last_failure_at"));
+                rs.getInt("consecutive_failures"), rs.getString("last_failure"), at(rs, "last_failure_at"),
+                rs.getBoolean("receives_checkpoints"));
     }
 
     // ---- alerts and the outbox
 
     void insertAlert(String id, Long auditSeq, String rules, Severity severity, String summary, String eventJson, boolean test, Instant at) {
+        insertAlert(id, auditSeq, rules, severity, summary, eventJson, test, false, at);
+    }
+
+    /** {@code checkpoint}: the row carries a signed audit checkpoint (its fields in {@code eventJson}), not an alert. */
+    void insertAlert(String id, Long auditSeq, String rules, Severity severity, String summary, String eventJson, boolean test,
+                     boolean checkpoint, Instant at) {
         jdbc.sql("""
-                insert into alert (id, audit_seq, rules, severity, summary, event_json, test, created_at)
-                values (:id, :seq, :rules, :sev, :summary, :event, :test, :at)""")
+                insert into alert (id, audit_seq, rules, severity, summary, event_json, test, checkpoint, created_at)
+                values (:id, :seq, :rules, :sev, :summary, :event, :test, :checkpoint, :at)""")
+                .param("checkpoint", checkpoint)
                 .param("id", id).param("seq", auditSeq).param("rules", rules).param("sev", severity.value())
                 .param("summary", summary.length() > AlertText.MAX_SUMMARY ? summary.substring(0, AlertText.MAX_SUMMARY) : summary).param("event", eventJson)
                 .param("test", test).param("at", Times.db(at)).update();
@@ -182,15 +197,16 @@ class AlertStore {
     Optional<Claimed> claimed(String id) {
         return jdbc.sql("""
                 select d.id as delivery_id, d.attempts, a.id as alert_id, a.audit_seq, a.rules, a.severity, a.summary, a.event_json,
-                a.test, a.created_at as alert_at, d.channel_id
+                a.test, a.checkpoint, a.created_at as alert_at, d.channel_id
                 from alert_delivery d join alert a on a.id = d.alert_id where d.id = :id""")
                 .param("id", id).query((rs, n) -> {
                     Long auditSeq = longOrNull(rs, "audit_seq");
                     Severity severity = Severity.valueOf(rs.getString("severity").toUpperCase(java.util.Locale.ROOT));
                     String summary = rs.getString("summary");
                     AlertMessage message = new AlertMessage(rs.getString("delivery_id"), rs.getString("alert_id"), auditSeq,
-                            rs.getString("rules"), severity, summary, AlertText.text(severity, summary, rs.getBoolean("test")),
-                            rs.getString("event_json"), rs.getBoolean("test"), at(rs, "alert_at"));
+                            rs.getString("rules"), severity, summary,
+                            rs.getBoolean("checkpoint") ? summary : AlertText.text(severity, summary, rs.getBoolean("test")),
+                            rs.getString("event_json"), rs.getBoolean("test"), at(rs, "alert_at"), rs.getBoolean("checkpoint"));
                     return new Claimed(rs.getString("delivery_id"), rs.getInt("attempts"),
                             channel(rs.getString("channel_id")).orElseThrow(), message);
                 }).optional();

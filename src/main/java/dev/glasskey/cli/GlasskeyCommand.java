@@ -44,6 +44,26 @@ public class GlasskeyCommand {
         return app.run(args.toArray(String[]::new));
     }
 
+    /**
+     * The configuration the server would see (its files, the environment, these arguments),
+     * without starting anything: for commands that need a setting but no database.
+     */
+    static org.springframework.core.env.ConfigurableEnvironment offlineEnvironment(String... extraArgs) {
+        SpringApplication app = new SpringApplication(ConfigurationOnly.class);
+        app.setWebApplicationType(WebApplicationType.NONE);
+        app.setLogStartupInfo(false);
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(extraArgs));
+        args.add("--logging.level.root=warn");
+        try (ConfigurableApplicationContext context = app.run(args.toArray(String[]::new))) {
+            return context.getEnvironment();
+        }
+    }
+
+    /** An empty context: configuration is read, no bean of ours is made. */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class ConfigurationOnly {
+    }
+
     static class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {

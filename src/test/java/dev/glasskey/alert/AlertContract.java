@@ -41,11 +41,7 @@ import static org.assertj.core.api.Assertions.fail;
  * timing is driven by the test clock. Every test deletes its channels, so no other test's
  * actions are delivered anywhere.
  */
-interface AlertContract extends Fixtures {
-
-    default AlertDelivery alertDelivery() {
-        return bean(AlertDelivery.class);
-    }
+interface AlertContract extends AlertChannels {
 
     default AlertReadiness alertReadiness() {
         return bean(AlertReadiness.class);
@@ -105,7 +101,7 @@ interface AlertContract extends Fixtures {
                 assertThat(body.path("event").path("target").asString()).isEqualTo(account.path("id").asString());
                 assertThat(body.path("event").path("emergency").asBoolean()).isTrue();
                 // RFC 2104 HMAC-SHA256 over "timestamp.body" under the secret shown at creation
-                assertThat(request.signature()).isEqualTo("sha256=" + hmac(secret, request.timestamp() + "." + request.body()));
+                assertThat(request.signature()).isEqualTo("sha256=" + AlertChannels.hmac(secret, request.timestamp() + "." + request.body()));
                 assertThat(Long.parseLong(request.timestamp())).isCloseTo(clock().instant().getEpochSecond(), org.assertj.core.data.Offset.offset(5L));
 
                 JsonNode deliveries = admin.http().get("/api/alerts/deliveries?channel=" + channel.path("id").asString()).json();
@@ -263,6 +259,87 @@ interface AlertContract extends Fixtures {
         }
     }
 
+    /**
+     * Issue 14: every signed checkpoint is published, as it is made, to the enabled channels marked
+     * "receives checkpoints" — a webhook (signed like alerts) and syslog over TCP — in the documented,
+     * machine-readable form; a channel not so marked, or disabled, gets none. The outbox rows are
+     * written in the checkpoint's transaction and shown among the deliveries.
+     */
+    @Test
+    default void checkpointsArePublishedToTheChannelsThatReceiveThem() throws Exception {
+        SignedInClient admin = newAdmin();
+        try (WebhookReceiver hook = new WebhookReceiver(); WebhookReceiver other = new WebhookReceiver(); SyslogListener syslog = SyslogListener.tcp()) {
+            Map<String, Object> receiving = new HashMap<>(webhook("checkpoints " + System.nanoTime(), hook.url(), "critical"));
+            receiving.put("receivesCheckpoints", true);
+            JsonNode webhook = createChannel(admin.http(), receiving);
+            assertThat(webhook.path("receivesCheckpoints").asBoolean()).isTrue();
+            JsonNode overSyslog = createChannel(admin.http(), Map.of("name", "checkpoints syslog " + System.nanoTime(), "type", "syslog",
+                    "minSeverity", "critical", "receivesCheckpoints", true,
+                    "settings", Map.of("host", "127.0.0.1", "port", syslog.port(), "transport", "tcp")));
+            JsonNode notReceiving = createChannel(admin.http(), webhook("no checkpoints " + System.nanoTime(), other.url(), "info"));
+            assertThat(notReceiving.path("receivesCheckpoints").asBoolean()).isFalse();
+            Map<String, Object> disabled = new HashMap<>(webhook("disabled checkpoints " + System.nanoTime(), other.url(), "info"));
+            disabled.put("receivesCheckpoints", true);
+            disabled.put("enabled", false);
+            JsonNode disabledChannel = createChannel(admin.http(), disabled);
+            try {
+                dev.glasskey.audit.AuditCheckpoint c = checkpoint().orElseThrow();
+                await("the checkpoint over webhook and syslog", () -> hook.accepted().size() == 1 && syslog.messages().size() == 1);
+
+                WebhookReceiver.Request request = hook.accepted().get(0);
+                JsonNode body = Client.JSON.readTree(request.body());
+                assertThat(body.path("kind").asString()).isEqualTo("checkpoint");
+                assertThat(body.path("text").asString()).startsWith("Glasskey audit checkpoint: entry " + c.seq());
+                JsonNode fields = body.path("checkpoint");
+                assertThat(fields.path("seq").asLong()).isEqualTo(c.seq());
+                assertThat(fields.path("hash").asString()).isEqualTo(c.headHash());
+                assertThat(fields.path("signedAt").asString()).isEqualTo(c.signedAt().toString());
+                assertThat(fields.path("keyId").asString()).isEqualTo(c.keyId());
+                assertThat(fields.path("signature").asString()).isEqualTo(c.signature());
+                String secret = jdbc().sql("select secret from alert_channel where id = :id").param("id", webhook.path("id").asString())
+                        .query(String.class).single();
+                assertThat(request.signature()).isEqualTo("sha256=" + AlertChannels.hmac(secret, request.timestamp() + "." + request.body()));
+
+                // RFC 5424, facility 4 (auth), severity info (6): PRI 38; MSGID checkpoint; the fields as structured data; MSG the JSON line.
+                String key = admin.http().get("/api/alerts/deliveries?channel=" + overSyslog.path("id").asString()).json().get(0).path("id").asString();
+                assertThat(syslog.messages().get(0)).matches("^<38>1 \\S+ \\S+ glasskey \\d+ checkpoint \\[glasskey@32473 idempotencyKey=\"" + key
+                        + "\"\\]\\[glasskey-checkpoint@32473 seq=\"" + c.seq() + "\" hash=\"" + c.headHash() + "\" signedAt=\""
+                        + java.util.regex.Pattern.quote(c.signedAt().toString()) + "\" keyId=\"" + c.keyId() + "\" signature=\"[A-Za-z0-9+/=]+\"\\] \uFEFF"
+                        + java.util.regex.Pattern.quote(dev.glasskey.audit.ExternalCheckpoints.line(c)) + "$");
+
+                JsonNode deliveries = admin.http().get("/api/alerts/deliveries?channel=" + webhook.path("id").asString()).json();
+                assertThat(deliveries.size()).isEqualTo(1);
+                assertThat(deliveries.get(0).path("summary").asString()).contains("audit checkpoint: entry " + c.seq());
+                assertThat(deliveries.get(0).path("auditSeq").asLong()).isEqualTo(c.seq());
+                assertThat(deliveries.get(0).path("status").asString()).isEqualTo("delivered");
+                alertDelivery().deliverDue();
+                assertThat(other.requests()).as("not receiving, or disabled: nothing").isEmpty();
+                assertThat(admin.http().get("/api/alerts/deliveries?channel=" + disabledChannel.path("id").asString()).json().size()).isZero();
+
+                // Turned off: the next checkpoint goes to the syslog channel only.
+                Client.Response off = admin.http().put("/api/alerts/channels/" + webhook.path("id").asString(), Map.of("receivesCheckpoints", false));
+                assertThat(off.status()).as(off.toString()).isEqualTo(200);
+                assertThat(off.json().path("receivesCheckpoints").asBoolean()).isFalse();
+                assertThat(auditSince(auditHead() - 1)).extracting(AuditRow::action).containsExactly("alert.channel.update");
+                checkpoint().orElseThrow();
+                await("the second checkpoint over syslog", () -> syslog.messages().size() == 2);
+                assertThat(hook.accepted()).hasSize(1);
+            } finally {
+                deleteChannel(admin.http(), webhook);
+                deleteChannel(admin.http(), overSyslog);
+                deleteChannel(admin.http(), notReceiving);
+                deleteChannel(admin.http(), disabledChannel);
+            }
+        }
+    }
+
+    /** Signs a checkpoint now (as the schedule does every glasskey.audit.checkpoint-interval), after an entry so there is something new to sign. */
+    default java.util.Optional<dev.glasskey.audit.AuditCheckpoint> checkpoint() {
+        bean(dev.glasskey.audit.Audit.class).record(dev.glasskey.audit.AuditEvent.success(dev.glasskey.system.Actor.SYSTEM,
+                "test.checkpoint", null, false, "something to sign"));
+        return bean(dev.glasskey.audit.AuditIntegrity.class).checkpoint();
+    }
+
     @Test
     default void sendTestAlertReportsSuccessOrTheReason() {
         SignedInClient admin = newAdmin();
@@ -367,12 +444,17 @@ interface AlertContract extends Fixtures {
                     Map.of("name", "n9", "type", "syslog", "settings", Map.of("host", "127.0.0.1", "port", 70000)),
                     Map.of("name", "n10", "type", "syslog", "settings", Map.of("host", "127.0.0.1", "port", 514, "transport", "sctp")),
                     Map.of("name", "n11", "type", "syslog", "settings", Map.of("host", "127.0.0.1", "port", 514, "facility", 24)),
-                    Map.of("name", "n12", "type", "syslog", "settings", Map.of("host", "bad host name", "port", 514)));
+                    Map.of("name", "n12", "type", "syslog", "settings", Map.of("host", "bad host name", "port", 514)),
+                    // Checkpoints are read back by machine from a webhook body or a syslog message, never from an e-mail.
+                    Map.of("name", "n13", "type", "email", "receivesCheckpoints", true, "settings", Map.of("host", "smtp.example.org",
+                            "port", 587, "from", "a@example.org", "to", List.of("b@example.org"))));
             for (Map<String, Object> body : refused) {
                 assertProblem(http.post("/api/alerts/channels", body), 400, "request.invalid");
             }
             assertProblem(http.post("/api/alerts/channels", webhook(name, "https://example.org/y", "info")), 409, "alert.channel_name_taken");
             assertProblem(http.put("/api/alerts/channels/" + existing.path("id").asString(), Map.of("type", "syslog")), 400, "request.invalid");
+            assertProblem(http.put("/api/alerts/channels/" + existing.path("id").asString(), Map.of("receivesCheckpoints", "often")), 400,
+                    "request.malformed");
             assertProblem(http.put("/api/alerts/channels/nope", webhook("x", "https://example.org/y", "info")), 404, "alert.channel_not_found");
             assertProblem(http.delete("/api/alerts/channels/nope"), 404, "alert.channel_not_found");
             assertProblem(http.get("/api/alerts/deliveries?status=lost"), 400, "request.invalid");
@@ -439,7 +521,20 @@ interface AlertContract extends Fixtures {
                 assertThat(page.status()).isEqualTo(200);
                 assertThat(page.body()).contains(channel.path("name").asString()).contains("Send test alert")
                         .contains("data-delivery-id=\"" + receiver.accepted().get(0).idempotencyKey() + "\"")
-                        .contains("data-rule-id=\"emergency-signin\"").contains("name=\"_csrf\"");
+                        .contains("data-rule-id=\"emergency-signin\"").contains("name=\"_csrf\"").contains("name=\"receivesCheckpoints\"");
+
+                // The console's form adds a channel that receives checkpoints.
+                String name = "console checkpoints " + System.nanoTime();
+                Client.Response added = admin.http().send(java.net.http.HttpRequest.newBuilder(admin.http().uri("/admin/alerts/channels"))
+                        .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString("name=" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)
+                                + "&type=webhook&minSeverity=critical&url=" + java.net.URLEncoder.encode(receiver.url(), StandardCharsets.UTF_8)
+                                + "&receivesCheckpoints=true")));
+                assertThat(added.status()).as(added.toString()).isEqualTo(302);
+                JsonNode created = java.util.stream.StreamSupport.stream(admin.http().get("/api/alerts/channels").json().spliterator(), false)
+                        .filter(c -> c.path("name").asString().equals(name)).findFirst().orElseThrow();
+                assertThat(created.path("receivesCheckpoints").asBoolean()).isTrue();
+                deleteChannel(admin.http(), created);
             } finally {
                 deleteChannel(admin.http(), channel);
             }
@@ -793,22 +888,7 @@ interface AlertContract extends Fixtures {
         }
     }
 
-    // ---- helpers
-
-    default Map<String, Object> webhook(String name, String url, String minSeverity) {
-        return Map.of("name", name, "type", "webhook", "minSeverity", minSeverity, "settings", Map.of("url", url));
-    }
-
-    default JsonNode createChannel(Client admin, Map<String, Object> body) {
-        Client.Response r = admin.post("/api/alerts/channels", body);
-        assertThat(r.status()).as(r.toString()).isEqualTo(201);
-        return r.json();
-    }
-
-    default void deleteChannel(Client admin, JsonNode channel) {
-        Client.Response r = admin.delete("/api/alerts/channels/" + channel.path("id").asString());
-        assertThat(r.status()).as(r.toString()).isEqualTo(204);
-    }
+    // ---- helpers (channels: AlertChannels)
 
     default List<JsonNode> bodies(List<WebhookReceiver.Request> requests) {
         return requests.stream().map(r -> Client.JSON.readTree(r.body())).toList();
@@ -838,37 +918,5 @@ interface AlertContract extends Fixtures {
         List<JsonNode> list = new ArrayList<>();
         rows.forEach(list::add);
         return list;
-    }
-
-    default long count(String sql) {
-        return jdbc().sql(sql).query(Long.class).single();
-    }
-
-    default void awaitDelivered(WebhookReceiver receiver, int n) {
-        await(n + " accepted webhook call(s)", () -> receiver.accepted().size() >= n);
-    }
-
-    /** Drives delivery until the condition holds; fails after a bounded time (no fixed sleeps). */
-    default void await(String what, BooleanSupplier condition) {
-        await(what, condition, () -> "");
-    }
-
-    default void await(String what, BooleanSupplier condition, java.util.function.Supplier<String> diagnostics) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                fail("timed out waiting for " + what + " " + diagnostics.get());
-            }
-            alertDelivery().deliverDue();
-            if (!condition.getAsBoolean()) {
-                LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-            }
-        }
-    }
-
-    static String hmac(String secret, String text) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,13 +1,10 @@
 package dev.glasskey.session;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,12 +24,12 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 
-import dev.glasskey.testing.ApplicationJvm;
 import dev.glasskey.testing.Client;
 import dev.glasskey.testing.Fixtures;
 import dev.glasskey.testing.Postgres;
 import dev.glasskey.testing.RelyingParty;
 import dev.glasskey.testing.RoundRobinProxy;
+import dev.glasskey.testing.ServerJvm;
 import dev.glasskey.testing.SoftwareAuthenticator;
 import dev.glasskey.testing.TempDirs;
 
@@ -56,20 +53,13 @@ class TwoNodesPostgresTest {
     private final String schema = Postgres.freshSchema();
     private final int[] ports = {freePort(), freePort()};
     private final RoundRobinProxy balancer = new RoundRobinProxy(List.of(ports[0], ports[1]));
-    private final Node[] nodes = new Node[2];
-
-    /** One server process and everything it printed. */
-    private record Node(Process process, StringBuffer output, Path log) {
-        boolean printed(String text) {
-            return output.indexOf(text) >= 0;
-        }
-    }
+    private final ServerJvm[] nodes = new ServerJvm[2];
 
     @AfterEach
     void stop() {
-        for (Node node : nodes) {
+        for (ServerJvm node : nodes) {
             if (node != null) {
-                node.process().destroyForcibly();
+                node.close();
             }
         }
         balancer.close();
@@ -174,7 +164,7 @@ class TwoNodesPostgresTest {
     /** When either node's readiness monitor ran, from the time stamps of the lines it logged. */
     private List<Instant> monitorRuns() {
         List<Instant> runs = new java.util.ArrayList<>();
-        for (Node node : nodes) {
+        for (ServerJvm node : nodes) {
             Matcher m = MONITOR_RAN.matcher(node.output());
             while (m.find()) {
                 runs.add(java.time.OffsetDateTime.parse(m.group(1)).toInstant());
@@ -211,10 +201,9 @@ class TwoNodesPostgresTest {
         return signedIn;
     }
 
-    private Node start(int index) throws IOException {
+    private ServerJvm start(int index) {
         Path dataDir = TempDirs.create("glasskey-node-" + index + "-");
-        Path log = Path.of("target", "two-nodes-" + index + ".log");
-        List<String> command = ApplicationJvm.command(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), List.of(
+        return ServerJvm.start(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), List.of(
                 "--server.port=" + ports[index],
                 "--glasskey.base-url=" + balancer.baseUrl(),
                 "--glasskey.data-dir=" + dataDir,
@@ -225,26 +214,7 @@ class TwoNodesPostgresTest {
                 "--glasskey.emergency.monitor-interval=" + JOB_INTERVAL,
                 "--glasskey.emergency.monitor-initial-delay=PT1S",
                 "--logging.level.net.javacrumbs.shedlock=debug",
-                "--logging.level.dev.glasskey.emergency.ReadinessMonitor=debug"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        StringBuffer output = new StringBuffer();
-        Thread reader = new Thread(() -> copy(process.getInputStream(), output, log), "node-" + index + "-output");
-        reader.setDaemon(true);
-        reader.start();
-        return new Node(process, output, log);
-    }
-
-    private static void copy(InputStream in, StringBuffer output, Path log) {
-        byte[] buffer = new byte[8192];
-        try (in; var file = Files.newOutputStream(log)) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                output.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                file.write(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            // the process ended
-        }
+                "--logging.level.dev.glasskey.emergency.ReadinessMonitor=debug"), Path.of("target", "two-nodes-" + index + ".log"));
     }
 
     private void awaitReady(int index) {
