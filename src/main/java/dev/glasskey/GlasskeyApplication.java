@@ -5,7 +5,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
 
 import dev.glasskey.cli.GlasskeyCommand;
-import dev.glasskey.system.StartRefused;
+import dev.glasskey.system.StartupRefusal;
 
 /**
  * One jar, two faces: with no arguments (or options only) it runs the server; with a
@@ -24,10 +24,10 @@ public class GlasskeyApplication {
         try {
             SpringApplication.run(GlasskeyApplication.class, args);
         } catch (RuntimeException e) {
-            // A refused start has been reported in one paragraph by Spring Boot (StartRefusedFailureAnalyzer): exit with
+            // A refused start has been reported in one paragraph by Spring Boot (StartupRefusalAnalyzer): exit with
             // its own code. (Boot's ExitCodeGenerator route is not taken: publishing its exit event on a context whose
             // refresh failed fails in turn.)
-            StartRefused refused = StartRefused.in(e);
+            StartupRefusal refused = StartupRefusal.in(e);
             if (refused != null) {
                 System.exit(refused.exitCode());
             }

@@ -23,11 +23,16 @@ import dev.glasskey.system.Times;
  * result. A crash between sending and recording leaves the row leased; once the lease ends it is
  * sent again with the same idempotency key, so receivers can drop the duplicate: at-least-once
  * delivery, exactly-once per key at a deduplicating receiver. Failures back off exponentially.
+ *
+ * <p>Order: the most severe due alert first, then the oldest ({@link AlertStore#due}), in small
+ * batches so that a critical alert queued during a run waits behind at most one batch. One run
+ * at a time per node (the worker's thread, or a caller such as a test), so a node sends in that
+ * order; nodes share the work row by row through the leases.
  */
 @Service
 public class AlertDelivery {
     private static final Logger log = LoggerFactory.getLogger(AlertDelivery.class);
-    private static final int BATCH = 50;
+    private static final int BATCH = 10;
 
     private final AlertStore store;
     private final Map<AlertChannel.Type, ChannelSender> senders = new EnumMap<>(AlertChannel.Type.class);
@@ -35,9 +40,12 @@ public class AlertDelivery {
     private final Clock clock;
     private final TransactionTemplate tx;
     private final Audit audit;
+    private final AlertCoalescing coalescing;
 
-    AlertDelivery(AlertStore store, List<ChannelSender> senders, AlertProperties properties, Clock clock, TransactionTemplate tx, Audit audit) {
+    AlertDelivery(AlertStore store, List<ChannelSender> senders, AlertProperties properties, Clock clock, TransactionTemplate tx, Audit audit,
+                  AlertCoalescing coalescing) {
         this.store = store;
+        this.coalescing = coalescing;
         senders.forEach(s -> this.senders.put(s.type(), s));
         this.properties = properties;
         this.clock = clock;
@@ -45,8 +53,12 @@ public class AlertDelivery {
         this.audit = audit;
     }
 
-    /** Delivers every due alert (in batches); returns how many were delivered. Called by the worker and by tests. */
-    public int deliverDue() {
+    /**
+     * Queues the summaries of coalescing windows that have ended, then delivers every due alert
+     * (in batches, most severe first); returns how many were delivered. Called by the worker and by tests.
+     */
+    public synchronized int deliverDue() {
+        coalescing.closeEnded();
         int delivered = 0;
         while (true) {
             List<String> due = store.due(Times.now(clock), BATCH);

@@ -14,26 +14,31 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import dev.glasskey.audit.AuditEntry;
 import dev.glasskey.audit.AuditListener;
-import dev.glasskey.system.Ids;
 import dev.glasskey.system.Times;
 
 /**
  * Turns matching audit entries into alerts in the outbox, inside the transaction that writes the
- * entry: an alert commits exactly when its action does, and a crash can lose neither. Rules are
- * cached (every entry is checked on the sign-in hot path); a change on this node refreshes the
- * cache after commit, other nodes pick it up within {@link #RELOAD}.
+ * entry: an alert commits exactly when its action does, and a crash can lose neither. Alerts of
+ * one rule coalesce within a window ({@link AlertCoalescing}): past the first few, they are
+ * counted in that same transaction instead of queued. Rules are cached (every entry is checked
+ * on the sign-in hot path); a change on this node refreshes the cache after commit, other nodes
+ * pick it up within {@link #RELOAD}.
  */
 @Component
 class AlertRecorder implements AuditListener {
     static final Duration RELOAD = Duration.ofSeconds(30);
 
     private final AlertStore store;
+    private final AlertCoalescing coalescing;
+    private final AlertOutbox outbox;
     private final Clock clock;
     private volatile List<AlertRule> rules;
     private volatile Instant loadedAt = Instant.MIN;
 
-    AlertRecorder(AlertStore store, Clock clock) {
+    AlertRecorder(AlertStore store, AlertCoalescing coalescing, AlertOutbox outbox, Clock clock) {
         this.store = store;
+        this.coalescing = coalescing;
+        this.outbox = outbox;
         this.clock = clock;
     }
 
@@ -51,14 +56,17 @@ class AlertRecorder implements AuditListener {
         Severity severity = matching.stream().map(AlertRule::severity).max(Enum::compareTo).orElseThrow();
         AlertRule first = matching.stream().filter(r -> r.severity() == severity).findFirst().orElseThrow();
         Instant now = Times.now(clock);
-        String alertId = Ids.uuid();
-        store.insertAlert(alertId, entry.seq(), String.join(",", matching.stream().map(AlertRule::id).toList()), severity,
-                AlertText.summary(first, entry), eventJson(entry), false, now);
-        for (AlertChannel channel : store.enabledChannels()) {
-            if (severity.compareTo(channel.minSeverity()) >= 0) {
-                store.insertDelivery(Ids.uuid(), alertId, channel.id(), now);
-            }
+        // One alert per entry, coalesced under the rule that names it (the most severe match).
+        AlertCoalescing.Admission admission = coalescing.admit(first, severity, entry, now);
+        if (!admission.deliver()) {
+            return;
         }
+        String summary = AlertText.summary(first, entry);
+        if (admission.coalescingUntil() != null) {
+            summary = AlertText.lastBeforeCoalescing(summary, admission.coalescingUntil());
+        }
+        outbox.enqueue(entry.seq(), String.join(",", matching.stream().map(AlertRule::id).toList()), severity, summary,
+                eventJson(entry), now);
     }
 
     /** Drops the cached rules once the current transaction commits (or now, outside one). */

@@ -28,16 +28,18 @@ import dev.glasskey.system.Times;
 public class AlertService {
     private final AlertStore store;
     private final AlertRecorder recorder;
+    private final AlertCoalescing coalescing;
     private final AlertDelivery delivery;
     private final AlertReadiness readiness;
     private final Audit audit;
     private final Clock clock;
     private final TransactionTemplate tx;
 
-    AlertService(AlertStore store, AlertRecorder recorder, AlertDelivery delivery, AlertReadiness readiness, Audit audit,
-                 Clock clock, TransactionTemplate tx) {
+    AlertService(AlertStore store, AlertRecorder recorder, AlertCoalescing coalescing, AlertDelivery delivery, AlertReadiness readiness,
+                 Audit audit, Clock clock, TransactionTemplate tx) {
         this.store = store;
         this.recorder = recorder;
+        this.coalescing = coalescing;
         this.delivery = delivery;
         this.readiness = readiness;
         this.audit = audit;
@@ -45,14 +47,23 @@ public class AlertService {
         this.tx = tx;
     }
 
-    /** What a client sends to create or change a channel. */
-    public record ChannelRequest(String name, String type, Boolean enabled, String minSeverity, ChannelSettings settings, String password) {}
+    /**
+     * What a client sends to create or change a channel. {@code receivesCheckpoints}: signed audit
+     * checkpoints are sent to it too (webhook and syslog; null keeps the current choice, false when creating).
+     */
+    public record ChannelRequest(String name, String type, Boolean enabled, String minSeverity, ChannelSettings settings, String password,
+                                 Boolean receivesCheckpoints) {
+        /** A request that leaves whether the channel receives checkpoints as it is. */
+        public ChannelRequest(String name, String type, Boolean enabled, String minSeverity, ChannelSettings settings, String password) {
+            this(name, type, enabled, minSeverity, settings, password, null);
+        }
+    }
 
     /** A channel as shown: never its secret, except {@code secret} right after creating a webhook. */
     public record ChannelView(String id, String name, String type, boolean enabled, String minSeverity, ChannelSettings settings,
                               Instant createdAt, Instant updatedAt, Instant lastDeliveredAt, Instant lastTestDeliveredAt,
                               int consecutiveFailures, String lastFailure, Instant lastFailureAt, boolean failing,
-                              String failureReason, long pending, String secret) {}
+                              String failureReason, long pending, String secret, boolean receivesCheckpoints) {}
 
     public record TestResult(String deliveryId, boolean delivered, String error) {}
 
@@ -83,11 +94,12 @@ public class AlertService {
             case EMAIL -> emptyToNull(request.password());
             case SYSLOG -> null;
         };
+        boolean checkpoints = receivesCheckpoints(type, request.receivesCheckpoints(), false);
         Instant now = Times.now(clock);
         String id = Ids.uuid();
         AlertChannel channel = new AlertChannel(id, name, type, !Boolean.FALSE.equals(request.enabled()),
                 request.minSeverity() == null ? Severity.WARNING : Severity.parse(request.minSeverity(), "minSeverity"),
-                settings, store.seal(id, secret), now, now, null, null, 0, null, null);
+                settings, store.seal(id, secret), now, now, null, null, 0, null, null, checkpoints);
         store.insertChannel(channel);
         audit.record(AuditEvent.success(actor, "alert.channel.create", channel.id(), false, describe(channel)));
         return view(channel, null, now, type == AlertChannel.Type.WEBHOOK ? secret : null);
@@ -103,11 +115,12 @@ public class AlertService {
         ChannelSettings settings = request.settings() == null ? before.settings() : validSettings(before.type(), request.settings());
         String sealedSecret = before.type() == AlertChannel.Type.EMAIL && request.password() != null
                 ? store.seal(id, emptyToNull(request.password())) : before.sealedSecret();
+        boolean checkpoints = receivesCheckpoints(before.type(), request.receivesCheckpoints(), before.receivesCheckpoints());
         Instant now = Times.now(clock);
         AlertChannel after = new AlertChannel(id, name, before.type(), request.enabled() == null ? before.enabled() : request.enabled(),
                 request.minSeverity() == null ? before.minSeverity() : Severity.parse(request.minSeverity(), "minSeverity"),
                 settings, sealedSecret, before.createdAt(), now, before.lastDeliveredAt(), before.lastTestDeliveredAt(),
-                before.consecutiveFailures(), before.lastFailure(), before.lastFailureAt());
+                before.consecutiveFailures(), before.lastFailure(), before.lastFailureAt(), checkpoints);
         store.updateChannel(after);
         audit.record(AuditEvent.success(actor, "alert.channel.update", id, false, describe(after)));
         return view(after, store.backlog().get(id), now, null);
@@ -135,7 +148,8 @@ public class AlertService {
                     AlertStore.JSON.writeValueAsString(Map.of("test", true, "channel", channel.name(), "requestedBy", actor.label(),
                             "at", now.toString())), true, now);
             String delivery = Ids.uuid();
-            store.insertDelivery(delivery, alertId, channel.id(), now);
+            // Never coalesced: a test alert bypasses the rules and their windows.
+            store.insertDelivery(delivery, alertId, channel.id(), Severity.INFO, now);
             // Claimed before it commits, so the background worker cannot take it first and leave this
             // caller without an answer.
             this.delivery.claim(delivery);
@@ -210,10 +224,14 @@ public class AlertService {
 
     @Transactional
     public void deleteRule(Actor actor, String id) {
-        if (!store.deleteRule(id)) {
-            throw new GlasskeyException(ErrorCode.ALERT_RULE_NOT_FOUND, "No alert rule '" + id + "'.");
-        }
+        AlertRule rule = store.rule(id)
+                .orElseThrow(() -> new GlasskeyException(ErrorCode.ALERT_RULE_NOT_FOUND, "No alert rule '" + id + "'."));
+        // Audited first: that takes the audit head's lock, which every alert-raising transaction
+        // takes before a rule's window row, so the window row below is locked in the same order
+        // as everywhere else (no deadlock with an alert of this rule being raised).
         audit.record(AuditEvent.success(actor, "alert.rule.delete", id, false, "rule '" + id + "' deleted"));
+        coalescing.flush(rule, Times.now(clock));
+        store.deleteRule(id);
         recorder.rulesChanged();
     }
 
@@ -223,7 +241,7 @@ public class AlertService {
         ChannelStatus status = readiness.status(c, backlog, now);
         return new ChannelView(c.id(), c.name(), c.type().value(), c.enabled(), c.minSeverity().value(), c.settings(), c.createdAt(),
                 c.updatedAt(), c.lastDeliveredAt(), c.lastTestDeliveredAt(), c.consecutiveFailures(), c.lastFailure(), c.lastFailureAt(),
-                status.failing(), status.failureReason(), backlog == null ? 0 : backlog.pending(), secret);
+                status.failing(), status.failureReason(), backlog == null ? 0 : backlog.pending(), secret, c.receivesCheckpoints());
     }
 
     private AlertChannel find(String id) {
@@ -311,6 +329,20 @@ public class AlertService {
         };
     }
 
+    /**
+     * Checkpoints are machine-read from the copy an operator keeps (docs/OPERATIONS.md): a webhook
+     * body or a syslog message is one line of that copy; an e-mail is not.
+     */
+    private static boolean receivesCheckpoints(AlertChannel.Type type, Boolean requested, boolean current) {
+        if (requested == null) {
+            return current;
+        }
+        if (requested && type == AlertChannel.Type.EMAIL) {
+            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "receivesCheckpoints: only webhook and syslog channels receive checkpoints.");
+        }
+        return requested;
+    }
+
     private static String host(String host) {
         if (host == null || host.isBlank() || host.length() > 253 || !host.strip().matches("[A-Za-z0-9.:\\-\\[\\]]+")) {
             throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "settings.host must be a host name or IP address.");
@@ -347,6 +379,6 @@ public class AlertService {
             case SYSLOG -> s.transport() + "://" + s.host() + ":" + s.port();
         };
         return c.type().value() + " channel '" + c.name() + "' -> " + where + ", min " + c.minSeverity().value()
-                + (c.enabled() ? "" : ", disabled");
+                + (c.receivesCheckpoints() ? ", receives checkpoints" : "") + (c.enabled() ? "" : ", disabled");
     }
 }

@@ -49,9 +49,12 @@ class AlertStore {
             jdbc.sql("""
                     insert into alert_rule (id, description, actions, outcome, reason, emergency_only, flagged_only, severity, enabled)
                     values (:id, :d, :a, :o, :r, :e, :f, :s, :en)""").paramSource(ruleParams(r)).update();
+            // Its coalescing row, in the same transaction: every node that sees the rule sees the row.
+            jdbc.sql("insert into alert_window (rule_id, delivered, suppressed) values (:id, 0, 0)").param("id", r.id()).update();
         }
     }
 
+    /** Deletes a rule; its coalescing row goes with it (on delete cascade). */
     boolean deleteRule(String id) {
         return jdbc.sql("delete from alert_rule where id = :id").param("id", id).update() == 1;
     }
@@ -87,6 +90,11 @@ class AlertStore {
         return jdbc.sql("select * from alert_channel where enabled = true").query(AlertStore::channel).list();
     }
 
+    /** The ids of the enabled channels that receive audit checkpoints. */
+    List<String> checkpointChannels() {
+        return jdbc.sql("select id from alert_channel where enabled = true and receives_checkpoints = true").query(String.class).list();
+    }
+
     Optional<AlertChannel> channel(String id) {
         return jdbc.sql("select * from alert_channel where id = :id").param("id", id).query(AlertStore::channel).optional();
     }
@@ -112,9 +120,11 @@ class AlertStore {
 
     void insertChannel(AlertChannel c) {
         jdbc.sql("""
-                insert into alert_channel (id, name, type, enabled, min_severity, settings, secret, created_at, updated_at, consecutive_failures)
-                values (:id, :name, :type, :enabled, :min, :settings, :secret, :at, :at, 0)""")
+                insert into alert_channel (id, name, type, enabled, min_severity, settings, secret, created_at, updated_at, consecutive_failures,
+                receives_checkpoints)
+                values (:id, :name, :type, :enabled, :min, :settings, :secret, :at, :at, 0, :checkpoints)""")
                 .param("id", c.id()).param("name", c.name()).param("type", c.type().value()).param("enabled", c.enabled())
+                .param("checkpoints", c.receivesCheckpoints())
                 .param("min", c.minSeverity().value()).param("settings", JSON.writeValueAsString(c.settings()))
                 .param("secret", c.sealedSecret()).param("at", Times.db(c.createdAt())).update();
     }
@@ -122,8 +132,8 @@ class AlertStore {
     void updateChannel(AlertChannel c) {
         jdbc.sql("""
                 update alert_channel set name = :name, enabled = :enabled, min_severity = :min, settings = :settings, secret = :secret,
-                updated_at = :at where id = :id""")
-                .param("id", c.id()).param("name", c.name()).param("enabled", c.enabled())
+                updated_at = :at, receives_checkpoints = :checkpoints where id = :id""")
+                .param("id", c.id()).param("name", c.name()).param("enabled", c.enabled()).param("checkpoints", c.receivesCheckpoints())
                 .param("min", c.minSeverity().value()).param("settings", JSON.writeValueAsString(c.settings()))
                 .param("secret", c.sealedSecret()).param("at", Times.db(c.updatedAt())).update();
     }
@@ -143,33 +153,45 @@ class AlertStore {
                 Severity.valueOf(rs.getString("min_severity").toUpperCase(java.util.Locale.ROOT)),
                 JSON.readValue(rs.getString("settings"), ChannelSettings.class), rs.getString("secret"),
                 at(rs, "created_at"), at(rs, "updated_at"), at(rs, "last_delivered_at"), at(rs, "last_test_delivered_at"),
-                rs.getInt("consecutive_failures"), rs.getString("last_failure"), at(rs, "last_failure_at"));
+                rs.getInt("consecutive_failures"), rs.getString("last_failure"), at(rs, "last_failure_at"),
+                rs.getBoolean("receives_checkpoints"));
     }
 
     // ---- alerts and the outbox
 
     void insertAlert(String id, Long auditSeq, String rules, Severity severity, String summary, String eventJson, boolean test, Instant at) {
+        insertAlert(id, auditSeq, rules, severity, summary, eventJson, test, false, at);
+    }
+
+    /** {@code checkpoint}: the row carries a signed audit checkpoint (its fields in {@code eventJson}), not an alert. */
+    void insertAlert(String id, Long auditSeq, String rules, Severity severity, String summary, String eventJson, boolean test,
+                     boolean checkpoint, Instant at) {
         jdbc.sql("""
-                insert into alert (id, audit_seq, rules, severity, summary, event_json, test, created_at)
-                values (:id, :seq, :rules, :sev, :summary, :event, :test, :at)""")
+                insert into alert (id, audit_seq, rules, severity, summary, event_json, test, checkpoint, created_at)
+                values (:id, :seq, :rules, :sev, :summary, :event, :test, :checkpoint, :at)""")
+                .param("checkpoint", checkpoint)
                 .param("id", id).param("seq", auditSeq).param("rules", rules).param("sev", severity.value())
-                .param("summary", summary.length() > 500 ? summary.substring(0, 500) : summary).param("event", eventJson)
+                .param("summary", summary.length() > AlertText.MAX_SUMMARY ? summary.substring(0, AlertText.MAX_SUMMARY) : summary).param("event", eventJson)
                 .param("test", test).param("at", Times.db(at)).update();
     }
 
-    void insertDelivery(String id, String alertId, String channelId, Instant at) {
+    void insertDelivery(String id, String alertId, String channelId, Severity severity, Instant at) {
         jdbc.sql("""
-                insert into alert_delivery (id, alert_id, channel_id, status, attempts, next_attempt_at, created_at)
-                values (:id, :alert, :channel, 'pending', 0, :at, :at)""")
-                .param("id", id).param("alert", alertId).param("channel", channelId).param("at", Times.db(at)).update();
+                insert into alert_delivery (id, alert_id, channel_id, status, attempts, next_attempt_at, created_at, priority)
+                values (:id, :alert, :channel, 'pending', 0, :at, :at, :priority)""")
+                .param("id", id).param("alert", alertId).param("channel", channelId).param("at", Times.db(at))
+                .param("priority", severity.priority).update();
     }
 
-    /** Due, unleased deliveries on enabled channels, oldest first. */
+    /**
+     * Due, unleased deliveries on enabled channels, most severe first, then oldest first: a
+     * critical alert never waits behind a backlog of lesser ones (index {@code alert_delivery_due}).
+     */
     List<String> due(Instant now, int limit) {
         return jdbc.sql("""
                 select d.id from alert_delivery d join alert_channel c on c.id = d.channel_id
                 where d.status = 'pending' and d.next_attempt_at <= :now and (d.lease_until is null or d.lease_until < :now)
-                and c.enabled = true order by d.next_attempt_at fetch first :n rows only""")
+                and c.enabled = true order by d.priority, d.next_attempt_at fetch first :n rows only""")
                 .param("now", Times.db(now)).param("n", limit).query(String.class).list();
     }
 
@@ -189,16 +211,16 @@ class AlertStore {
     Optional<Claimed> claimed(String id) {
         return jdbc.sql("""
                 select d.id as delivery_id, d.attempts, a.id as alert_id, a.audit_seq, a.rules, a.severity, a.summary, a.event_json,
-                a.test, a.created_at as alert_at, d.channel_id
+                a.test, a.checkpoint, a.created_at as alert_at, d.channel_id
                 from alert_delivery d join alert a on a.id = d.alert_id where d.id = :id""")
                 .param("id", id).query((rs, n) -> {
-                    long seq = rs.getLong("audit_seq");
-                    Long auditSeq = rs.wasNull() ? null : seq;
+                    Long auditSeq = longOrNull(rs, "audit_seq");
                     Severity severity = Severity.valueOf(rs.getString("severity").toUpperCase(java.util.Locale.ROOT));
                     String summary = rs.getString("summary");
                     AlertMessage message = new AlertMessage(rs.getString("delivery_id"), rs.getString("alert_id"), auditSeq,
-                            rs.getString("rules"), severity, summary, AlertText.text(severity, summary, rs.getBoolean("test")),
-                            rs.getString("event_json"), rs.getBoolean("test"), at(rs, "alert_at"));
+                            rs.getString("rules"), severity, summary,
+                            rs.getBoolean("checkpoint") ? summary : AlertText.text(severity, summary, rs.getBoolean("test")),
+                            rs.getString("event_json"), rs.getBoolean("test"), at(rs, "alert_at"), rs.getBoolean("checkpoint"));
                     return new Claimed(rs.getString("delivery_id"), rs.getInt("attempts"),
                             channel(rs.getString("channel_id")).orElseThrow(), message);
                 }).optional();
@@ -267,8 +289,7 @@ class AlertStore {
         sql.append(" order by d.created_at desc, d.id fetch first :limit rows only");
         params.put("limit", limit);
         return jdbc.sql(sql.toString()).params(params).query((rs, n) -> {
-            long seq = rs.getLong("audit_seq");
-            Long auditSeq = rs.wasNull() ? null : seq;
+            Long auditSeq = longOrNull(rs, "audit_seq");
             return new DeliveryView(rs.getString("id"), rs.getString("alert_id"), rs.getString("channel_id"),
                     rs.getString("channel_name"), rs.getString("severity"), rs.getString("summary"), rs.getString("status"),
                     rs.getInt("attempts"), at(rs, "next_attempt_at"), rs.getString("last_error"), at(rs, "created_at"),
@@ -278,6 +299,80 @@ class AlertStore {
 
     Optional<DeliveryView> delivery(String id) {
         return deliveries(null, null, id, 1).stream().findFirst();
+    }
+
+    // ---- coalescing windows (one row per rule, V11)
+
+    /**
+     * A rule's coalescing window as stored.
+     *
+     * @param openedAt   when the window opened; null while none is open
+     * @param delivered  alerts of the rule delivered one by one in this window
+     * @param suppressed alerts of the rule only counted in this window
+     * @param severity   the highest severity among the counted ones (null while none)
+     * @param firstSeq   audit entry of the first counted alert, {@code lastSeq} of the last
+     */
+    record Window(String ruleId, Instant openedAt, Instant closesAt, int delivered, int suppressed, Severity severity,
+                  Long firstSeq, Long lastSeq, Instant firstAt, Instant lastAt) {
+
+        boolean openAt(Instant now) {
+            return openedAt != null && now.isBefore(closesAt);
+        }
+    }
+
+    /**
+     * Reads a rule's window and locks its row until the transaction ends: every decision about
+     * the window is taken on the row as it is, while no other transaction can change it.
+     */
+    Optional<Window> lockWindow(String ruleId) {
+        return jdbc.sql("select * from alert_window where rule_id = :id for update").param("id", ruleId)
+                .query(AlertStore::window).optional();
+    }
+
+    /** Rules whose window has ended with counted alerts (to be summarised). */
+    List<String> windowsToClose(Instant now) {
+        return jdbc.sql("select rule_id from alert_window where suppressed > 0 and closes_at <= :now order by closes_at")
+                .param("now", Times.db(now)).query(String.class).list();
+    }
+
+    /** Opens a new window whose first alert is being delivered. */
+    void openWindow(String ruleId, Instant openedAt, Instant closesAt) {
+        jdbc.sql("""
+                update alert_window set opened_at = :opened, closes_at = :closes, delivered = 1, suppressed = 0, severity = null,
+                first_seq = null, last_seq = null, first_at = null, last_at = null where rule_id = :id""")
+                .param("id", ruleId).param("opened", Times.db(openedAt)).param("closes", Times.db(closesAt)).update();
+    }
+
+    void countDelivered(String ruleId) {
+        jdbc.sql("update alert_window set delivered = delivered + 1 where rule_id = :id").param("id", ruleId).update();
+    }
+
+    /** Counts one more alert of the window instead of delivering it; {@code severity} is the highest counted so far. */
+    void countSuppressed(String ruleId, Severity severity, long seq, Instant at) {
+        jdbc.sql("""
+                update alert_window set suppressed = suppressed + 1, severity = :sev, first_seq = coalesce(first_seq, :seq),
+                first_at = coalesce(first_at, :at), last_seq = :seq, last_at = :at where rule_id = :id""")
+                .param("id", ruleId).param("sev", severity.value()).param("seq", seq).param("at", Times.db(at)).update();
+    }
+
+    /** No window open: the next alert of the rule opens one. */
+    void closeWindow(String ruleId) {
+        jdbc.sql("""
+                update alert_window set opened_at = null, closes_at = null, delivered = 0, suppressed = 0, severity = null,
+                first_seq = null, last_seq = null, first_at = null, last_at = null where rule_id = :id""")
+                .param("id", ruleId).update();
+    }
+
+    private static Window window(ResultSet rs, int n) throws SQLException {
+        String severity = rs.getString("severity");
+        return new Window(rs.getString("rule_id"), at(rs, "opened_at"), at(rs, "closes_at"), rs.getInt("delivered"),
+                rs.getInt("suppressed"), severity == null ? null : Severity.valueOf(severity.toUpperCase(java.util.Locale.ROOT)),
+                longOrNull(rs, "first_seq"), longOrNull(rs, "last_seq"), at(rs, "first_at"), at(rs, "last_at"));
+    }
+
+    private static Long longOrNull(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
     }
 
     private static Instant at(ResultSet rs, String column) throws SQLException {

@@ -5,8 +5,10 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Runs delivery every {@code glasskey.alerts.poll-interval} on the scheduler's single thread.
- * Server only: the CLI's short-lived contexts leave their alerts to the server.
+ * Runs delivery every {@code glasskey.alerts.poll-interval} on the scheduler's single thread,
+ * on every node (rows are leased one by one; ended coalescing windows are closed under their row
+ * lock, so no ShedLock is needed). Server only: the CLI's short-lived contexts leave their alerts,
+ * and the summaries of their windows, to the server.
  */
 @Component
 @ConditionalOnWebApplication

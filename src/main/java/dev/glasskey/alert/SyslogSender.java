@@ -26,6 +26,8 @@ class SyslogSender implements ChannelSender {
      * documentation (RFC 5612); Glasskey has no private enterprise number of its own yet.
      */
     static final String SD_ID = "glasskey@32473";
+    /** The SD-ID of a checkpoint's fields. */
+    static final String CHECKPOINT_SD_ID = "glasskey-checkpoint@32473";
     private static final String HOSTNAME = hostname();
     private static final String PROCID = Long.toString(ProcessHandle.current().pid());
 
@@ -65,6 +67,10 @@ class SyslogSender implements ChannelSender {
     static String format(int facility, AlertMessage m) {
         int pri = facility * 8 + m.severity().syslog; // §6.2.1
         String timestamp = m.createdAt().truncatedTo(ChronoUnit.MICROS).toString(); // §6.2.3: RFC 3339, at most 6 fraction digits
+        if (m.checkpoint()) {
+            return "<" + pri + ">1 " + timestamp + " " + HOSTNAME + " glasskey " + PROCID + " checkpoint " + checkpointData(m)
+                    + " \uFEFF" + AlertStore.JSON.writeValueAsString(java.util.Map.of("checkpoint", AlertStore.JSON.readTree(m.eventJson())));
+        }
         String msgid = m.test() ? "test-alert" : "alert"; // §6.2.7: at most 32 printable ASCII
         StringBuilder sd = new StringBuilder("[").append(SD_ID); // §6.3
         param(sd, "idempotencyKey", m.idempotencyKey());
@@ -77,6 +83,23 @@ class SyslogSender implements ChannelSender {
         sd.append(']');
         return "<" + pri + ">1 " + timestamp + " " + HOSTNAME + " glasskey " + PROCID + " " + msgid + " " + sd
                 + " \uFEFF" + clip(m.text()); // §6.4: BOM, then UTF-8
+    }
+
+    /**
+     * A checkpoint's structured data: the idempotency key as for alerts, and the checkpoint's
+     * fields in their own SD-ELEMENT, for collectors that filter on them. Its MSG (after the BOM)
+     * is the checkpoint as one JSON line, {@code {"checkpoint": {…}}}: what {@code audit verify
+     * --checkpoints} reads.
+     */
+    private static String checkpointData(AlertMessage m) {
+        StringBuilder sd = new StringBuilder("[").append(SD_ID);
+        param(sd, "idempotencyKey", m.idempotencyKey());
+        sd.append("][").append(CHECKPOINT_SD_ID);
+        tools.jackson.databind.JsonNode c = AlertStore.JSON.readTree(m.eventJson());
+        for (String field : java.util.List.of("seq", "hash", "signedAt", "keyId", "signature")) {
+            param(sd, field, c.path(field).asString());
+        }
+        return sd.append(']').toString();
     }
 
     /** §6.3.3: inside PARAM-VALUE, '"', '\' and ']' are escaped with a backslash. */

@@ -60,6 +60,15 @@ class WebhookSender implements ChannelSender {
 
     static String body(AlertMessage m) {
         Map<String, Object> json = new LinkedHashMap<>();
+        if (m.checkpoint()) {
+            // One line of the external checkpoint copy (docs/OPERATIONS.md): the receiver appends the body as it came.
+            json.put("text", m.text());
+            json.put("kind", "checkpoint");
+            json.put("idempotencyKey", m.idempotencyKey());
+            json.put("createdAt", m.createdAt().toString());
+            json.put("checkpoint", AlertStore.JSON.readTree(m.eventJson()));
+            return AlertStore.JSON.writeValueAsString(json);
+        }
         json.put("text", m.text());
         json.put("idempotencyKey", m.idempotencyKey());
         json.put("alertId", m.alertId());

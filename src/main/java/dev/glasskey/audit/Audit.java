@@ -72,11 +72,12 @@ public class Audit {
 
     /**
      * Walks the chain from the first entry, against the signed checkpoints, and returns the
-     * sequence number of the first entry that does not verify, or -1 when everything verifies.
+     * sequence number of the first entry that does not verify, or -1 when none is broken (an
+     * untrusted checkpoint breaks no entry: see {@link AuditVerification}).
      */
     public long firstBrokenEntry() {
         AuditVerification v = integrity.verifyDatabase(n -> { }, 0);
-        return v.intact() ? -1 : v.firstBrokenSeq();
+        return v.broken() ? v.firstBrokenSeq() : -1;
     }
 
     private static AuditEntry withHash(AuditEntry e, String hash) {

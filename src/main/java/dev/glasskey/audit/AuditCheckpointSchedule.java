@@ -21,8 +21,12 @@ class AuditCheckpointSchedule {
     }
 
     @Scheduled(fixedDelayString = "${glasskey.audit.checkpoint-interval:PT5M}", initialDelayString = "${glasskey.audit.checkpoint-interval:PT5M}")
-    // Held for at least 30 s: of several nodes whose turns come moments apart, one signs.
-    @SchedulerLock(name = "audit-checkpoint", lockAtMostFor = "PT10M", lockAtLeastFor = "PT30S")
+    // The lease is held for a whole interval after each run (fixed delay: a node's next turn comes
+    // at least an interval after its last run ended, so a single node never finds its own lease):
+    // of several nodes, whose turns fall anywhere in the interval, one signs per interval. A node
+    // that dies mid-run blocks the others for at most one interval.
+    @SchedulerLock(name = "audit-checkpoint", lockAtMostFor = "${glasskey.audit.checkpoint-interval:PT5M}",
+            lockAtLeastFor = "${glasskey.audit.checkpoint-interval:PT5M}")
     void checkpoint() {
         integrity.checkpoint();
     }

@@ -41,12 +41,17 @@ public class AuditIntegrity {
 
     private final AuditStore store;
     private final ServerKeys serverKeys;
+    private final AuditTrustAnchor anchor;
+    private final List<CheckpointListener> listeners;
     private final Clock clock;
     private final TransactionTemplate readOnly;
 
-    AuditIntegrity(AuditStore store, ServerKeys serverKeys, Clock clock, PlatformTransactionManager transactions) {
+    AuditIntegrity(AuditStore store, ServerKeys serverKeys, AuditTrustAnchor anchor, List<CheckpointListener> listeners, Clock clock,
+                   PlatformTransactionManager transactions) {
         this.store = store;
         this.serverKeys = serverKeys;
+        this.anchor = anchor;
+        this.listeners = List.copyOf(listeners);
         this.clock = clock;
         this.readOnly = new TransactionTemplate(transactions);
         this.readOnly.setReadOnly(true);
@@ -54,7 +59,9 @@ public class AuditIntegrity {
 
     /**
      * Signs the current chain head, unless it is already checkpointed or the log is empty.
-     * Reads the committed head without locking it, so appends never wait for a signature.
+     * Reads the committed head without locking it, so appends never wait for a signature. The
+     * {@link CheckpointListener}s hear of it in the same transaction (its external copies are
+     * queued with it).
      */
     @Transactional
     public Optional<AuditCheckpoint> checkpoint() {
@@ -68,6 +75,9 @@ public class AuditIntegrity {
             store.insertCheckpoint(checkpoint);
         } catch (DuplicateKeyException anotherNodeSignedIt) {
             return Optional.empty();
+        }
+        for (CheckpointListener listener : listeners) {
+            listener.onCheckpoint(checkpoint);
         }
         log.debug("Audit checkpoint signed at entry {}", head.seq());
         return Optional.of(checkpoint);
@@ -83,10 +93,29 @@ public class AuditIntegrity {
 
     /**
      * Verifies the stored chain up to the head as read at the start (appends made meanwhile are
-     * left for the next run), against every signed checkpoint.
+     * left for the next run), against every signed checkpoint, trusting only the keys pinned in
+     * {@code glasskey.audit.trusted-keys}.
      */
     public AuditVerification verifyDatabase(ChainVerifier.Progress progress, long interval) {
-        return verifyDatabase(progress, interval, PARALLEL_FROM);
+        return verifyDatabase(anchor.pinned(), List.of(), progress, interval, PARALLEL_FROM);
+    }
+
+    /**
+     * As {@link #verifyDatabase(ChainVerifier.Progress, long)}, trusting exactly {@code pinned}, and
+     * matching the chain against {@code external} checkpoints too (a copy kept outside the database).
+     */
+    public AuditVerification verifyDatabase(PinnedKeys pinned, List<AuditCheckpoint> external, ChainVerifier.Progress progress,
+                                            long interval) {
+        return verifyDatabase(pinned, external, progress, interval, PARALLEL_FROM);
+    }
+
+    /** The configured pinned keys ({@code glasskey.audit.trusted-keys}) as they are now. */
+    public PinnedKeys pinned() {
+        return anchor.pinned();
+    }
+
+    AuditVerification verifyDatabase(ChainVerifier.Progress progress, long interval, long parallelFrom) {
+        return verifyDatabase(anchor.pinned(), List.of(), progress, interval, parallelFrom);
     }
 
     /**
@@ -95,15 +124,15 @@ public class AuditIntegrity {
      * checks its own links; the seam (the second half's first link) is compared here, so the
      * result, including the first broken entry, is the same as one walk from the start.
      */
-    AuditVerification verifyDatabase(ChainVerifier.Progress progress, long interval, long parallelFrom) {
-        Snapshot snapshot = readOnly.execute(s -> new Snapshot(store.checkpoints(),
-                decode(serverKeys.publicKeys(ServerKeys.AUDIT_SIGNING)), store.head().orElseThrow()));
+    private AuditVerification verifyDatabase(PinnedKeys pinned, List<AuditCheckpoint> external, ChainVerifier.Progress progress,
+                                             long interval, long parallelFrom) {
+        Snapshot snapshot = snapshot(pinned, external);
         AuditStore.Head head = snapshot.head();
         java.util.concurrent.atomic.AtomicLong total = new java.util.concurrent.atomic.AtomicLong();
         long every = interval <= 0 ? Long.MAX_VALUE : interval;
         ChainVerifier.Progress shared = n -> progress.entries(total.addAndGet(every));
         if (head.seq() < parallelFrom || head.seq() < 2) {
-            ChainVerifier verifier = new ChainVerifier(snapshot.checkpoints(), snapshot.keys(), shared, every);
+            ChainVerifier verifier = new ChainVerifier(1, snapshot.checkpoints(), external, snapshot.keys(), shared, every);
             readOnly.executeWithoutResult(s -> store.stream(0, head.seq(), PAGE, verifier::accept));
             return verifier.finish(head.seq(), head.hash());
         }
@@ -112,17 +141,20 @@ public class AuditIntegrity {
 
     /** For tests: the two-halves walk with the seam after entry {@code middle}. */
     AuditVerification verifyDatabaseSplitAt(long middle) {
-        Snapshot snapshot = readOnly.execute(s -> new Snapshot(store.checkpoints(),
-                decode(serverKeys.publicKeys(ServerKeys.AUDIT_SIGNING)), store.head().orElseThrow()));
-        return verifyInTwo(snapshot, n -> { }, Long.MAX_VALUE, middle);
+        return verifyInTwo(snapshot(anchor.pinned(), List.of()), n -> { }, Long.MAX_VALUE, middle);
+    }
+
+    private Snapshot snapshot(PinnedKeys pinned, List<AuditCheckpoint> external) {
+        return readOnly.execute(s -> new Snapshot(store.checkpoints(), external,
+                new CheckpointKeys(pinned, decode(serverKeys.publicKeys(ServerKeys.AUDIT_SIGNING))), store.head().orElseThrow()));
     }
 
     private AuditVerification verifyInTwo(Snapshot snapshot, ChainVerifier.Progress shared, long every, long middle) {
         AuditStore.Head head = snapshot.head();
-        List<AuditCheckpoint> first = snapshot.checkpoints().stream().filter(c -> c.seq() <= middle).toList();
-        List<AuditCheckpoint> second = snapshot.checkpoints().stream().filter(c -> c.seq() > middle).toList();
-        ChainVerifier a = new ChainVerifier(1, first, snapshot.keys(), shared, every);
-        ChainVerifier b = new ChainVerifier(middle + 1, second, snapshot.keys(), shared, every);
+        ChainVerifier a = new ChainVerifier(1, upTo(snapshot.checkpoints(), middle), upTo(snapshot.external(), middle), snapshot.keys(),
+                shared, every);
+        ChainVerifier b = new ChainVerifier(middle + 1, after(snapshot.checkpoints(), middle), after(snapshot.external(), middle),
+                snapshot.keys(), shared, every);
         java.util.concurrent.CompletableFuture<Void> secondHalf = java.util.concurrent.CompletableFuture.runAsync(
                 () -> readOnly.executeWithoutResult(s -> store.stream(middle, head.seq(), PAGE, b::accept)), runnable -> {
                     Thread thread = new Thread(runnable, "audit-verify-2");
@@ -131,25 +163,31 @@ public class AuditIntegrity {
                 });
         readOnly.executeWithoutResult(s -> store.stream(0, middle, PAGE, a::accept));
         secondHalf.join();
+        String source = snapshot.keys().pinned().describe();
         AuditVerification ra = a.finish(middle, null);
-        if (!ra.intact()) {
-            return ra;
-        }
         AuditVerification rb = b.finish(head.seq(), head.hash());
+        if (ra.broken()) {
+            return AuditVerification.join(ra, rb, source);
+        }
         String seam = b.firstPrevHash();
-        if (seam != null && !seam.equals(a.lastHash()) && (rb.intact() || rb.firstBrokenSeq() > middle + 1)) {
-            return new AuditVerification(false, ra.entries(), middle + 1, "entry " + (middle + 1) + " does not link to the hash of entry "
-                    + middle + " (an entry was removed, inserted or reordered here)", ra.checkpoints(), ra.lastCheckpointSeq());
+        if (seam != null && !seam.equals(a.lastHash()) && (!rb.broken() || rb.firstBrokenSeq() > middle + 1)) {
+            AuditVerification gap = AuditVerification.of(0, middle + 1, "entry " + (middle + 1) + " does not link to the hash of entry "
+                    + middle + " (an entry was removed, inserted or reordered here)", 0, null, rb.untrustedCheckpoints(),
+                    rb.untrustedKeys(), 0, source);
+            return AuditVerification.join(ra, gap, source);
         }
-        if (!rb.intact()) {
-            return new AuditVerification(false, ra.entries() + rb.entries(), rb.firstBrokenSeq(), rb.problem(),
-                    ra.checkpoints() + rb.checkpoints(), rb.lastCheckpointSeq() != null ? rb.lastCheckpointSeq() : ra.lastCheckpointSeq());
-        }
-        return new AuditVerification(true, ra.entries() + rb.entries(), null, null, ra.checkpoints() + rb.checkpoints(),
-                rb.lastCheckpointSeq() != null ? rb.lastCheckpointSeq() : ra.lastCheckpointSeq());
+        return AuditVerification.join(ra, rb, source);
     }
 
-    private record Snapshot(List<AuditCheckpoint> checkpoints, Map<String, PublicKey> keys, AuditStore.Head head) {}
+    static List<AuditCheckpoint> upTo(List<AuditCheckpoint> checkpoints, long middle) {
+        return checkpoints.stream().filter(c -> c.seq() <= middle).toList();
+    }
+
+    static List<AuditCheckpoint> after(List<AuditCheckpoint> checkpoints, long middle) {
+        return checkpoints.stream().filter(c -> c.seq() > middle).toList();
+    }
+
+    private record Snapshot(List<AuditCheckpoint> checkpoints, List<AuditCheckpoint> external, CheckpointKeys keys, AuditStore.Head head) {}
 
     record HeaderLine(String type, String format, String exportedAt, long headSeq, String headHash) {}
 
@@ -203,26 +241,29 @@ public class AuditIntegrity {
     }
 
     /**
-     * Verifies an export offline. With {@code trustedKey} (the server's audit-signing public key,
-     * obtained separately) checkpoints must verify with that key; without it the keys in the
-     * file are used, which proves consistency but not origin: compare their fingerprints.
-     * Streams the lines with a token parser (no tree per line), one walk from the start.
+     * Verifies an export offline. Checkpoints are trusted only when a {@code pinned} key (the
+     * server's audit-signing public keys, obtained separately) verifies them; the keys the file
+     * names prove consistency but not origin, so a checkpoint that verifies only with them makes
+     * the result {@code untrusted}. Streams the lines with a token parser (no tree per line), one
+     * walk from the start.
      *
+     * @param external        checkpoints from a copy kept outside the database, matched too
      * @param keyFingerprints receives "id: SHA-256 fingerprint" of each key the file names
      */
-    public static AuditVerification verifyExport(Reader in, PublicKey trustedKey, List<String> keyFingerprints,
+    public static AuditVerification verifyExport(Reader in, PinnedKeys pinned, List<AuditCheckpoint> external, List<String> keyFingerprints,
                                                  ChainVerifier.Progress progress, long interval) {
-        return ExportWalk.verify(in, trustedKey, keyFingerprints, progress, interval);
+        return ExportWalk.verify(in, pinned, external, keyFingerprints, progress, interval);
     }
 
     /**
-     * {@link #verifyExport(Reader, PublicKey, List, ChainVerifier.Progress, long)} on a file: long
-     * files (64 MiB and more) are read as two segments on two threads, with the same result,
+     * {@link #verifyExport(Reader, PinnedKeys, List, List, ChainVerifier.Progress, long)} on a file:
+     * long files (64 MiB and more) are read as two segments on two threads, with the same result,
      * first broken entry included, as one walk from the start (see {@link ExportWalk}).
      */
-    public static AuditVerification verifyExport(Path file, PublicKey trustedKey, List<String> keyFingerprints,
-                                                 ChainVerifier.Progress progress, long interval) throws IOException {
-        return ExportWalk.verify(file, trustedKey, keyFingerprints, progress, interval);
+    public static AuditVerification verifyExport(Path file, PinnedKeys pinned, List<AuditCheckpoint> external,
+                                                 List<String> keyFingerprints, ChainVerifier.Progress progress, long interval)
+            throws IOException {
+        return ExportWalk.verify(file, pinned, external, keyFingerprints, progress, interval);
     }
 
     /** SHA-256 of the key's SubjectPublicKeyInfo, hex: what an operator compares out of band. */

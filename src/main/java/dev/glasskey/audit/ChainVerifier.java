@@ -1,7 +1,7 @@
 package dev.glasskey.audit;
 
-import java.security.PublicKey;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
@@ -16,8 +16,16 @@ public final class ChainVerifier {
         void entries(long verified);
     }
 
+    /** A checkpoint to meet on the walk: stored or from an external copy, and whether a pinned key signed it. */
+    private record Mark(AuditCheckpoint checkpoint, boolean external, boolean trusted) {
+        String what() {
+            return (external ? "the external checkpoint of " : "the signed checkpoint of ") + checkpoint.signedAt();
+        }
+    }
+
     private final AuditChain.Hasher hasher = new AuditChain.Hasher();
-    private final NavigableMap<Long, AuditCheckpoint> checkpoints = new TreeMap<>();
+    private final NavigableMap<Long, List<Mark>> checkpoints = new TreeMap<>();
+    private final String pinnedSource;
     private final Progress progress;
     private final long interval;
     private String prev = AuditChain.GENESIS;
@@ -27,6 +35,9 @@ public final class ChainVerifier {
     private String firstPrev;
     private long counted;
     private long checkpointsVerified;
+    private long externalVerified;
+    private long untrusted;
+    private final List<String> untrustedKeys = new ArrayList<>();
     private Long lastCheckpointSeq;
     private Long brokenSeq;
     private String problem;
@@ -34,34 +45,52 @@ public final class ChainVerifier {
     private long nextCheckpoint = Long.MAX_VALUE;
 
     /**
-     * @param checkpoints every checkpoint, in any order
-     * @param keys        public keys by key id; a checkpoint by an unknown key does not verify
+     * @param checkpoints every stored checkpoint, in any order
+     * @param keys        the pinned keys and the keys the source names; a checkpoint no key verifies breaks the chain
      */
-    public ChainVerifier(Iterable<AuditCheckpoint> checkpoints, Map<String, PublicKey> keys, Progress progress, long interval) {
-        this(1, checkpoints, keys, progress, interval);
+    public ChainVerifier(Iterable<AuditCheckpoint> checkpoints, CheckpointKeys keys, Progress progress, long interval) {
+        this(1, checkpoints, List.of(), keys, progress, interval);
     }
 
     /**
      * A verifier for the segment of the chain starting at entry {@code firstSeq}: its first entry's
      * link to the one before is not checked here ({@link #firstPrevHash()} returns it, for the
      * caller to compare with the previous segment's {@link #lastHash()}).
+     *
+     * @param external checkpoints from a copy kept outside the database ({@code audit verify --checkpoints}):
+     *                 the chain must match each of them too
      */
-    public ChainVerifier(long firstSeq, Iterable<AuditCheckpoint> checkpoints, Map<String, PublicKey> keys, Progress progress, long interval) {
+    public ChainVerifier(long firstSeq, Iterable<AuditCheckpoint> checkpoints, Iterable<AuditCheckpoint> external,
+                         CheckpointKeys keys, Progress progress, long interval) {
         this.firstSeq = firstSeq;
         this.expectedSeq = firstSeq;
         this.prev = firstSeq == 1 ? AuditChain.GENESIS : null;
+        this.pinnedSource = keys.pinned().describe();
         this.progress = progress;
         this.interval = interval <= 0 ? Long.MAX_VALUE : interval;
-        for (AuditCheckpoint c : checkpoints) {
-            PublicKey key = keys.get(c.keyId());
-            if (key == null || !c.verifies(key)) {
-                broken(c.seq(), "the signed checkpoint at entry " + c.seq() + " does not verify"
-                        + (key == null ? " (unknown key " + c.keyId() + ")" : " (bad signature)"));
-            }
-            this.checkpoints.put(c.seq(), c);
-        }
+        mark(checkpoints, false, keys);
+        mark(external, true, keys);
         Long first = this.checkpoints.ceilingKey(firstSeq);
         nextCheckpoint = first == null ? Long.MAX_VALUE : first;
+    }
+
+    private void mark(Iterable<AuditCheckpoint> list, boolean external, CheckpointKeys keys) {
+        for (AuditCheckpoint c : list) {
+            CheckpointKeys.Trust trust = keys.judge(c);
+            switch (trust) {
+                case INVALID -> broken(c.seq(), (external ? "the external checkpoint" : "the signed checkpoint") + " at entry " + c.seq()
+                        + " does not verify" + (keys.names(c.keyId()) ? " (bad signature)" : " (unknown key " + c.keyId() + ")"));
+                case UNTRUSTED -> {
+                    untrusted++;
+                    String key = keys.describe(c.keyId());
+                    if (!untrustedKeys.contains(key)) {
+                        untrustedKeys.add(key);
+                    }
+                }
+                case TRUSTED -> { }
+            }
+            this.checkpoints.computeIfAbsent(c.seq(), s -> new ArrayList<>(1)).add(new Mark(c, external, trust == CheckpointKeys.Trust.TRUSTED));
+        }
     }
 
     public boolean broken() {
@@ -89,18 +118,26 @@ public final class ChainVerifier {
         if (!hasher.matches(hash, prevHash, seq, at, actor, action, target, outcome, reason, emergency, flagged, client, detail)) {
             return broken(seq, "entry " + seq + " does not match its hash (it was edited)");
         }
-        AuditCheckpoint checkpoint = seq == nextCheckpoint ? checkpoints.get(seq) : null;
-        if (checkpoint != null) {
+        List<Mark> marks = seq == nextCheckpoint ? checkpoints.get(seq) : null;
+        if (marks != null) {
             Long next = checkpoints.higherKey(seq);
             nextCheckpoint = next == null ? Long.MAX_VALUE : next;
-            if (!checkpoint.headHash().equals(hash)) {
-                return broken(seq, "entry " + seq + " differs from the signed checkpoint of " + checkpoint.signedAt()
-                        + ": the chain was rewritten at or before this entry"
-                        + (lastCheckpointSeq == null ? "" : ", after entry " + lastCheckpointSeq));
+            for (Mark mark : marks) {
+                if (!mark.checkpoint().headHash().equals(hash)) {
+                    return broken(seq, "entry " + seq + " differs from " + mark.what()
+                            + ": the chain was rewritten at or before this entry"
+                            + (lastCheckpointSeq == null ? "" : ", after entry " + lastCheckpointSeq));
+                }
             }
-            if (brokenSeq == null) {
-                checkpointsVerified++;
-                lastCheckpointSeq = seq;
+            for (Mark mark : marks) {
+                if (brokenSeq == null && mark.trusted()) {
+                    if (mark.external()) {
+                        externalVerified++;
+                    } else {
+                        checkpointsVerified++;
+                    }
+                    lastCheckpointSeq = seq;
+                }
             }
         }
         prev = hash;
@@ -128,10 +165,12 @@ public final class ChainVerifier {
                     : "the chain head (entry " + headSeq + ") does not match the last entry " + last);
         }
         if (brokenSeq == null && !checkpoints.isEmpty() && checkpoints.lastKey() > last) {
-            broken(last + 1, "entries " + (last + 1) + " to " + checkpoints.lastKey() + " are missing (a signed checkpoint names entry "
-                    + checkpoints.lastKey() + ")");
+            boolean external = checkpoints.lastEntry().getValue().stream().allMatch(Mark::external);
+            broken(last + 1, "entries " + (last + 1) + " to " + checkpoints.lastKey() + " are missing ("
+                    + (external ? "an external" : "a signed") + " checkpoint names entry " + checkpoints.lastKey() + ")");
         }
-        return new AuditVerification(brokenSeq == null, last - firstSeq + 1, brokenSeq, problem, checkpointsVerified, lastCheckpointSeq);
+        return AuditVerification.of(last - firstSeq + 1, brokenSeq, problem, checkpointsVerified, lastCheckpointSeq, untrusted,
+                untrustedKeys, externalVerified, pinnedSource);
     }
 
     /** The previous-entry hash of this segment's first entry (null if none was read). */

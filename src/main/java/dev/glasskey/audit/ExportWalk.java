@@ -48,37 +48,37 @@ final class ExportWalk {
     private ExportWalk() {}
 
     /** The sequential walk over a reader (tests, standard input). */
-    static AuditVerification verify(Reader in, PublicKey trustedKey, List<String> keyFingerprints,
+    static AuditVerification verify(Reader in, PinnedKeys pinned, List<AuditCheckpoint> external, List<String> keyFingerprints,
                                     ChainVerifier.Progress progress, long interval) {
         try (JsonParser parser = JSON.createParser(in)) {
-            return verify(parser, trustedKey, keyFingerprints, progress, interval);
+            return verify(parser, pinned, external, keyFingerprints, progress, interval);
         }
     }
 
     /** A file: in two segments when it is at least {@link #PARALLEL_FROM_BYTES} long. */
-    static AuditVerification verify(Path file, PublicKey trustedKey, List<String> keyFingerprints,
+    static AuditVerification verify(Path file, PinnedKeys pinned, List<AuditCheckpoint> external, List<String> keyFingerprints,
                                     ChainVerifier.Progress progress, long interval) throws IOException {
-        return verify(file, trustedKey, keyFingerprints, progress, interval, -1);
+        return verify(file, pinned, external, keyFingerprints, progress, interval, -1);
     }
 
     /**
      * @param splitAt the byte offset near which the entries are split in two (the next line
      *                start), or -1 for the middle of the file if it is long enough
      */
-    static AuditVerification verify(Path file, PublicKey trustedKey, List<String> keyFingerprints,
+    static AuditVerification verify(Path file, PinnedKeys pinned, List<AuditCheckpoint> external, List<String> keyFingerprints,
                                     ChainVerifier.Progress progress, long interval, long splitAt) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
             if (splitAt >= 0 || size >= PARALLEL_FROM_BYTES) {
                 List<String> fingerprints = new ArrayList<>();
-                AuditVerification v = inTwo(channel, size, splitAt, trustedKey, fingerprints, progress, interval);
+                AuditVerification v = inTwo(channel, size, splitAt, pinned, external, fingerprints, progress, interval);
                 if (v != null) {
                     keyFingerprints.addAll(fingerprints);
                     return v;
                 }
             }
             try (JsonParser parser = JSON.createParser(new RegionStream(channel, 0, size))) {
-                return verify(parser, trustedKey, keyFingerprints, progress, interval);
+                return verify(parser, pinned, external, keyFingerprints, progress, interval);
             }
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -86,18 +86,18 @@ final class ExportWalk {
     }
 
     /** The reference walk: header, keys, checkpoints, then every entry in order. */
-    static AuditVerification verify(JsonParser parser, PublicKey trustedKey, List<String> keyFingerprints,
+    static AuditVerification verify(JsonParser parser, PinnedKeys pinned, List<AuditCheckpoint> external, List<String> keyFingerprints,
                                     ChainVerifier.Progress progress, long interval) {
         Lines lines = new Lines(parser);
         Preamble pre = new Preamble();
         try {
-            if (!pre.read(lines, trustedKey, keyFingerprints)) {
-                return pre.finishWithoutEntries(progress, interval);
+            if (!pre.read(lines, keyFingerprints)) {
+                return pre.finishWithoutEntries(pinned, external, progress, interval);
             }
-            ChainVerifier verifier = new ChainVerifier(pre.checkpoints, pre.keys, progress, interval);
+            ChainVerifier verifier = new ChainVerifier(1, pre.checkpoints, external, new CheckpointKeys(pinned, pre.keys), progress, interval);
             do {
                 if (lines.type != Lines.ENTRY) {
-                    pre.other(lines, trustedKey, keyFingerprints, true);
+                    pre.other(lines, keyFingerprints, true);
                     continue;
                 }
                 if (!lines.accept(verifier)) {
@@ -114,12 +114,12 @@ final class ExportWalk {
      * The two-segment walk, or null when its answer is not certain to be the sequential walk's
      * (anything but an intact chain read without surprises): the caller then walks sequentially.
      */
-    private static AuditVerification inTwo(FileChannel channel, long size, long splitAt, PublicKey trustedKey,
+    private static AuditVerification inTwo(FileChannel channel, long size, long splitAt, PinnedKeys pinned, List<AuditCheckpoint> external,
                                            List<String> keyFingerprints, ChainVerifier.Progress progress, long interval) {
         try (JsonParser parser = JSON.createParser(new RegionStream(channel, 0, size))) {
             Lines a = new Lines(parser);
             Preamble pre = new Preamble();
-            if (!pre.read(a, trustedKey, keyFingerprints)) {
+            if (!pre.read(a, keyFingerprints)) {
                 return null;
             }
             long entriesStart = a.offset;
@@ -133,13 +133,14 @@ final class ExportWalk {
                 return null;
             }
             long middle = firstOfSecond - 1;
-            List<AuditCheckpoint> first = pre.checkpoints.stream().filter(c -> c.seq() <= middle).toList();
-            List<AuditCheckpoint> second = pre.checkpoints.stream().filter(c -> c.seq() > middle).toList();
+            CheckpointKeys keys = new CheckpointKeys(pinned, pre.keys);
             long every = interval <= 0 ? Long.MAX_VALUE : interval;
             AtomicLong total = new AtomicLong();
             ChainVerifier.Progress shared = n -> progress.entries(total.addAndGet(every));
-            ChainVerifier va = new ChainVerifier(1, first, pre.keys, shared, every);
-            ChainVerifier vb = new ChainVerifier(firstOfSecond, second, pre.keys, shared, every);
+            ChainVerifier va = new ChainVerifier(1, AuditIntegrity.upTo(pre.checkpoints, middle), AuditIntegrity.upTo(external, middle),
+                    keys, shared, every);
+            ChainVerifier vb = new ChainVerifier(firstOfSecond, AuditIntegrity.after(pre.checkpoints, middle),
+                    AuditIntegrity.after(external, middle), keys, shared, every);
             // Either segment giving up (a break, a surprise) ends the other: the sequential walk decides.
             AtomicBoolean abandon = new AtomicBoolean();
             CompletableFuture<Boolean> secondHalf = new CompletableFuture<>();
@@ -177,11 +178,10 @@ final class ExportWalk {
             }
             AuditVerification ra = va.finish(middle, null);
             AuditVerification rb = vb.finish(pre.headSeq, pre.headHash);
-            if (!ra.intact() || !rb.intact() || vb.firstPrevHash() == null || !vb.firstPrevHash().equals(va.lastHash())) {
+            if (ra.broken() || rb.broken() || vb.firstPrevHash() == null || !vb.firstPrevHash().equals(va.lastHash())) {
                 return null;
             }
-            return new AuditVerification(true, ra.entries() + rb.entries(), null, null, ra.checkpoints() + rb.checkpoints(),
-                    rb.lastCheckpointSeq() != null ? rb.lastCheckpointSeq() : ra.lastCheckpointSeq());
+            return AuditVerification.join(ra, rb, pinned.describe());
         } catch (RuntimeException e) {
             return null;
         }
@@ -247,7 +247,7 @@ final class ExportWalk {
         String headHash;
 
         /** Reads up to the first entry; true when positioned on it, false at the end of the file. */
-        boolean read(Lines lines, PublicKey trustedKey, List<String> keyFingerprints) {
+        boolean read(Lines lines, List<String> keyFingerprints) {
             try {
                 while (lines.next()) {
                     if (lines.type == Lines.ENTRY) {
@@ -256,7 +256,7 @@ final class ExportWalk {
                         }
                         return true;
                     }
-                    other(lines, trustedKey, keyFingerprints, false);
+                    other(lines, keyFingerprints, false);
                 }
                 return false;
             } catch (java.time.format.DateTimeParseException e) {
@@ -264,7 +264,7 @@ final class ExportWalk {
             }
         }
 
-        void other(Lines lines, PublicKey trustedKey, List<String> keyFingerprints, boolean afterEntries) {
+        void other(Lines lines, List<String> keyFingerprints, boolean afterEntries) {
             switch (lines.type) {
                 case Lines.HEADER -> {
                     if (!AuditIntegrity.EXPORT_FORMAT.equals(lines.format)) {
@@ -282,7 +282,7 @@ final class ExportWalk {
                     }
                     String id = orEmpty(lines.id);
                     keyFingerprints.add(id + ": " + AuditIntegrity.fingerprint(key));
-                    keys.put(id, trustedKey == null ? key : trustedKey);
+                    keys.put(id, key);
                 }
                 case Lines.CHECKPOINT -> {
                     if (afterEntries) {
@@ -295,11 +295,12 @@ final class ExportWalk {
             }
         }
 
-        AuditVerification finishWithoutEntries(ChainVerifier.Progress progress, long interval) {
+        AuditVerification finishWithoutEntries(PinnedKeys pinned, List<AuditCheckpoint> external, ChainVerifier.Progress progress,
+                                               long interval) {
             if (headSeq == null) {
                 throw new ExportFormatException("no header line: not a " + AuditIntegrity.EXPORT_FORMAT + " file");
             }
-            return new ChainVerifier(checkpoints, keys, progress, interval).finish(headSeq, headHash);
+            return new ChainVerifier(1, checkpoints, external, new CheckpointKeys(pinned, keys), progress, interval).finish(headSeq, headHash);
         }
     }
 

@@ -34,10 +34,20 @@ class BootstrapCommand implements Callable<Integer> {
     @Option(names = "--data-dir", description = "Data directory of the embedded database (default: as the server, ./data or GLASSKEY_DATA_DIR).")
     String dataDir;
 
+    @Option(names = "--base-url", description = "External URL of the server, as the server's glasskey.base-url: the link is made for it "
+            + "(default: as the server, http://localhost:<server.port> when unset).")
+    String baseUrl;
+
     @Override
     public Integer call() {
-        try (ConfigurableApplicationContext context = dataDir == null ? GlasskeyCommand.offlineContext()
-                : GlasskeyCommand.offlineContext("--glasskey.data-dir=" + dataDir)) {
+        java.util.List<String> args = new java.util.ArrayList<>();
+        if (dataDir != null) {
+            args.add("--glasskey.data-dir=" + dataDir);
+        }
+        if (baseUrl != null) {
+            args.add("--glasskey.base-url=" + baseUrl);
+        }
+        try (ConfigurableApplicationContext context = GlasskeyCommand.offlineContext(args.toArray(String[]::new))) {
             AccountService accounts = context.getBean(AccountService.class);
             Audit audit = context.getBean(Audit.class);
             Account account = accountId != null ? accounts.get(accountId) : accounts.list().stream()
@@ -61,6 +71,12 @@ class BootstrapCommand implements Callable<Integer> {
                 System.err.println("The database is in use by a running Glasskey server. With the embedded database only one "
                         + "process may open it: stop the server, run 'glasskey bootstrap' again, then start the server.");
                 return 3;
+            }
+            dev.glasskey.system.StartupRefusal refusal = dev.glasskey.system.StartupRefusal.in(e);
+            if (refusal != null) {
+                // A bad setting is a usage error (2); a data directory open to others or a wrong key-encryption key keeps its own code.
+                System.err.println("bootstrap refused: " + refusal.getMessage() + " " + refusal.action());
+                return refusal.exitCode() == dev.glasskey.system.StartupRefusal.SETTING ? 2 : refusal.exitCode();
             }
             System.err.println("bootstrap failed: " + e.getMessage());
             return 1;

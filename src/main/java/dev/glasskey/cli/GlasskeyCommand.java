@@ -10,7 +10,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import dev.glasskey.GlasskeyApplication;
-import dev.glasskey.system.StartRefused;
+import dev.glasskey.system.StartupRefusal;
 
 /** The {@code glasskey} command line: thin commands, each calling one feature service. */
 @Command(name = "glasskey", mixinStandardHelpOptions = true, versionProvider = GlasskeyCommand.Version.class,
@@ -30,7 +30,7 @@ public class GlasskeyCommand {
                 // A refused start (open permissions, a wrong key-encryption key) was already reported by Spring Boot in one
                 // paragraph: exit with its own code, without a stack trace.
                 .setExecutionExceptionHandler((e, commandLine, parsed) -> {
-                    StartRefused refused = StartRefused.in(e);
+                    StartupRefusal refused = StartupRefusal.in(e);
                     if (refused == null) {
                         throw e;
                     }
@@ -60,12 +60,32 @@ public class GlasskeyCommand {
      * prints the one paragraph and returns the exit code; null for any other failure.
      */
     static Integer refusedStart(RuntimeException e) {
-        StartRefused refused = StartRefused.in(e);
+        StartupRefusal refused = StartupRefusal.in(e);
         if (refused == null) {
             return null;
         }
         System.err.println(refused.getMessage() + " " + refused.action());
         return refused.exitCode();
+    }
+
+    /**
+     * The configuration the server would see (its files, the environment, these arguments),
+     * without starting anything: for commands that need a setting but no database.
+     */
+    static org.springframework.core.env.ConfigurableEnvironment offlineEnvironment(String... extraArgs) {
+        SpringApplication app = new SpringApplication(ConfigurationOnly.class);
+        app.setWebApplicationType(WebApplicationType.NONE);
+        app.setLogStartupInfo(false);
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(extraArgs));
+        args.add("--logging.level.root=warn");
+        try (ConfigurableApplicationContext context = app.run(args.toArray(String[]::new))) {
+            return context.getEnvironment();
+        }
+    }
+
+    /** An empty context: configuration is read, no bean of ours is made. */
+    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+    static class ConfigurationOnly {
     }
 
     static class Version implements CommandLine.IVersionProvider {

@@ -162,10 +162,16 @@ public class DrillService {
         return drill;
     }
 
-    /** A sign-in attempt on an unknown or closed drill is recorded, like a probe for an enrolment link. */
+    /**
+     * A sign-in attempt on an unknown or closed drill is recorded, like a probe for an enrolment
+     * link, but not as an emergency event: no emergency account took part (nothing was verified,
+     * anyone can send it), and an emergency mark would page the on-call at an anonymous caller's
+     * will (rule {@code drill-signin-failure}). A failed sign-in on an open drill is marked by
+     * the account its credential names, as any sign-in is.
+     */
     void recordProbe(String id, ErrorCode code) {
         audit.record(AuditEvent.failure(Actor.ANONYMOUS, "drill.signin", id == null || id.length() > 64 ? null : id,
-                code.code(), true, code.title()));
+                code.code(), false, code.title()));
     }
 
     private String describeScope(Drill drill) {

@@ -41,12 +41,14 @@ class ReadinessMonitor {
     }
 
     @Scheduled(fixedDelayString = "${glasskey.emergency.monitor-interval:PT5M}", initialDelayString = "${glasskey.emergency.monitor-initial-delay:PT10S}")
-    // Held for at least 30 s: of several nodes started together, whose turns come moments apart, one runs.
-    @SchedulerLock(name = "readiness-monitor", lockAtMostFor = "PT10M", lockAtLeastFor = "PT30S")
+    // The lease is held for a whole interval after each run (as AuditCheckpointSchedule's): of
+    // several nodes, one recomputes readiness and opens due drills per interval.
+    @SchedulerLock(name = "readiness-monitor", lockAtMostFor = "${glasskey.emergency.monitor-interval:PT5M}",
+            lockAtLeastFor = "${glasskey.emergency.monitor-interval:PT5M}")
     void run() {
         try {
             ReadinessReport report = tick();
-            log.debug("readiness {}", report.summary());
+            log.debug("readiness monitor ran: {}", report.summary());
         } catch (RuntimeException e) {
             log.warn("readiness monitor failed: {}", e.toString());
         }

@@ -24,7 +24,7 @@ import dev.glasskey.system.GlasskeyProperties;
 import dev.glasskey.system.PrivateFiles;
 import dev.glasskey.system.SealedColumn;
 import dev.glasskey.system.Sealing;
-import dev.glasskey.system.StartRefused;
+import dev.glasskey.system.StartupRefusal;
 
 /**
  * Finds the key-encryption keys (KEKs) and checks them against the database before anything
@@ -35,7 +35,7 @@ import dev.glasskey.system.StartRefused;
  * {@code glasskey.secrets.kek-file}; with none, {@code master.key} in the data directory (made on
  * first start). Previous KEKs (files, values, token labels) only open. The database's check values
  * ({@code secret_kek}) name every KEK that sealed something in it: a start whose keys do not cover
- * them is refused with the ids expected ({@link StartRefused#KEY_ENCRYPTION_KEY}), rather than
+ * them is refused with the ids expected ({@link StartupRefusal#KEY_ENCRYPTION_KEY}), rather than
  * failing later on the first secret it opens.
  */
 @Component
@@ -187,7 +187,7 @@ class KeyEncryptionKeys {
         return new Sealing.Kek(Sealing.keyCheckValue(spec, null), spec, null, source);
     }
 
-    static StartRefused refused(String problem, String action, Throwable cause) {
-        return new StartRefused(StartRefused.KEY_ENCRYPTION_KEY, problem, action, cause);
+    static StartupRefusal refused(String problem, String action, Throwable cause) {
+        return new StartupRefusal(StartupRefusal.KEY_ENCRYPTION_KEY, "glasskey.secrets", problem, action, cause);
     }
 }

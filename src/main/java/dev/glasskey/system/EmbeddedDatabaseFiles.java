@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * owner-only, the database file is created empty and 0600 (H2 starts a new database in an empty
  * file and keeps the permissions it finds, where it would otherwise create it with the process
  * umask, typically 0644), and an existing directory or database file open to other users stops
- * the start ({@link StartRefused#OPEN_PERMISSIONS}) unless {@value PrivateFiles#ALLOW_OPEN_PERMISSIONS}.
+ * the start ({@link StartupRefusal#OPEN_PERMISSIONS}) unless {@value PrivateFiles#ALLOW_OPEN_PERMISSIONS}.
  *
  * <p>Runs when the {@link DataSource} bean is created, so before Flyway or any other component
  * connects; the command line's contexts go through it too. Does nothing for PostgreSQL or for H2

@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class PrivateFiles {
     /** Set to {@code true} to run although the data directory or its files are open to other users. */
     public static final String ALLOW_OPEN_PERMISSIONS = "glasskey.data-dir.allow-open-permissions";
+    private static final String DATA_DIR = "glasskey.data-dir";
 
     private static final Logger log = LoggerFactory.getLogger(PrivateFiles.class);
     private static final Set<PosixFilePermission> DIRECTORY = PosixFilePermissions.fromString("rwx------");
@@ -104,7 +105,7 @@ public final class PrivateFiles {
     }
 
     /**
-     * Refuses to go on ({@link StartRefused#OPEN_PERMISSIONS}) when group or others hold any
+     * Refuses to go on ({@link StartupRefusal#OPEN_PERMISSIONS}) when group or others hold any
      * permission on the path, unless {@code allowOpen} (then it warns).
      *
      * @param what what the path is, for the message ("The data directory /srv/glasskey")
@@ -131,10 +132,10 @@ public final class PrivateFiles {
             log.warn("{} Running anyway: {}=true.", problem, ALLOW_OPEN_PERMISSIONS);
             return;
         }
-        throw new StartRefused(StartRefused.OPEN_PERMISSIONS, problem,
+        throw new StartupRefusal(StartupRefusal.OPEN_PERMISSIONS, DATA_DIR, problem,
                 "Run 'chmod " + (directory ? "700 " + path + " && chmod 600 " + path + "/*" : "600 " + path) + "' as its owner. If other "
                         + "users may already have read it, rotate the keys it protects (docs/OPERATIONS.md, \"Secrets at rest\"). To run "
-                        + "anyway, set " + ALLOW_OPEN_PERMISSIONS + "=true.");
+                        + "anyway, set " + ALLOW_OPEN_PERMISSIONS + "=true.", null);
     }
 
     /**

@@ -90,6 +90,21 @@ public class ServerKeys implements ApplicationRunner {
         log.info("Generated server key {} ({})", id, purpose);
     }
 
+    /**
+     * Retires the active key of a purpose and makes a new one; returns the new key. Old public keys
+     * stay (retired) so old signatures still verify.
+     */
+    @Transactional
+    public SigningKey rotate(String purpose) {
+        jdbc.sql("update server_key set status = 'retired' where purpose = :p and status = 'active'").param("p", purpose).update();
+        try {
+            ensure(purpose);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot make a new " + purpose + " key", e);
+        }
+        return signingKey(purpose);
+    }
+
     /** The active ES256 key pair for a purpose (e.g. {@link #AUDIT_SIGNING}), decoded with JCA. */
     @Transactional(readOnly = true)
     public SigningKey signingKey(String purpose) {

@@ -44,12 +44,12 @@ class AlertConsolePages {
                   @RequestParam(required = false) Integer port, @RequestParam(required = false) String from,
                   @RequestParam(required = false) String to, @RequestParam(required = false) String username,
                   @RequestParam(required = false) String password, @RequestParam(required = false) String transport,
-                  RedirectAttributes flash, Model model) {
+                  @RequestParam(defaultValue = "false") boolean receivesCheckpoints, RedirectAttributes flash, Model model) {
         try {
             List<String> recipients = to == null || to.isBlank() ? null : Arrays.stream(to.split(",")).map(String::strip).toList();
             var channel = alerts.create(Actors.current(), new AlertService.ChannelRequest(name, type, true, minSeverity,
                     new ChannelSettings(blank(url), blank(host), port, blank(from), recipients, blank(username), true,
-                            blank(transport), null, null), password));
+                            blank(transport), null, null), password, receivesCheckpoints));
             if (channel.secret() != null) {
                 // Shown in this answer, not through a flash attribute: flash attributes live in the session, and sessions
                 // are rows in the database, where no secret may be kept in clear (docs/OPERATIONS.md, "Secrets at rest").

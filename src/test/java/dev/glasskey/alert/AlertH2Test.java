@@ -1,22 +1,13 @@
 package dev.glasskey.alert;
 
-import org.springframework.beans.factory.annotation.Autowired;
-
 import dev.glasskey.testing.H2ServerTest;
 
 class AlertH2Test extends H2ServerTest implements AlertContract {
-    @Autowired
-    AlertDelivery alertDelivery;
-    @Autowired
-    AlertReadiness alertReadiness;
-
     @Override
-    public AlertDelivery alertDelivery() {
-        return alertDelivery;
-    }
-
-    @Override
-    public AlertReadiness alertReadiness() {
-        return alertReadiness;
+    public long sessionsWaitingOnAlertWindow() {
+        return jdbc.sql("""
+                select count(*) from information_schema.sessions
+                where blocker_id is not null and executing_statement like '%alert_window%'""")
+                .query(Long.class).single();
     }
 }

@@ -1,22 +1,13 @@
 package dev.glasskey.alert;
 
-import org.springframework.beans.factory.annotation.Autowired;
-
 import dev.glasskey.testing.PostgresServerTest;
 
 class AlertPostgresTest extends PostgresServerTest implements AlertContract {
-    @Autowired
-    AlertDelivery alertDelivery;
-    @Autowired
-    AlertReadiness alertReadiness;
-
     @Override
-    public AlertDelivery alertDelivery() {
-        return alertDelivery;
-    }
-
-    @Override
-    public AlertReadiness alertReadiness() {
-        return alertReadiness;
+    public long sessionsWaitingOnAlertWindow() {
+        return jdbc.sql("""
+                select count(*) from pg_stat_activity
+                where wait_event_type = 'Lock' and datname = current_database() and query like '%alert_window%'""")
+                .query(Long.class).single();
     }
 }

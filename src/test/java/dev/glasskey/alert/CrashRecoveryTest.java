@@ -48,6 +48,11 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class CrashRecoveryTest {
     private static final int ALERTS = 20;
+    /**
+     * Every one of the 20 alerts (one rule) is its own delivery here: this test is about durable
+     * delivery, and coalescing would hold all but the first few for a summary (AlertContract covers that).
+     */
+    private static final String NO_COALESCING = "--glasskey.alerts.coalesce-window=PT0S";
     private static final Pattern SYSLOG_KEY = Pattern.compile("idempotencyKey=\"([0-9a-f-]{36})\"");
 
     @Test
@@ -146,6 +151,7 @@ class CrashRecoveryTest {
         List<String> args = new ArrayList<>(database);
         args.add("--glasskey.first-start.enabled=false");
         args.add("--logging.level.root=warn");
+        args.add(NO_COALESCING);
         return app.run(args.toArray(String[]::new));
     }
 
@@ -153,7 +159,7 @@ class CrashRecoveryTest {
         List<String> command = ApplicationJvm.command(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), database);
         command.addAll(List.of("--server.port=" + freePort(), "--logging.level.root=warn",
                 "--glasskey.alerts.poll-interval=PT0.1S", "--glasskey.alerts.lease=PT1S",
-                "--glasskey.alerts.retry-initial=PT0.2S", "--glasskey.alerts.retry-max=PT1S"));
+                "--glasskey.alerts.retry-initial=PT0.2S", "--glasskey.alerts.retry-max=PT1S", NO_COALESCING));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

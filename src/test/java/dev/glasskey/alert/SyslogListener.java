@@ -46,6 +46,22 @@ final class SyslogListener implements AutoCloseable {
         return List.copyOf(messages);
     }
 
+    /**
+     * What a collector keeping a copy of the published checkpoints writes: the MSG (after the BOM)
+     * of every message whose MSGID is {@code checkpoint}, one per line, as an rsyslog template
+     * {@code "%msg%\n"} filtered on {@code $msgid == "checkpoint"} would.
+     */
+    void writeCheckpointCopy(java.nio.file.Path file) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (String m : messages()) {
+            String[] header = m.split(" ", 7); // <PRI>1 TIMESTAMP HOSTNAME APP-NAME PROCID MSGID ...
+            if (header.length == 7 && header[5].equals("checkpoint")) {
+                lines.append(m.substring(m.indexOf('\uFEFF') + 1)).append('\n');
+            }
+        }
+        java.nio.file.Files.writeString(file, lines, StandardCharsets.UTF_8);
+    }
+
     private void receiveUdp() {
         byte[] buffer = new byte[65535];
         while (!udp.isClosed()) {

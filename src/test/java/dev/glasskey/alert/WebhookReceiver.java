@@ -78,6 +78,20 @@ final class WebhookReceiver implements AutoCloseable {
         return List.copyOf(requests);
     }
 
+    /**
+     * What a receiver keeping a copy of the published checkpoints writes: every accepted body that
+     * carries a checkpoint, as it arrived, one per line (the format {@code audit verify --checkpoints} reads).
+     */
+    void writeCheckpointCopy(java.nio.file.Path file) throws IOException {
+        StringBuilder lines = new StringBuilder();
+        for (Request r : accepted()) {
+            if (r.body().contains("\"checkpoint\":{")) {
+                lines.append(r.body()).append('\n');
+            }
+        }
+        java.nio.file.Files.writeString(file, lines, StandardCharsets.UTF_8);
+    }
+
     List<Request> accepted() {
         return requests.stream().filter(r -> r.answered() / 100 == 2).toList();
     }

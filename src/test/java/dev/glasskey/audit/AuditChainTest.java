@@ -20,6 +20,7 @@ import dev.glasskey.GlasskeyApplication;
 import dev.glasskey.cli.GlasskeyCommand;
 import dev.glasskey.system.Actor;
 import dev.glasskey.system.ServerKeys;
+import dev.glasskey.testing.AuditTampering;
 import dev.glasskey.testing.CommandOutput;
 import dev.glasskey.testing.TempDirs;
 
@@ -98,14 +99,14 @@ class AuditChainTest {
 
         // The streaming reader and the two-segment file walk give the database's answer, wherever the seam falls.
         List<String> sequentialKeys = new ArrayList<>();
-        AuditVerification sequential = AuditIntegrity.verifyExport(new StringReader(Files.readString(export)), null, sequentialKeys, n -> { }, 0);
+        AuditVerification sequential = AuditIntegrity.verifyExport(new StringReader(Files.readString(export)), integrity.pinned(), List.of(), sequentialKeys, n -> { }, 0);
         assertThat(sequential).isEqualTo(v);
         List<Long> progressed = new ArrayList<>();
-        assertThat(AuditIntegrity.verifyExport(export, null, new ArrayList<>(), n -> progressed.add(n), 2)).isEqualTo(v);
+        assertThat(AuditIntegrity.verifyExport(export, integrity.pinned(), List.of(), new ArrayList<>(), n -> progressed.add(n), 2)).isEqualTo(v);
         for (long split : entryLineStarts(export)) {
             List<String> keys = new ArrayList<>();
             List<Long> seen = new ArrayList<>();
-            assertThat(ExportWalk.verify(export, null, keys, n -> { synchronized (seen) { seen.add(n); } }, 2, split))
+            assertThat(ExportWalk.verify(export, integrity.pinned(), List.of(), keys, n -> { synchronized (seen) { seen.add(n); } }, 2, split))
                     .as("file split at byte " + split).isEqualTo(v);
             assertThat(keys).isEqualTo(sequentialKeys);
             assertThat(seen).as("progress counts both segments").contains(2L, 4L);
@@ -124,17 +125,17 @@ class AuditChainTest {
         String unknownType = export + "{\"type\":\"surprise\"}\n";
         Path file = dataDir.resolve("bad.jsonl");
         for (String bad : List.of(twoOnOneLine, cutShort, checkpointAmongEntries, unknownType)) {
-            String sequential = formatError(() -> AuditIntegrity.verifyExport(new StringReader(bad), null, new ArrayList<>(), n -> { }, 0));
+            String sequential = formatError(() -> AuditIntegrity.verifyExport(new StringReader(bad), integrity.pinned(), List.of(), new ArrayList<>(), n -> { }, 0));
             assertThat(sequential).isNotNull();
             Files.writeString(file, bad);
             for (long split : entryLineStarts(file)) {
-                assertThat(formatError(() -> ExportWalk.verify(file, null, new ArrayList<>(), n -> { }, 0, split)))
+                assertThat(formatError(() -> ExportWalk.verify(file, integrity.pinned(), List.of(), new ArrayList<>(), n -> { }, 0, split)))
                         .as("split at " + split).isEqualTo(sequential);
             }
         }
         // An unbroken export with blank lines and spaces between its lines still verifies.
         String spaced = export.replace("\n", "\n  \n");
-        assertThat(AuditIntegrity.verifyExport(new StringReader(spaced), null, new ArrayList<>(), n -> { }, 0).intact()).isTrue();
+        assertThat(AuditIntegrity.verifyExport(new StringReader(spaced), integrity.pinned(), List.of(), new ArrayList<>(), n -> { }, 0).intact()).isTrue();
     }
 
     @Test
@@ -208,19 +209,7 @@ class AuditChainTest {
      */
     @Test
     void rewrittenChainIsCaughtByTheSignedCheckpoint() {
-        jdbc.sql("update audit_event set detail = 'rewritten' where target = 't2'").update();
-        String prev = AuditChain.GENESIS;
-        for (AuditEntry e : jdbc.sql("select * from audit_event order by seq").query((rs, n) -> new AuditEntry(rs.getLong("seq"),
-                rs.getObject("at", java.time.OffsetDateTime.class).toInstant(), rs.getString("actor"), rs.getString("action"),
-                rs.getString("target"), rs.getString("outcome"), rs.getString("reason"), rs.getBoolean("emergency"),
-                rs.getBoolean("flagged"), rs.getString("client"), rs.getString("detail"), null, null)).list()) {
-            AuditEntry linked = new AuditEntry(e.seq(), e.at(), e.actor(), e.action(), e.target(), e.outcome(), e.reason(),
-                    e.emergency(), e.flagged(), e.client(), e.detail(), prev, null);
-            prev = AuditChain.hash(linked);
-            jdbc.sql("update audit_event set prev_hash = :p, hash = :h where seq = :s")
-                    .param("p", linked.prevHash()).param("h", prev).param("s", e.seq()).update();
-        }
-        jdbc.sql("update audit_head set hash = :h where id = 1").param("h", prev).update();
+        AuditTampering.rewriteChainFrom(jdbc, "t2");
         assertBrokenAt(seqOf("t5"), "signed checkpoint");
     }
 
@@ -242,15 +231,216 @@ class AuditChainTest {
     }
 
     @Test
-    void anExportCheckedAgainstAnotherKeyFails() throws Exception {
+    void anExportCheckedAgainstAnotherKeyIsUntrusted() throws Exception {
         StringWriter export = new StringWriter();
         integrity.export(export, n -> { }, 0);
         java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("EC");
         g.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
-        AuditVerification v = AuditIntegrity.verifyExport(new StringReader(export.toString()), g.generateKeyPair().getPublic(),
-                new ArrayList<>(), n -> { }, 0);
+        PinnedKeys other = new PinnedKeys("another key", List.of(g.generateKeyPair().getPublic()), null);
+        AuditVerification v = AuditIntegrity.verifyExport(new StringReader(export.toString()), other, List.of(), new ArrayList<>(), n -> { }, 0);
         assertThat(v.intact()).isFalse();
-        assertThat(v.problem()).contains("does not verify");
+        assertThat(v.verdict()).isEqualTo(AuditVerification.UNTRUSTED);
+        assertThat(v.firstBrokenSeq()).isNull();
+        assertThat(v.untrustedCheckpoints()).isEqualTo(1);
+        assertThat(v.problem()).contains("not pinned in another key").contains(activeKeyId());
+        // With no pinned key at all, the keys the export names prove nothing either.
+        AuditVerification none = AuditIntegrity.verifyExport(new StringReader(export.toString()), PinnedKeys.none("nowhere", "no such file"),
+                List.of(), new ArrayList<>(), n -> { }, 0);
+        assertThat(none.verdict()).isEqualTo(AuditVerification.UNTRUSTED);
+        assertThat(none.problem()).contains("nowhere (no such file)");
+    }
+
+    /**
+     * Issue 14: a database writer rewrites entry 2, recomputes the chain and the head, makes a key
+     * pair of their own, inserts its public key as the active audit-signing key and re-signs the
+     * checkpoint with it. Against the keys in the database everything verifies; against the keys
+     * pinned outside it the checkpoint is untrusted — in the service (GET /api/audit/verify), the
+     * command line on the database, and on an export, with or without --trusted-key.
+     */
+    @Test
+    void aChainReSignedWithTheWritersOwnKeyIsUntrusted() throws Exception {
+        ServerKeys.SigningKey genuine = serverKeys.signingKey(ServerKeys.AUDIT_SIGNING);
+        java.security.KeyPair forged = AuditTampering.ecKeyPair();
+        String forgedId = "audit-signing-forged" + System.nanoTime();
+        AuditTampering.rewriteChainFrom(jdbc, "t2");
+        AuditTampering.reSignCheckpoints(jdbc, forged, forgedId);
+        try {
+            // What verification did before issue 14 (the database's own keys): all consistent.
+            PinnedKeys databaseKeys = new PinnedKeys("the database", List.of(forged.getPublic(), genuine.publicKey()), null);
+            assertThat(integrity.verifyDatabase(databaseKeys, List.of(), n -> { }, 0).intact()).isTrue();
+
+            AuditVerification v = integrity.verifyDatabase(n -> { }, 0);
+            assertThat(v.verdict()).as(v.toString()).isEqualTo(AuditVerification.UNTRUSTED);
+            assertThat(v.intact()).isFalse();
+            assertThat(v.firstBrokenSeq()).isNull();
+            assertThat(v.checkpoints()).isZero();
+            assertThat(v.untrustedCheckpoints()).isEqualTo(1);
+            assertThat(v.untrustedKeys()).singleElement().asString().startsWith(forgedId + " (")
+                    .contains(AuditIntegrity.fingerprint(forged.getPublic()));
+            assertThat(v.problem()).contains("not pinned in " + dataDir.resolve("audit-trusted-keys.pem"));
+            assertThat(audit.firstBrokenEntry()).as("no entry is broken: the chain holds together").isEqualTo(-1);
+            for (long middle = 1; middle <= 4; middle++) {
+                assertThat(integrity.verifyDatabaseSplitAt(middle)).as("split after " + middle).isEqualTo(v);
+            }
+
+            CommandOutput cli = verifyDatabaseWithCli();
+            assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(4);
+            assertThat(cli.out()).contains("audit log UNTRUSTED").contains(forgedId).contains("trusting 1 pinned key(s)")
+                    .contains(AuditIntegrity.fingerprint(genuine.publicKey()));
+
+            Path export = dataDir.resolve("forged.jsonl");
+            CommandOutput exported = CommandOutput.capture(() -> GlasskeyCommand.run("audit", "export", "--data-dir", dataDir.toString(),
+                    "--output", export.toString()));
+            assertThat(exported.exitCode()).as(exported.toString()).isZero();
+            CommandOutput offline = CommandOutput.capture(() -> GlasskeyCommand.run("audit", "verify", "--file", export.toString(),
+                    "--data-dir", dataDir.toString()));
+            assertThat(offline.exitCode()).as(offline.toString()).isEqualTo(4);
+            assertThat(offline.out()).contains("audit log UNTRUSTED").contains("checkpoint key " + forgedId);
+            Path kept = dataDir.resolve("kept-elsewhere.pem");
+            Files.copy(dataDir.resolve("audit-trusted-keys.pem"), kept);
+            CommandOutput withKey = CommandOutput.capture(() -> GlasskeyCommand.run("audit", "verify", "--file", export.toString(),
+                    "--trusted-key", kept.toString()));
+            assertThat(withKey.exitCode()).as(withKey.toString()).isEqualTo(4);
+            // The writer's key given as trusted is believed: the operator chooses what to pin.
+            Path forgedPem = dataDir.resolve("forged.pem");
+            Files.writeString(forgedPem, AuditTampering.pem(forged.getPublic()));
+            CommandOutput believed = CommandOutput.capture(() -> GlasskeyCommand.run("audit", "verify", "--file", export.toString(),
+                    "--trusted-key", forgedPem.toString()));
+            assertThat(believed.exitCode()).as(believed.toString()).isZero();
+        } finally {
+            jdbc.sql("delete from server_key where id = :id").param("id", forgedId).update();
+            jdbc.sql("update server_key set status = 'active' where id = :id").param("id", genuine.id()).update();
+        }
+    }
+
+    /** The writer replaces the public key of the genuine key row itself: the checkpoint keeps its key id, and is still untrusted. */
+    @Test
+    void aReplacedPublicKeyRowIsUntrusted() throws Exception {
+        ServerKeys.SigningKey genuine = serverKeys.signingKey(ServerKeys.AUDIT_SIGNING);
+        String genuinePem = jdbc.sql("select public_pem from server_key where id = :id").param("id", genuine.id()).query(String.class).single();
+        java.security.KeyPair forged = AuditTampering.ecKeyPair();
+        AuditTampering.rewriteChainFrom(jdbc, "t3");
+        AuditCheckpoint stored = integrity.checkpoints().get(0);
+        String head = jdbc.sql("select hash from audit_head where id = 1").query(String.class).single();
+        jdbc.sql("update server_key set public_pem = :p where id = :id").param("p", AuditTampering.pem(forged.getPublic())).param("id", genuine.id()).update();
+        jdbc.sql("update audit_checkpoint set head_hash = :h, signature = :sig where seq = :s").param("h", head)
+                .param("sig", AuditTampering.sign(new AuditCheckpoint(stored.seq(), head, stored.signedAt(), genuine.id(), null), forged))
+                .param("s", stored.seq()).update();
+        try {
+            AuditVerification v = integrity.verifyDatabase(n -> { }, 0);
+            assertThat(v.verdict()).as(v.toString()).isEqualTo(AuditVerification.UNTRUSTED);
+            assertThat(v.untrustedKeys()).singleElement().asString().contains(genuine.id())
+                    .contains(AuditIntegrity.fingerprint(forged.getPublic()));
+            CommandOutput cli = verifyDatabaseWithCli();
+            assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(4);
+        } finally {
+            jdbc.sql("update server_key set public_pem = :p where id = :id").param("p", genuinePem).param("id", genuine.id()).update();
+        }
+    }
+
+    /** A stored checkpoint whose key row was deleted still verifies with the pinned key. */
+    @Test
+    void aDeletedKeyRowDoesNotMakeAPinnedCheckpointUntrusted() {
+        ServerKeys.SigningKey genuine = serverKeys.signingKey(ServerKeys.AUDIT_SIGNING);
+        String id = genuine.id();
+        var row = jdbc.sql("select * from server_key where id = :id").param("id", id).query().singleRow();
+        jdbc.sql("delete from server_key where id = :id").param("id", id).update();
+        try {
+            AuditVerification v = integrity.verifyDatabase(n -> { }, 0);
+            assertThat(v.verdict()).as(v.toString()).isEqualTo(AuditVerification.INTACT);
+            assertThat(v.checkpoints()).isEqualTo(1);
+        } finally {
+            jdbc.sql("insert into server_key (id, purpose, algorithm, private_pem, public_pem, status, created_at) values (:id, :p, :a, :pr, :pu, :s, :c)")
+                    .param("id", id).param("p", row.get("PURPOSE")).param("a", row.get("ALGORITHM")).param("pr", row.get("PRIVATE_PEM"))
+                    .param("pu", row.get("PUBLIC_PEM")).param("s", row.get("STATUS")).param("c", row.get("CREATED_AT")).update();
+        }
+    }
+
+    /**
+     * {@code glasskey audit rotate-key}: the head is signed with the old key, a new key is made and
+     * appended to the pinned file, and checkpoints of both keys verify; the rotation is audited.
+     */
+    @Test
+    void aRotatedKeyIsAppendedToThePinnedFileAndBothKeysVerify() throws Exception {
+        ServerKeys.SigningKey before = serverKeys.signingKey(ServerKeys.AUDIT_SIGNING);
+        audit.record(AuditEvent.success(Actor.SYSTEM, "test.entry", "t6", false, "before the rotation"));
+        CommandOutput rotated = CommandOutput.capture(() -> GlasskeyCommand.run("audit", "rotate-key", "--data-dir", dataDir.toString()));
+        assertThat(rotated.exitCode()).as(rotated.toString()).isZero();
+        ServerKeys.SigningKey after = serverKeys.signingKey(ServerKeys.AUDIT_SIGNING);
+        assertThat(after.id()).isNotEqualTo(before.id());
+        assertThat(rotated.out()).contains(after.id()).contains(AuditIntegrity.fingerprint(after.publicKey()));
+        PinnedKeys pinned = PinnedKeys.read(dataDir.resolve("audit-trusted-keys.pem"));
+        assertThat(pinned.pins(before.publicKey())).isTrue();
+        assertThat(pinned.pins(after.publicKey())).isTrue();
+        assertThat(jdbc.sql("select status from server_key where id = :id").param("id", before.id()).query(String.class).single()).isEqualTo("retired");
+        assertThat(integrity.checkpoints()).extracting(AuditCheckpoint::keyId).containsExactly(before.id(), before.id());
+        assertThat(jdbc.sql("select count(*) from audit_event where action = 'audit.key_rotate' and flagged = true and target = :t")
+                .param("t", after.id()).query(Long.class).single()).isEqualTo(1);
+        assertThat(integrity.checkpoint()).get().extracting(AuditCheckpoint::keyId).isEqualTo(after.id());
+        AuditVerification v = integrity.verifyDatabase(n -> { }, 0);
+        assertThat(v.verdict()).as(v.toString()).isEqualTo(AuditVerification.INTACT);
+        assertThat(v.checkpoints()).isEqualTo(3);
+        CommandOutput cli = verifyDatabaseWithCli();
+        assertThat(cli.exitCode()).as(cli.toString()).isZero();
+        assertThat(cli.out()).contains("trusting 2 pinned key(s)");
+    }
+
+    /** A checkpoint copy that is not one JSON object per line, or whose checkpoint lacks a field, is refused (exit 3), naming the line. */
+    @Test
+    void unreadableCheckpointCopiesExitWithThree() throws Exception {
+        String good = ExternalCheckpoints.line(integrity.checkpoints().get(0));
+        Path copy = dataDir.resolve("copy.jsonl");
+        List<java.util.Map.Entry<String, String>> bad = new ArrayList<>();
+        bad.add(java.util.Map.entry("not JSON", good + "\n{not json\n"));
+        bad.add(java.util.Map.entry("not a JSON object", good + "\n[1, 2]\n"));
+        bad.add(java.util.Map.entry("'checkpoint' is not an object", "{\"checkpoint\": 5}\n"));
+        bad.add(java.util.Map.entry("checkpoint.seq is not a positive integer", good.replaceFirst("\"seq\":\\d+", "\"seq\":\"5\"")));
+        bad.add(java.util.Map.entry("checkpoint.seq is not a positive integer", good.replaceFirst("\"seq\":\\d+", "\"seq\":-1")));
+        bad.add(java.util.Map.entry("checkpoint.hash is not 64 hex digits", good.replaceFirst("\"hash\":\"[0-9a-f]+\"", "\"hash\":\"abc\"")));
+        bad.add(java.util.Map.entry("checkpoint.signedAt is not an RFC 3339 time", good.replaceFirst("\"signedAt\":\"[^\"]+\"", "\"signedAt\":\"yesterday\"")));
+        bad.add(java.util.Map.entry("checkpoint.keyId is missing", good.replaceFirst(",\"keyId\":\"[^\"]+\"", "")));
+        bad.add(java.util.Map.entry("checkpoint.signature is missing or not a string", good.replaceFirst("\"signature\":\"[^\"]+\"", "\"signature\":null")));
+        bad.add(java.util.Map.entry("holds no checkpoint", "{\"text\": \"an alert, not a checkpoint\"}\n"));
+        String before = stateOfTheLog();
+        for (var e : bad) {
+            Files.writeString(copy, e.getValue());
+            CommandOutput out = verifyDatabaseWithCli("--checkpoints", copy.toString());
+            assertThat(out.exitCode()).as(e.getKey() + ": " + out).isEqualTo(3);
+            assertThat(out.err()).as(e.getKey()).contains(e.getKey());
+        }
+        CommandOutput missing = verifyDatabaseWithCli("--checkpoints", dataDir.resolve("nope.jsonl").toString());
+        assertThat(missing.exitCode()).isEqualTo(3);
+        assertThat(missing.err()).contains("No such file");
+        assertThat(stateOfTheLog()).isEqualTo(before);
+
+        // Blank lines and alerts received on the same channel are skipped; the checkpoint is matched.
+        Files.writeString(copy, "\n{\"text\": \"an alert\"}\n" + good + "\n\n");
+        CommandOutput ok = verifyDatabaseWithCli("--checkpoints", copy.toString());
+        assertThat(ok.exitCode()).as(ok.toString()).isZero();
+        assertThat(ok.out()).contains("1 external checkpoints matched");
+    }
+
+    /** An external copy catches a rewritten chain even after the writer deleted every stored checkpoint. */
+    @Test
+    void anExternalCopyCatchesARewrittenChainWhoseCheckpointsWereDeleted() throws Exception {
+        AuditCheckpoint published = integrity.checkpoints().get(0);
+        Path copy = dataDir.resolve("external.jsonl");
+        Files.writeString(copy, ExternalCheckpoints.line(published) + "\n");
+        AuditTampering.rewriteChainFrom(jdbc, "t2");
+        jdbc.sql("delete from audit_checkpoint").update();
+        assertThat(integrity.verifyDatabase(n -> { }, 0).intact()).as("nothing in the database contradicts it").isTrue();
+
+        CommandOutput cli = verifyDatabaseWithCli("--checkpoints", copy.toString());
+        assertThat(cli.exitCode()).as(cli.toString()).isEqualTo(1);
+        assertThat(cli.out()).contains("audit log BROKEN at entry " + published.seq()).contains("the external checkpoint of " + published.signedAt());
+        Path export = dataDir.resolve("rewritten.jsonl");
+        StringWriter out = new StringWriter();
+        integrity.export(out, n -> { }, 0);
+        Files.writeString(export, out.toString());
+        CommandOutput offline = CommandOutput.capture(() -> GlasskeyCommand.run("audit", "verify", "--file", export.toString(),
+                "--data-dir", dataDir.toString(), "--checkpoints", copy.toString()));
+        assertThat(offline.exitCode()).as(offline.toString()).isEqualTo(1);
+        assertThat(offline.out()).contains("the external checkpoint of");
     }
 
     @Test
@@ -289,7 +479,7 @@ class AuditChainTest {
         StringWriter export = new StringWriter();
         integrity.export(export, n -> { }, 0);
         List<String> keys = new ArrayList<>();
-        AuditVerification offline = AuditIntegrity.verifyExport(new StringReader(export.toString()), null, keys, n -> { }, 0);
+        AuditVerification offline = AuditIntegrity.verifyExport(new StringReader(export.toString()), integrity.pinned(), List.of(), keys, n -> { }, 0);
         assertThat(offline.intact()).isFalse();
         assertThat(offline.firstBrokenSeq()).as(offline.problem()).isEqualTo(seq);
         assertThat(offline.problem()).isEqualTo(service.problem());
@@ -299,10 +489,10 @@ class AuditChainTest {
         try {
             Files.writeString(file, export.toString());
             for (long split : entryLineStarts(file)) {
-                assertThat(ExportWalk.verify(file, null, new ArrayList<>(), n -> { }, 0, split)).as("file split at byte " + split)
+                assertThat(ExportWalk.verify(file, integrity.pinned(), List.of(), new ArrayList<>(), n -> { }, 0, split)).as("file split at byte " + split)
                         .isEqualTo(offline);
             }
-            assertThat(AuditIntegrity.verifyExport(file, null, new ArrayList<>(), n -> { }, 0)).isEqualTo(offline);
+            assertThat(AuditIntegrity.verifyExport(file, integrity.pinned(), List.of(), new ArrayList<>(), n -> { }, 0)).isEqualTo(offline);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -336,6 +526,16 @@ class AuditChainTest {
         List<String> args = new ArrayList<>(List.of("audit", "verify", "--data-dir", dataDir.toString()));
         args.addAll(List.of(more));
         return CommandOutput.capture(() -> GlasskeyCommand.run(args.toArray(String[]::new)));
+    }
+
+    private String stateOfTheLog() {
+        return jdbc.sql("select seq, hash from audit_event order by seq").query().listOfRows().toString()
+                + jdbc.sql("select * from audit_checkpoint order by seq").query().listOfRows()
+                + jdbc.sql("select id, status, public_pem from server_key order by id").query().listOfRows();
+    }
+
+    private String activeKeyId() {
+        return serverKeys.signingKey(ServerKeys.AUDIT_SIGNING).id();
     }
 
     private long seqOf(String target) {

@@ -10,8 +10,13 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import dev.glasskey.GlasskeyApplication;
+import dev.glasskey.audit.AuditIntegrity;
+import dev.glasskey.audit.PinnedKeys;
+import dev.glasskey.system.GlasskeyProperties;
+import dev.glasskey.system.ServerKeys;
 import dev.glasskey.testing.ApplicationJvm;
 import dev.glasskey.testing.CommandOutput;
+import dev.glasskey.testing.ServerJvm;
 import dev.glasskey.testing.Servers;
 import dev.glasskey.webauthn.FirstAdministrator;
 
@@ -69,6 +74,65 @@ class BootstrapAndFirstStartTest {
         }
     }
 
+    /**
+     * Issue 14: with only another port set, the base URL, the origins and so the first-start link
+     * follow it; the audit-signing key is pinned outside the database on the first start (and its
+     * fingerprint printed), and left alone at the next.
+     */
+    @Test
+    void aPortOnlyStartLinksToItsPortAndPinsTheAuditKeyOnce(@TempDir Path dataDir) throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        ConfigurableApplicationContext[] started = new ConfigurableApplicationContext[1];
+        CommandOutput first = CommandOutput.capture(() -> {
+            started[0] = new SpringApplication(GlasskeyApplication.class).run("--glasskey.data-dir=" + dataDir, "--server.port=" + port,
+                    "--logging.level.root=warn");
+            return 0;
+        });
+        Path pinnedFile = dataDir.resolve("audit-trusted-keys.pem");
+        String pinnedText;
+        try (ConfigurableApplicationContext context = started[0]) {
+            assertThat(context.getBean(FirstAdministrator.class).lastLink().orElseThrow().url())
+                    .startsWith("http://localhost:" + port + "/enrol/");
+            GlasskeyProperties properties = context.getBean(GlasskeyProperties.class);
+            assertThat(properties.baseUrl()).isEqualTo("http://localhost:" + port);
+            assertThat(properties.origins()).containsExactly("http://localhost:" + port);
+            assertThat(properties.rpId()).isEqualTo("localhost");
+            ServerKeys.SigningKey active = context.getBean(ServerKeys.class).signingKey(ServerKeys.AUDIT_SIGNING);
+            PinnedKeys pinned = PinnedKeys.read(pinnedFile);
+            assertThat(pinned.keys()).hasSize(1);
+            assertThat(pinned.pins(active.publicKey())).isTrue();
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(pinnedFile))).isEqualTo("rw-------");
+            assertThat(first.out()).contains("Audit checkpoints are signed with key " + active.id()).contains(pinnedFile.toString())
+                    .contains(AuditIntegrity.fingerprint(active.publicKey()));
+            pinnedText = Files.readString(pinnedFile);
+        }
+        CommandOutput second = CommandOutput.capture(() -> {
+            new SpringApplication(GlasskeyApplication.class).run("--glasskey.data-dir=" + dataDir, "--server.port=" + port,
+                    "--logging.level.root=warn").close();
+            return 0;
+        });
+        assertThat(second.out()).doesNotContain("Audit checkpoints are signed with key");
+        assertThat(Files.readString(pinnedFile)).isEqualTo(pinnedText);
+    }
+
+    /** {@code glasskey bootstrap --base-url} makes the link for that URL, and refuses one that is not a URL (exit 2, nothing opened). */
+    @Test
+    void bootstrapTakesTheBaseUrlLikeTheServer(@TempDir Path dataDir) {
+        CommandOutput out = CommandOutput.capture(() -> GlasskeyCommand.run("bootstrap", "--reason", "keys lost", "--data-dir",
+                dataDir.resolve("a").toString(), "--base-url", "https://glasskey.example.org"));
+        assertThat(out.exitCode()).as(out.text()).isZero();
+        assertThat(out.out()).contains("https://glasskey.example.org/enrol/");
+
+        CommandOutput refused = CommandOutput.capture(() -> GlasskeyCommand.run("bootstrap", "--reason", "keys lost", "--data-dir",
+                dataDir.resolve("b").toString(), "--base-url", "glasskey.example.org"));
+        assertThat(refused.exitCode()).as(refused.text()).isEqualTo(2);
+        assertThat(refused.err()).contains("bootstrap refused: glasskey.base-url 'glasskey.example.org' is not an absolute http(s) URL");
+        assertThat(Files.exists(dataDir.resolve("b"))).isFalse();
+    }
+
     @Test
     void aRelativeDataDirectoryWithoutDotSlashIsAccepted() throws java.io.IOException {
         // H2 itself refuses "data/glasskey"; the server resolves it against the working directory.
@@ -124,7 +188,7 @@ class BootstrapAndFirstStartTest {
 
 
     private static CommandOutput runInNewJvm(String... args) {
-        return ApplicationJvm.run(java.util.List.of(), java.util.Map.of(), java.util.List.of(args));
+        return ServerJvm.run(java.util.List.of(), java.util.List.of(args), java.util.Map.of(), Path.of("target", "cli-" + args[0] + ".log"));
     }
 
 }

@@ -37,6 +37,10 @@ public interface EmergencyContract extends Fixtures {
                 "account_role", "account", "security_key", "allowed_model", "readiness_state")) {
             jdbc().sql("delete from " + table).update();
         }
+        // No alert rule starts the test coalescing what earlier tests raised (V11).
+        jdbc().sql("""
+                update alert_window set opened_at = null, closes_at = null, delivered = 0, suppressed = 0, severity = null,
+                first_seq = null, last_seq = null, first_at = null, last_at = null""").update();
     }
 
     /** {@code accounts} emergency accounts on {@code keys} keys; the full matrix when {@code full}, else account i skips key i. */
@@ -81,18 +85,6 @@ public interface EmergencyContract extends Fixtures {
         Client.Response test = admin.post("/api/alerts/channels/" + channel.json().path("id").asString() + "/test", "{}");
         assertThat(test.json().path("delivered").asBoolean()).as(test.toString()).isTrue();
         return receiver;
-    }
-
-    default String startDrill(Client admin, Map<String, String> scope) {
-        Client.Response r = admin.post("/api/drills", scope);
-        assertThat(r.status()).as(r.toString()).isEqualTo(201);
-        return r.json().path("drill").path("id").asString();
-    }
-
-    default Client.Response drillSignIn(Client browser, String drillId, SoftwareAuthenticator key, String userHandle) {
-        Client.Response options = browser.post("/api/webauthn/sign-in/options", "{}");
-        assertThat(options.status()).as(options.toString()).isEqualTo(200);
-        return browser.post("/api/drills/" + drillId + "/sign-in", key.signIn(options.body(), userHandle));
     }
 
     /** Drills every enrolled pair of the world. */

@@ -33,7 +33,7 @@ import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.SealedColumn;
 import dev.glasskey.system.Sealing;
 import dev.glasskey.system.ServerKeys;
-import dev.glasskey.system.StartRefused;
+import dev.glasskey.system.StartupRefusal;
 import dev.glasskey.testing.CommandOutput;
 import dev.glasskey.testing.Servers;
 
@@ -112,7 +112,7 @@ class KeyEncryptionKeyTest {
         Files.setPosixFilePermissions(dataDir.resolve("glasskey.mv.db"), PosixFilePermissions.fromString("rw-r--r--"));
         Map<String, String> clear = plaintextInstallation(StoredSecrets.h2(dataDir));
         assertThatThrownBy(() -> Servers.start(dataDir).close())
-                .satisfies(e -> assertThat(StartRefused.in(e).exitCode()).isEqualTo(StartRefused.OPEN_PERMISSIONS));
+                .satisfies(e -> assertThat(StartupRefusal.in(e).exitCode()).isEqualTo(StartupRefusal.OPEN_PERMISSIONS));
         Files.setPosixFilePermissions(dataDir.resolve("glasskey.mv.db"), PosixFilePermissions.fromString("rw-------"));
 
         String kekId;
@@ -222,9 +222,9 @@ class KeyEncryptionKeyTest {
 
     private static void assertRefused(Path dataDir, String problem, String... args) {
         assertThatThrownBy(() -> Servers.start(dataDir, args).close()).satisfies(e -> {
-            StartRefused refused = StartRefused.in(e);
+            StartupRefusal refused = StartupRefusal.in(e);
             assertThat(refused).as("refused: %s", e).isNotNull();
-            assertThat(refused.exitCode()).isEqualTo(StartRefused.KEY_ENCRYPTION_KEY).isEqualTo(78);
+            assertThat(refused.exitCode()).isEqualTo(StartupRefusal.KEY_ENCRYPTION_KEY).isEqualTo(78);
             assertThat(refused.getMessage()).contains(problem);
         });
     }

@@ -16,8 +16,8 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 
 import dev.glasskey.system.SealedColumn;
 import dev.glasskey.system.Sealing;
-import dev.glasskey.system.StartRefused;
-import dev.glasskey.testing.ApplicationJvm;
+import dev.glasskey.system.StartupRefusal;
+import dev.glasskey.testing.ServerJvm;
 import dev.glasskey.testing.CommandOutput;
 import dev.glasskey.testing.Servers;
 
@@ -61,8 +61,8 @@ class Pkcs11KeyEncryptionKeyTest {
 
         // Without the token, the database does not open.
         assertThatThrownBy(() -> Servers.start(dataDir).close()).satisfies(e -> {
-            assertThat(StartRefused.in(e).exitCode()).isEqualTo(StartRefused.KEY_ENCRYPTION_KEY);
-            assertThat(StartRefused.in(e).getMessage()).contains("no master.key, but the secrets in this database are sealed under "
+            assertThat(StartupRefusal.in(e).exitCode()).isEqualTo(StartupRefusal.KEY_ENCRYPTION_KEY);
+            assertThat(StartupRefusal.in(e).getMessage()).contains("no master.key, but the secrets in this database are sealed under "
                     + "key-encryption key " + first);
         });
         assertThat(dataDir.resolve("master.key")).as("no key made for a database already sealed").doesNotExist();
@@ -98,7 +98,7 @@ class Pkcs11KeyEncryptionKeyTest {
     private static CommandOutput glasskey(Map<String, String> env, List<String> jvmOptions, String... args) {
         List<String> options = new ArrayList<>(jvmOptions);
         options.add("-XX:TieredStopAtLevel=1");
-        return ApplicationJvm.run(options, env, List.of(args));
+        return ServerJvm.run(options, List.of(args), env, Path.of("target", "pkcs11-" + String.join("-", args).replaceAll("[^a-z-]", "") + ".log"));
     }
 
     private static Path softHsmModule() {

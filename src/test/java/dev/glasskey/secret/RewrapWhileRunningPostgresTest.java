@@ -26,8 +26,8 @@ import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.SealedColumn;
 import dev.glasskey.system.Sealing;
-import dev.glasskey.system.StartRefused;
-import dev.glasskey.testing.ApplicationJvm;
+import dev.glasskey.system.StartupRefusal;
+import dev.glasskey.testing.ServerJvm;
 import dev.glasskey.testing.CommandOutput;
 import dev.glasskey.testing.Postgres;
 import dev.glasskey.testing.RelyingParty;
@@ -75,9 +75,9 @@ class RewrapWhileRunningPostgresTest {
                     .containsExactly(oldKey.id(), newKey.id());
 
             // 2. Rewrap from another process while the server runs (configured through the environment, as an operator would).
-            CommandOutput out = ApplicationJvm.run(List.of("-XX:TieredStopAtLevel=1"), Map.of("GLASSKEY_KEK", newKek,
-                    "GLASSKEY_PREVIOUS_KEKS", oldKek, "SPRING_DATASOURCE_URL", url, "SPRING_DATASOURCE_USERNAME", Postgres.USER,
-                    "SPRING_DATASOURCE_PASSWORD", ""), List.of("keys", "rewrap", "--data-dir", cliDataDir.toString()));
+            CommandOutput out = ServerJvm.run(List.of("-XX:TieredStopAtLevel=1"), List.of("keys", "rewrap", "--data-dir", cliDataDir.toString()),
+                    Map.of("GLASSKEY_KEK", newKek, "GLASSKEY_PREVIOUS_KEKS", oldKek, "SPRING_DATASOURCE_URL", url,
+                            "SPRING_DATASOURCE_USERNAME", Postgres.USER, "SPRING_DATASOURCE_PASSWORD", ""), Path.of("target", "rewrap-postgres.log"));
             assertThat(out.exitCode()).as(out.text()).isZero();
             assertThat(out.text()).contains("Re-sealed 4 secret(s) under key-encryption key " + newKey.id())
                     .contains("Key-encryption key(s) " + oldKey.id() + " open nothing in this database any more");
@@ -99,8 +99,8 @@ class RewrapWhileRunningPostgresTest {
             assertThat(server.getBean(Sealing.class).keys()).extracting(Sealing.Kek::id).containsExactly(newKey.id());
         }
         assertThatThrownBy(() -> Servers.startListening(dataDir, with(database, "--glasskey.secrets.kek=" + oldKek)).close()).satisfies(e -> {
-            assertThat(StartRefused.in(e).exitCode()).isEqualTo(StartRefused.KEY_ENCRYPTION_KEY);
-            assertThat(StartRefused.in(e).getMessage()).contains("is not the one that sealed this database (expected id " + newKey.id() + ")");
+            assertThat(StartupRefusal.in(e).exitCode()).isEqualTo(StartupRefusal.KEY_ENCRYPTION_KEY);
+            assertThat(StartupRefusal.in(e).getMessage()).contains("is not the one that sealed this database (expected id " + newKey.id() + ")");
         });
     }
 

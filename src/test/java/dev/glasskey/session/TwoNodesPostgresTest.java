@@ -1,13 +1,10 @@
 package dev.glasskey.session;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,12 +24,12 @@ import org.springframework.jdbc.datasource.DriverManagerDataSource;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 
-import dev.glasskey.testing.ApplicationJvm;
 import dev.glasskey.testing.Client;
 import dev.glasskey.testing.Fixtures;
 import dev.glasskey.testing.Postgres;
 import dev.glasskey.testing.RelyingParty;
 import dev.glasskey.testing.RoundRobinProxy;
+import dev.glasskey.testing.ServerJvm;
 import dev.glasskey.testing.SoftwareAuthenticator;
 import dev.glasskey.testing.TempDirs;
 
@@ -50,25 +47,19 @@ import static org.assertj.core.api.Assertions.assertThat;
         disabledReason = "PostgreSQL is not reachable on 127.0.0.1:5432: PostgreSQL tests skipped")
 class TwoNodesPostgresTest {
     private static final Pattern LINK = Pattern.compile("http://localhost:\\d+/enrol/([A-Za-z0-9_-]+)");
-    private static final Duration CHECKPOINT_LOCK = Duration.ofSeconds(30);
+    private static final Duration JOB_INTERVAL = Duration.ofSeconds(4);
+    private static final Pattern MONITOR_RAN = Pattern.compile("(?m)^(\\S+)\\s+DEBUG .*readiness monitor ran");
 
     private final String schema = Postgres.freshSchema();
     private final int[] ports = {freePort(), freePort()};
     private final RoundRobinProxy balancer = new RoundRobinProxy(List.of(ports[0], ports[1]));
-    private final Node[] nodes = new Node[2];
-
-    /** One server process and everything it printed. */
-    private record Node(Process process, StringBuffer output, Path log) {
-        boolean printed(String text) {
-            return output.indexOf(text) >= 0;
-        }
-    }
+    private final ServerJvm[] nodes = new ServerJvm[2];
 
     @AfterEach
     void stop() {
-        for (Node node : nodes) {
+        for (ServerJvm node : nodes) {
             if (node != null) {
-                node.process().destroyForcibly();
+                node.close();
             }
         }
         balancer.close();
@@ -151,15 +142,43 @@ class TwoNodesPostgresTest {
         assertThat(verify.status()).isEqualTo(200);
         assertThat(verify.json().path("intact").asBoolean()).as(verify.body()).isTrue();
 
-        // The checkpoint job ran on one node at a time: each node tried every 2 s, found the other's
-        // lease held (it said so), and no two checkpoints are closer than the lease.
-        awaitUntil(() -> nodes[0].printed("Not executing 'audit-checkpoint'. It's locked.")
-                || nodes[1].printed("Not executing 'audit-checkpoint'. It's locked."), "a node finds the checkpoint lease held");
-        List<Instant> signed = database().sql("select signed_at from audit_checkpoint order by signed_at")
+        // The jobs that must run once took turns: each node tries every interval, a node whose turn
+        // falls inside the other's lease skips (it says so), and over both nodes no two runs of a
+        // job are closer than the interval — one checkpoint, one readiness recheck per interval.
+        for (String job : List.of("audit-checkpoint", "readiness-monitor")) {
+            awaitUntil(() -> nodes[1].printed("Not executing '" + job + "'. It's locked.")
+                    || nodes[0].printed("Not executing '" + job + "'. It's locked."), "a node finds the " + job + " lease held");
+        }
+        admin.get("/api/accounts"); // the log grows, so the next turn signs a checkpoint
+        awaitUntil(() -> checkpoints().size() >= 2, "two checkpoints");
+        awaitUntil(() -> monitorRuns().size() >= 2, "two readiness rechecks");
+        assertSpacedByTheInterval("checkpoints", checkpoints());
+        assertSpacedByTheInterval("readiness rechecks", monitorRuns());
+    }
+
+    private List<Instant> checkpoints() {
+        return database().sql("select signed_at from audit_checkpoint order by signed_at")
                 .query((rs, n) -> rs.getTimestamp(1).toInstant()).list();
-        assertThat(signed).as("at least one checkpoint was signed").isNotEmpty();
-        for (int i = 1; i < signed.size(); i++) {
-            assertThat(Duration.between(signed.get(i - 1), signed.get(i))).isGreaterThanOrEqualTo(CHECKPOINT_LOCK.minusSeconds(1));
+    }
+
+    /** When either node's readiness monitor ran, from the time stamps of the lines it logged. */
+    private List<Instant> monitorRuns() {
+        List<Instant> runs = new java.util.ArrayList<>();
+        for (ServerJvm node : nodes) {
+            Matcher m = MONITOR_RAN.matcher(node.output());
+            while (m.find()) {
+                runs.add(java.time.OffsetDateTime.parse(m.group(1)).toInstant());
+            }
+        }
+        runs.sort(null);
+        return runs;
+    }
+
+    private static void assertSpacedByTheInterval(String what, List<Instant> runs) {
+        for (int i = 1; i < runs.size(); i++) {
+            // The lease is judged on the database's clock, the runs are stamped by the nodes': allow for the skew.
+            assertThat(Duration.between(runs.get(i - 1), runs.get(i))).as("%s %s", what, runs)
+                    .isGreaterThanOrEqualTo(JOB_INTERVAL.minusMillis(500));
         }
     }
 
@@ -182,10 +201,9 @@ class TwoNodesPostgresTest {
         return signedIn;
     }
 
-    private Node start(int index) throws IOException {
+    private ServerJvm start(int index) {
         Path dataDir = TempDirs.create("glasskey-node-" + index + "-");
-        Path log = Path.of("target", "two-nodes-" + index + ".log");
-        List<String> command = ApplicationJvm.command(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), List.of(
+        return ServerJvm.start(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1"), List.of(
                 "--server.port=" + ports[index],
                 "--glasskey.base-url=" + balancer.baseUrl(),
                 "--glasskey.data-dir=" + dataDir,
@@ -193,28 +211,11 @@ class TwoNodesPostgresTest {
                 "--spring.datasource.username=" + Postgres.USER,
                 "--spring.datasource.password=",
                 "--glasskey.secrets.kek=" + Postgres.KEK,
-                "--glasskey.audit.checkpoint-interval=PT2S",
-                "--glasskey.emergency.monitor-enabled=false",
-                "--logging.level.net.javacrumbs.shedlock=debug"));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        StringBuffer output = new StringBuffer();
-        Thread reader = new Thread(() -> copy(process.getInputStream(), output, log), "node-" + index + "-output");
-        reader.setDaemon(true);
-        reader.start();
-        return new Node(process, output, log);
-    }
-
-    private static void copy(InputStream in, StringBuffer output, Path log) {
-        byte[] buffer = new byte[8192];
-        try (in; var file = Files.newOutputStream(log)) {
-            int n;
-            while ((n = in.read(buffer)) >= 0) {
-                output.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                file.write(buffer, 0, n);
-            }
-        } catch (IOException e) {
-            // the process ended
-        }
+                "--glasskey.audit.checkpoint-interval=" + JOB_INTERVAL,
+                "--glasskey.emergency.monitor-interval=" + JOB_INTERVAL,
+                "--glasskey.emergency.monitor-initial-delay=PT1S",
+                "--logging.level.net.javacrumbs.shedlock=debug",
+                "--logging.level.dev.glasskey.emergency.ReadinessMonitor=debug"), Path.of("target", "two-nodes-" + index + ".log"));
     }
 
     private void awaitReady(int index) {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import dev.glasskey.cli.GlasskeyCommand;
-import dev.glasskey.testing.ApplicationJvm;
+import dev.glasskey.testing.ServerJvm;
 import dev.glasskey.testing.CommandOutput;
 import dev.glasskey.testing.Servers;
 
@@ -60,9 +60,9 @@ class DataDirectoryPermissionsTest {
     void anOpenDataDirectoryStopsTheServerWithItsExitCodeAndTouchesNothing(@TempDir Path parent) throws IOException {
         Path dataDir = Files.createDirectory(parent.resolve("open"));
         Files.setPosixFilePermissions(dataDir, PosixFilePermissions.fromString("rwxr-xr-x"));
-        CommandOutput out = ApplicationJvm.run(List.of("-XX:TieredStopAtLevel=1"), Map.of(),
-                List.of("--glasskey.data-dir=" + dataDir, "--server.port=0"));
-        assertThat(out.exitCode()).as(out.text()).isEqualTo(StartRefused.OPEN_PERMISSIONS).isEqualTo(77);
+        CommandOutput out = ServerJvm.run(List.of("-XX:TieredStopAtLevel=1"), List.of("--glasskey.data-dir=" + dataDir, "--server.port=0"),
+                Map.of(), Path.of("target", "open-data-dir.log"));
+        assertThat(out.exitCode()).as(out.text()).isEqualTo(StartupRefusal.OPEN_PERMISSIONS).isEqualTo(77);
         assertThat(out.text()).contains("APPLICATION FAILED TO START")
                 .contains("The data directory " + dataDir + " is open to other users (rwxr-xr-x; owner-only is rwx------, 700)")
                 .contains("chmod 700 " + dataDir).contains("glasskey.data-dir.allow-open-permissions=true");
@@ -118,7 +118,7 @@ class DataDirectoryPermissionsTest {
 
     private static void assertRefused(Path dataDir, String problem, String fix) {
         assertThatThrownBy(() -> Servers.start(dataDir).close()).satisfies(e -> {
-            StartRefused refused = StartRefused.in(e);
+            StartupRefusal refused = StartupRefusal.in(e);
             assertThat(refused).as("refused: %s", e).isNotNull();
             assertThat(refused.exitCode()).isEqualTo(77);
             assertThat(refused.getMessage()).contains(problem);

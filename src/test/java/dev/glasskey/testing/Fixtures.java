@@ -57,6 +57,9 @@ public interface Fixtures {
 
     JdbcClient jdbc();
 
+    /** A component of the running server, for contracts that drive one in-process (a worker's run, a transaction). */
+    <T> T bean(Class<T> type);
+
     /**
      * Creates {@code count} usable emergency accounts (enabled, global-admin), each enrolled on a
      * key of its own with an attestation of {@code model}. The lockout guard counts every
@@ -73,6 +76,20 @@ public interface Fixtures {
             ids.add(accountId);
         }
         return ids;
+    }
+
+    /** Starts a drill through the API as the given admin ({@code scope}: accountId, keyId, reason); returns its id. */
+    default String startDrill(Client admin, java.util.Map<String, String> scope) {
+        Client.Response r = admin.post("/api/drills", scope);
+        assertThat(r.status()).as(r.toString()).isEqualTo(201);
+        return r.json().path("drill").path("id").asString();
+    }
+
+    /** A custodian's drill sign-in over HTTP: sign-in options, then the assertion posted to the drill. */
+    default Client.Response drillSignIn(Client browser, String drillId, SoftwareAuthenticator key, String userHandle) {
+        Client.Response options = browser.post("/api/webauthn/sign-in/options", "{}");
+        assertThat(options.status()).as(options.toString()).isEqualTo(200);
+        return browser.post("/api/drills/" + drillId + "/sign-in", key.signIn(options.body(), userHandle));
     }
 
     /** One stored audit log entry, as far as refusal tests look at it. */

@@ -16,7 +16,9 @@ public abstract class IsolatedPostgresServerTest extends ServerTest {
     @DynamicPropertySource
     static void isolatedPostgres(DynamicPropertyRegistry registry) {
         listenOn(registry, PORT);
-        registry.add("glasskey.data-dir", () -> TempDirs.create("glasskey-isolated-pg-").toString());
+        // Made once: the supplier is asked again at every read of the property.
+        String dataDir = TempDirs.create("glasskey-isolated-pg-").toString();
+        registry.add("glasskey.data-dir", () -> dataDir);
         Postgres.register(registry, SCHEMA);
     }
 

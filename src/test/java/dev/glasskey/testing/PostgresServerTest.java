@@ -18,6 +18,9 @@ public abstract class PostgresServerTest extends ServerTest {
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
         listenOn(registry, PORT);
+        // Its own data directory: it holds the pinned audit keys of this schema's server (not ./data).
+        String dataDir = TempDirs.create("glasskey-pg-").toString();
+        registry.add("glasskey.data-dir", () -> dataDir);
         Postgres.register(registry, SCHEMA);
     }
 

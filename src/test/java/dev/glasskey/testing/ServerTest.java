@@ -48,6 +48,8 @@ public abstract class ServerTest implements Fixtures {
     protected AccountService accounts;
     @Autowired
     protected EnrolmentService enrolments;
+    @Autowired
+    private org.springframework.context.ApplicationContext context;
 
     public abstract int port();
 
@@ -156,6 +158,11 @@ public abstract class ServerTest implements Fixtures {
     @Override
     public AccountService accounts() {
         return accounts;
+    }
+
+    @Override
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
     }
 
     @Override

@@ -98,9 +98,11 @@ public final class LoadDriver {
         log.printf(Locale.ROOT, "set-up: %d accounts enrolled and signed in once (session checked) in %.1f s%n",
                 accounts.size(), (System.nanoTime() - t0) / 1e9);
 
+        List<String> steps = o.appSignIns ? AppSignIn.STEPS : SIGN_IN_STEPS;
+        Attempt attempt = o.appSignIns ? new AppSignIn(application, origin)::run : LoadDriver::plainSignIn;
         if (o.warmupSeconds > 0 && !o.apiReads) {
             log.printf(Locale.ROOT, "warm-up: %d s, %d threads%n", o.warmupSeconds, o.threads);
-            Phase warm = runPhase(accounts, Duration.ofSeconds(o.warmupSeconds), o.max);
+            Phase warm = runPhase(accounts, Duration.ofSeconds(o.warmupSeconds), o.max, steps, attempt);
             log.printf(Locale.ROOT, "warm-up: %d sign-ins, %.0f/s, %d errors%n", warm.ok.sum(), warm.ok.sum() / warm.seconds,
                     warm.errors());
         }
@@ -110,7 +112,7 @@ public final class LoadDriver {
         }
         java.time.Instant measureFrom = java.time.Instant.now();
         Cpu before = Cpu.read(o.serverPid);
-        Phase phase = runPhase(accounts, Duration.ofSeconds(o.durationSeconds), o.max);
+        Phase phase = runPhase(accounts, Duration.ofSeconds(o.durationSeconds), o.max, steps, attempt);
         Cpu after = Cpu.read(o.serverPid);
         if (o.profile != null) {
             // The server runs a flight recording from launch (-XX:StartFlightRecording=name=glasskey-bench):
@@ -165,6 +167,8 @@ public final class LoadDriver {
     /** The first administrator's key and user handle (set up by {@link #setUp}). */
     private SoftwareAuthenticator adminKey;
     private String adminHandle;
+    /** The relying party registered for {@code --app-sign-ins}. */
+    private AppSignIn.Application application;
 
     private List<Account> setUp(String adminToken) throws Exception {
         LoopbackHttp http = new LoopbackHttp(port, hostHeader);
@@ -196,6 +200,14 @@ public final class LoadDriver {
             expect(enrol(http, new LoopbackHttp.Cookies(), link.path("token").asString(), k), 201, "enrol account " + i);
             accounts.add(new Account(account.path("id").asString(), k.userHandles(rpId).get(0), k));
         }
+        if (o.appSignIns) {
+            JsonNode client = JSON.readTree(expect(http.postJson("/api/clients", admin, JSON.writeValueAsString(Map.of(
+                    "name", "load-" + run, "type", "confidential", "grantTypes", List.of("authorization_code", "refresh_token"),
+                    "redirectUris", List.of(AppSignIn.REDIRECT), "scopes", List.of("openid", "profile"),
+                    "idTokenSignedResponseAlg", "ES256")), csrf), 201, "register the application").text());
+            application = new AppSignIn.Application(client.path("client").path("clientId").asString(),
+                    client.path("clientSecret").asString());
+        }
         // One checked sign-in per account: 200, the right account, and a session that answers.
         for (Account a : accounts) {
             LoopbackHttp.Cookies browser = new LoopbackHttp.Cookies();
@@ -205,6 +217,10 @@ public final class LoadDriver {
             LoopbackHttp.Response session = http.get("/api/session", browser);
             if (session.status() != 200 || !a.id.equals(JSON.readTree(session.text()).path("accountId").asString())) {
                 throw new IllegalStateException("session after sign-in: " + session);
+            }
+            if (application != null) {
+                String appProblem = new AppSignIn(application, origin).run(http, a, new long[AppSignIn.STEPS.size()]);
+                if (appProblem != null) throw new IllegalStateException("checked application sign-in: " + appProblem);
             }
         }
         http.close();
@@ -275,19 +291,37 @@ public final class LoadDriver {
     // Phases
     // ---------------------------------------------------------------------------------------
 
+    /** One complete attempt by a fresh emulated browser: fills the steps' durations (ns), returns a problem or null. */
+    interface Attempt {
+        String run(LoopbackHttp http, Account a, long[] stepNanos) throws IOException;
+    }
+
+    /** The steps of a plain sign-in, as the report names them. */
+    static final List<String> SIGN_IN_STEPS = List.of("options", "client_sign", "finish");
+
+    private static String plainSignIn(LoopbackHttp http, Account a, long[] steps) throws IOException {
+        SignInResult r = signIn(http, new LoopbackHttp.Cookies(), a.key, a.userHandle);
+        steps[0] = r.optionsNanos;
+        steps[1] = r.signNanos;
+        steps[2] = r.finishNanos;
+        return r.problem(a);
+    }
+
     static final class Phase {
         final LongAdder ok = new LongAdder();
         final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
+        final List<String> steps;
         final List<long[]> total = new ArrayList<>();
-        final List<long[]> options = new ArrayList<>();
-        final List<long[]> finish = new ArrayList<>();
-        final List<long[]> sign = new ArrayList<>();
+        /** Per step, every thread's samples. */
+        final List<List<long[]>> stepSamples = new ArrayList<>();
         final long[] counts;
         long connects;
         double seconds;
 
-        Phase(int threads) {
+        Phase(int threads, List<String> steps) {
+            this.steps = steps;
             counts = new long[threads];
+            for (int i = 0; i < steps.size(); i++) stepSamples.add(new ArrayList<>());
         }
 
         long errors() {
@@ -299,24 +333,24 @@ public final class LoadDriver {
         }
     }
 
-    private Phase runPhase(List<Account> accounts, Duration duration, long max) throws InterruptedException {
+    private Phase runPhase(List<Account> accounts, Duration duration, long max, List<String> steps, Attempt attempt)
+            throws InterruptedException {
         int threads = o.threads;
-        Phase phase = new Phase(threads);
+        int width = steps.size() + 1; // the whole attempt, then each step
+        Phase phase = new Phase(threads, steps);
         AtomicLong started = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch go = new CountDownLatch(1);
         CountDownLatch done = new CountDownLatch(threads);
-        long[][] totals = new long[threads][];
-        long[][] opts = new long[threads][];
-        long[][] fins = new long[threads][];
-        long[][] signs = new long[threads][];
+        long[][][] samples = new long[threads][][];
         long[] connects = new long[threads];
         for (int t = 0; t < threads; t++) {
             int me = t;
             List<Account> mine = new ArrayList<>();
             for (int i = me; i < accounts.size(); i += threads) mine.add(accounts.get(i));
             Thread thread = new Thread(() -> {
-                long[] tot = new long[1024], op = new long[1024], fi = new long[1024], si = new long[1024];
+                long[][] mySamples = new long[width][1024];
+                long[] stepNanos = new long[steps.size()];
                 int n = 0;
                 LoopbackHttp http = new LoopbackHttp(port, hostHeader);
                 try {
@@ -326,18 +360,17 @@ public final class LoadDriver {
                         Account a = mine.get(next++ % mine.size());
                         long begin = System.nanoTime();
                         try {
-                            SignInResult r = signIn(http, new LoopbackHttp.Cookies(), a.key, a.userHandle);
+                            String problem = attempt.run(http, a, stepNanos);
                             long elapsed = System.nanoTime() - begin;
-                            String problem = r.problem(a);
                             if (problem != null) {
                                 phase.error(problem);
                                 continue;
                             }
-                            if (n == tot.length) {
-                                tot = Arrays.copyOf(tot, n * 2); op = Arrays.copyOf(op, n * 2);
-                                fi = Arrays.copyOf(fi, n * 2); si = Arrays.copyOf(si, n * 2);
+                            if (n == mySamples[0].length) {
+                                for (int i = 0; i < width; i++) mySamples[i] = Arrays.copyOf(mySamples[i], n * 2);
                             }
-                            tot[n] = elapsed; op[n] = r.optionsNanos; fi[n] = r.finishNanos; si[n] = r.signNanos;
+                            mySamples[0][n] = elapsed;
+                            for (int i = 0; i < stepNanos.length; i++) mySamples[i + 1][n] = stepNanos[i];
                             n++;
                             phase.ok.increment();
                         } catch (IOException | RuntimeException e) {
@@ -347,8 +380,8 @@ public final class LoadDriver {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } finally {
-                    totals[me] = Arrays.copyOf(tot, n); opts[me] = Arrays.copyOf(op, n);
-                    fins[me] = Arrays.copyOf(fi, n); signs[me] = Arrays.copyOf(si, n);
+                    for (int i = 0; i < width; i++) mySamples[i] = Arrays.copyOf(mySamples[i], n);
+                    samples[me] = mySamples;
                     connects[me] = http.connects;
                     http.close();
                     done.countDown();
@@ -366,8 +399,9 @@ public final class LoadDriver {
         }
         phase.seconds = (System.nanoTime() - begin) / 1e9;
         for (int t = 0; t < threads; t++) {
-            phase.total.add(totals[t]); phase.options.add(opts[t]); phase.finish.add(fins[t]); phase.sign.add(signs[t]);
-            phase.counts[t] = totals[t].length;
+            phase.total.add(samples[t][0]);
+            for (int i = 0; i < steps.size(); i++) phase.stepSamples.get(i).add(samples[t][i + 1]);
+            phase.counts[t] = samples[t][0].length;
             phase.connects += connects[t];
         }
         return phase;
@@ -426,7 +460,7 @@ public final class LoadDriver {
 
     private Phase readPhase(Duration duration) throws InterruptedException, IOException {
         int threads = o.threads;
-        Phase phase = new Phase(threads);
+        Phase phase = new Phase(threads, List.of());
         // One administrator session per thread, signed in one after the other: one key signing
         // concurrently would send its counters out of order, which suspends the credential (a
         // possible clone) and, rightly, ends every session made with it.
@@ -501,7 +535,7 @@ public final class LoadDriver {
     private void report(Phase p, Cpu before, Cpu after) throws IOException {
         long ok = p.ok.sum();
         double rate = ok / p.seconds;
-        long[] total = merge(p.total), options = merge(p.options), finish = merge(p.finish), sign = merge(p.sign);
+        long[] total = merge(p.total);
         Map<String, String> r = new LinkedHashMap<>();
         r.put("signins_ok", Long.toString(ok));
         r.put("signins_errors", Long.toString(p.errors()));
@@ -513,11 +547,15 @@ public final class LoadDriver {
         r.put("latency_p90_ms", ms(pct(total, 90)));
         r.put("latency_p99_ms", ms(pct(total, 99)));
         r.put("latency_max_ms", ms(total.length == 0 ? 0 : total[total.length - 1]));
-        r.put("options_p50_ms", ms(pct(options, 50)));
-        r.put("options_p99_ms", ms(pct(options, 99)));
-        r.put("finish_p50_ms", ms(pct(finish, 50)));
-        r.put("finish_p99_ms", ms(pct(finish, 99)));
-        r.put("client_sign_p50_ms", ms(pct(sign, 50)));
+        StringBuilder stepLine = new StringBuilder();
+        for (int i = 0; i < p.steps.size(); i++) {
+            long[] samples = merge(p.stepSamples.get(i));
+            String step = p.steps.get(i);
+            r.put(step + "_p50_ms", ms(pct(samples, 50)));
+            r.put(step + "_p99_ms", ms(pct(samples, 99)));
+            stepLine.append(String.format(Locale.ROOT, "%s%s p50 %s / p99 %s ms", stepLine.length() == 0 ? "  " : "; ", step,
+                    r.get(step + "_p50_ms"), r.get(step + "_p99_ms")));
+        }
         r.put("connections_opened", Long.toString(p.connects));
         if (before != null && after != null && ok > 0) {
             double server = (after.serverTicks - before.serverTicks) / Cpu.HZ;
@@ -531,15 +569,18 @@ public final class LoadDriver {
             r.put("other_processes_cpu_s", fmt(Math.max(0, machine - server - driver)));
             r.put("signins_per_server_cpu_s", fmt(ok / server));
         }
+        if (o.serverPid != null) {
+            r.put("server_rss_mib", Long.toString(Cpu.rssMib(o.serverPid)));
+        }
         log.println();
-        log.println("=== Glasskey complete sign-ins (POST options -> ES256 sign -> POST sign-in -> 200 + new session)");
+        log.println(o.appSignIns
+                ? "=== Glasskey complete application sign-ins (authorize -> sign-in page -> options -> ES256 -> sign-in -> authorize -> code -> token)"
+                : "=== Glasskey complete sign-ins (POST options -> ES256 sign -> POST sign-in -> 200 + new session)");
         log.printf(Locale.ROOT, "sign-ins: %d ok, %d errors in %.1f s  ->  %.0f sign-ins/s (%d threads, %d accounts)%n",
                 ok, p.errors(), p.seconds, rate, o.threads, o.accounts);
         log.printf(Locale.ROOT, "latency of a complete sign-in: p50 %s ms, p90 %s ms, p99 %s ms, max %s ms%n",
                 r.get("latency_p50_ms"), r.get("latency_p90_ms"), r.get("latency_p99_ms"), r.get("latency_max_ms"));
-        log.printf(Locale.ROOT, "  POST options p50 %s / p99 %s ms; POST sign-in p50 %s / p99 %s ms; client signing p50 %s ms%n",
-                r.get("options_p50_ms"), r.get("options_p99_ms"), r.get("finish_p50_ms"), r.get("finish_p99_ms"),
-                r.get("client_sign_p50_ms"));
+        log.println(stepLine);
         if (r.containsKey("server_cpu_s")) {
             log.printf(Locale.ROOT, "CPU: server %s s (%s ms per sign-in, %s cores), driver %s s (%s ms per sign-in), other processes %s s%n",
                     r.get("server_cpu_s"), r.get("server_cpu_ms_per_signin"), r.get("server_cores_used"), r.get("driver_cpu_s"),
@@ -550,6 +591,9 @@ public final class LoadDriver {
                         100.0 * ticks / Math.max(1, after.serverTicks - before.serverTicks), group);
                 r.put("server_cpu_s." + group.replaceAll("[^A-Za-z0-9]+", "_").replaceAll("_+$", ""), fmt(ticks / Cpu.HZ));
             });
+        }
+        if (r.containsKey("server_rss_mib")) {
+            log.printf(Locale.ROOT, "server RSS right after the measured phase: %s MiB%n", r.get("server_rss_mib"));
         }
         if (!p.errors.isEmpty()) {
             log.println("errors:");
@@ -645,6 +689,20 @@ public final class LoadDriver {
             }
         }
 
+        /** Resident set size of a process (VmRSS), MiB; -1 if unreadable. */
+        static long rssMib(long pid) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // the process ended
+            }
+            return -1;
+        }
+
         private static long processTicks(Path stat) throws IOException {
             String s = Files.readString(stat);
             String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
@@ -671,6 +729,7 @@ public final class LoadDriver {
         long max = 100_000;
         boolean emergency;
         boolean apiReads;
+        boolean appSignIns;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -692,6 +751,7 @@ public final class LoadDriver {
                     case "--max" -> { o.max = Long.parseLong(v); i++; }
                     case "--emergency" -> o.emergency = true;
                     case "--api-reads" -> o.apiReads = true;
+                    case "--app-sign-ins" -> o.appSignIns = true;
                     case "--help", "-h" -> {
                         System.out.println("""
                                 LoadDriver --base-url http://127.0.0.1:PORT (--server-log FILE | --enrol-token TOKEN)
@@ -701,6 +761,9 @@ public final class LoadDriver {
                                    -XX:StartFlightRecording=name=glasskey-bench: dumps the measured phase)
                                   [--api-reads]  instead of sign-ins, measure GET /api/accounts with signed-in
                                    administrator sessions (one per thread); --accounts then sets how many are listed
+                                  [--app-sign-ins]  complete application sign-ins through OpenID Connect instead:
+                                   authorize (PKCE) -> sign-in page -> options -> ES256 -> sign-in -> authorize -> code
+                                   -> token exchange (a confidential client registered at set-up)
                                 Loads only 127.0.0.1. Needs a server on an empty data dir started with
                                 --glasskey.base-url=http://localhost:PORT (its first-administrator link is read from the log).""");
                         System.exit(0);
@@ -710,6 +773,7 @@ public final class LoadDriver {
             }
             if (o.baseUrl == null) throw new IllegalArgumentException("--base-url http://127.0.0.1:PORT is required");
             if (o.profile != null && o.serverPid == null) throw new IllegalArgumentException("--profile needs --server-pid");
+            if (o.apiReads && o.appSignIns) throw new IllegalArgumentException("--api-reads and --app-sign-ins measure different things: choose one");
             if (o.threads < 1 || o.accounts < o.threads) {
                 throw new IllegalArgumentException("need 1 <= --threads <= --accounts (each thread owns its accounts)");
             }

@@ -103,6 +103,11 @@ final class LoopbackHttp implements AutoCloseable {
         return exchange("GET", path, cookies, null, null);
     }
 
+    /** A page request as a browser makes it ({@code Accept: text/html}): redirects are answered, not followed. */
+    Response getHtml(String path, Cookies cookies) throws IOException {
+        return exchange("GET", path, cookies, null, null, null, null, "text/html");
+    }
+
     Response postJson(String path, Cookies cookies, String json, String csrf) throws IOException {
         return exchange("POST", path, cookies, json == null ? "" : json, csrf);
     }
@@ -110,15 +115,15 @@ final class LoopbackHttp implements AutoCloseable {
     /** A form POST with an Authorization header (the token endpoint). */
     Response postForm(String path, String authorization, String form) throws IOException {
         return exchange("POST", path, null, form, null, "Authorization: " + authorization + "\r\n",
-                "application/x-www-form-urlencoded");
+                "application/x-www-form-urlencoded", "application/json");
     }
 
     Response exchange(String method, String path, Cookies cookies, String body, String csrf) throws IOException {
-        return exchange(method, path, cookies, body, csrf, null, "application/json");
+        return exchange(method, path, cookies, body, csrf, null, "application/json", "application/json");
     }
 
     private Response exchange(String method, String path, Cookies cookies, String body, String csrf, String extraHeaders,
-                              String contentType) throws IOException {
+                              String contentType, String accept) throws IOException {
         if (socket == null) {
             connect();
         }
@@ -126,7 +131,7 @@ final class LoopbackHttp implements AutoCloseable {
         StringBuilder head = new StringBuilder(256)
                 .append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(hostHeader).append("\r\n")
-                .append("Accept: application/json\r\n");
+                .append("Accept: ").append(accept).append("\r\n");
         String cookie = cookies == null ? null : cookies.header();
         if (cookie != null) head.append("Cookie: ").append(cookie).append("\r\n");
         if (csrf != null) head.append("X-XSRF-TOKEN: ").append(csrf).append("\r\n");
