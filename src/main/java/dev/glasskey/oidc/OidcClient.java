@@ -20,6 +20,9 @@ public record OidcClient(String clientId, String name, String type, List<String>
                          List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSignedResponseAlg,
                          boolean requirePkce, boolean introspectAnyToken, Instant createdAt) {
 
+    /** The longest client id a client can be registered with (ClientService; the column is as wide). */
+    static final int MAX_CLIENT_ID = 100;
+
     /** Client setting (stored with Spring Authorization Server's client settings) behind {@link #introspectAnyToken}. */
     static final String INTROSPECT_ANY_TOKEN = "settings.client.glasskey.introspect-any-token";
 
