@@ -33,6 +33,7 @@ import dev.glasskey.testing.Fixtures;
 import dev.glasskey.testing.Postgres;
 import dev.glasskey.testing.RelyingParty;
 import dev.glasskey.testing.RoundRobinProxy;
+import dev.glasskey.testing.ServerTest;
 import dev.glasskey.testing.SoftwareAuthenticator;
 import dev.glasskey.testing.TempDirs;
 
@@ -224,6 +225,7 @@ class TwoNodesPostgresTest {
                 "--glasskey.audit.checkpoint-interval=" + JOB_INTERVAL,
                 "--glasskey.emergency.monitor-interval=" + JOB_INTERVAL,
                 "--glasskey.emergency.monitor-initial-delay=PT1S",
+                "--spring.config.import=" + ServerTest.TEST_PROPERTIES,
                 "--logging.level.net.javacrumbs.shedlock=debug",
                 "--logging.level.dev.glasskey.emergency.ReadinessMonitor=debug"));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
