@@ -254,8 +254,7 @@ class OidcSecurityConfiguration {
      * anonymous one — aggregated per window and address, and never an overflowing audit column.
      */
     private static Actor refusedClient(RegisteredClientRepository clients, String clientId) {
-        if (clientId == null || clientId.isEmpty() || clientId.length() > OidcClient.MAX_CLIENT_ID
-                || clients.findByClientId(clientId) == null) {
+        if (!OidcClient.couldBeRegistered(clientId) || clients.findByClientId(clientId) == null) {
             return Actor.ANONYMOUS;
         }
         return OidcAudit.client(clientId);
