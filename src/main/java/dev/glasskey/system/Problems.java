@@ -44,10 +44,19 @@ public final class Problems {
     /** Marks {@code request} as refused with {@code code} (see {@link #REFUSAL}) and tells the {@link #REFUSAL_LISTENER}. */
     @SuppressWarnings("unchecked")
     public static void markRefused(HttpServletRequest request, ErrorCode code) {
-        Refusal refusal = new Refusal(code, Actors.current());
+        Refusal refusal = new Refusal(code, actor());
         request.setAttribute(REFUSAL, refusal);
         if (request.getAttribute(REFUSAL_LISTENER) instanceof java.util.function.Consumer<?> listener) {
             ((java.util.function.Consumer<Refusal>) listener).accept(refusal);
+        }
+    }
+
+    /** Who is refused: the signed-in actor, or anonymous when there is none or it cannot be read (the database is gone). */
+    private static Actor actor() {
+        try {
+            return Actors.current();
+        } catch (RuntimeException unreadable) {
+            return Actor.ANONYMOUS;
         }
     }
 }
