@@ -20,6 +20,9 @@ class RateLimitPostgresTest extends ServerTest implements RateLimitContract {
         listenOn(registry, PORT);
         registry.add("glasskey.data-dir", () -> TempDirs.create("glasskey-rate-limit-pg-").toString());
         Postgres.register(registry, SCHEMA);
+        // One more cached context on the shared PostgreSQL server: a few connections are all it needs
+        // (the server's 100 are shared by every context of the suite and the two-node test's JVMs).
+        registry.add("spring.datasource.hikari.maximum-pool-size", () -> 4);
         RateLimitContract.realLimits(registry);
     }
 
