@@ -19,6 +19,7 @@ import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.GlasskeyProperties;
 import dev.glasskey.system.Ids;
 import dev.glasskey.system.Times;
+import dev.glasskey.system.Untrusted;
 import dev.glasskey.webauthn.SignInService;
 import dev.glasskey.webauthn.SignedIn;
 
@@ -170,8 +171,11 @@ public class DrillService {
      * the account its credential names, as any sign-in is.
      */
     void recordProbe(String id, ErrorCode code) {
-        audit.record(AuditEvent.failure(Actor.ANONYMOUS, "drill.signin", id == null || id.length() > 64 ? null : id,
-                code.code(), false, code.title()));
+        // An unknown drill id names nothing real: no target, so the probes are counted into one
+        // aggregated entry per window and address (AuditEvent.aggregated) rather than one each.
+        boolean known = code != ErrorCode.DRILL_NOT_FOUND && id != null && id.length() <= 64;
+        audit.record(AuditEvent.failure(Actor.ANONYMOUS, "drill.signin", known ? id : null, code.code(), false,
+                known ? code.title() : code.title() + " (drill id '" + Untrusted.shown(id) + "')"));
     }
 
     private String describeScope(Drill drill) {

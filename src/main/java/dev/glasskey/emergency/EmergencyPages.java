@@ -2,6 +2,7 @@ package dev.glasskey.emergency;
 
 import java.util.function.Supplier;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.stereotype.Controller;
@@ -15,7 +16,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 import dev.glasskey.account.AccountService;
 import dev.glasskey.key.KeyService;
 import dev.glasskey.system.Actors;
+import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Problems;
 
 /** The readiness page, the accounts × keys matrix page, and the custodian's drill page. */
 @Controller
@@ -76,17 +79,19 @@ class EmergencyPages {
 
     /** The custodian's page: no session needed; the drill sign-in opens none. */
     @GetMapping("/drill/{id}")
-    String drill(@PathVariable String id, Model model, HttpServletResponse response) {
+    String drill(@PathVariable String id, Model model, HttpServletRequest request, HttpServletResponse response) {
         try {
             var view = drills.get(id);
             model.addAttribute("drill", view);
             if (!view.open()) {
+                Problems.markRefused(request, ErrorCode.DRILL_CLOSED);
                 response.setStatus(HttpServletResponse.SC_GONE);
                 model.addAttribute("error", "This drill has expired or was closed; ask an administrator for a new one.");
             } else {
                 model.addAttribute("scope", describe(view.drill()));
             }
         } catch (GlasskeyException e) {
+            Problems.markRefused(request, e.errorCode());
             response.setStatus(e.errorCode().status().value());
             model.addAttribute("error", "[" + e.errorCode().code() + "] " + e.detail());
         }

@@ -30,6 +30,7 @@ import dev.glasskey.account.AccountService;
 import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.Ids;
 import dev.glasskey.system.Times;
+import dev.glasskey.system.Untrusted;
 import dev.glasskey.webauthn.GlasskeyAuthentication;
 import dev.glasskey.webauthn.SignedIn;
 
@@ -105,7 +106,7 @@ final class AuthorizationPolicyFilter extends OncePerRequestFilter {
             requirements = AuthenticationPolicy.Requirements.parse(str(params.get("prompt")), str(params.get("max_age")),
                     str(params.get("acr_values")));
         } catch (IllegalArgumentException e) {
-            refuse(request, response, validated, signedIn, account, "invalid_request", e.getMessage() + ".");
+            refuse(request, response, validated, signedIn, account, "invalid_request", Untrusted.reason(e) + ".");
             return;
         }
         Instant now = Times.now(clock);

@@ -41,8 +41,12 @@ final class CachingClientRepository implements RegisteredClientRepository {
         return cached(byId, id, () -> delegate.findById(id));
     }
 
+    /** A client id that cannot name a registered client (any caller's text) is answered without a lookup. */
     @Override
     public RegisteredClient findByClientId(String clientId) {
+        if (!OidcClient.couldBeRegistered(clientId)) {
+            return null;
+        }
         return cached(byClientId, clientId, () -> delegate.findByClientId(clientId));
     }
 

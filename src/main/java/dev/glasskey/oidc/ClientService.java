@@ -39,7 +39,6 @@ import dev.glasskey.system.Times;
  */
 @Service
 public class ClientService {
-    private static final Pattern CLIENT_ID = Pattern.compile("[A-Za-z0-9._~-]{3,100}");
     /** RFC 6749 §3.3 scope-token. */
     private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]{1,100}");
 
@@ -70,7 +69,7 @@ public class ClientService {
         }
         boolean isPublic = type.equals("public");
         String clientId = r.clientId() == null || r.clientId().isBlank() ? "gk-" + Ids.randomToken(12) : r.clientId().strip();
-        if (!CLIENT_ID.matcher(clientId).matches()) {
+        if (!OidcClient.couldBeRegistered(clientId)) {
             throw invalid("clientId must be 3 to 100 characters of A-Z a-z 0-9 . _ ~ -.");
         }
         if (repository.findByClientId(clientId) != null) {

@@ -20,6 +20,17 @@ public record OidcClient(String clientId, String name, String type, List<String>
                          List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSignedResponseAlg,
                          boolean requirePkce, boolean introspectAnyToken, Instant createdAt) {
 
+    /** What a client id is made of (ClientService registers no other; the column is 100 characters wide). */
+    static final java.util.regex.Pattern CLIENT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._~-]{3,100}");
+
+    /**
+     * Whether {@code clientId} could name a registered client. Anything else is not looked up at
+     * all: it names nobody, and a NUL or a 60 KB id from a caller never reaches the database.
+     */
+    static boolean couldBeRegistered(String clientId) {
+        return clientId != null && CLIENT_ID.matcher(clientId).matches();
+    }
+
     /** Client setting (stored with Spring Authorization Server's client settings) behind {@link #introspectAnyToken}. */
     static final String INTROSPECT_ANY_TOKEN = "settings.client.glasskey.introspect-any-token";
 

@@ -64,7 +64,9 @@ import tools.jackson.databind.json.JsonMapper;
 import dev.glasskey.account.Account;
 import dev.glasskey.account.AccountService;
 import dev.glasskey.session.SessionCheck;
+import dev.glasskey.system.Actor;
 import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Untrusted;
 
 /**
  * The OpenID Connect provider's own filter chain, ordered before the console's and limited to
@@ -107,7 +109,7 @@ class OidcSecurityConfiguration {
                                 secret.setPasswordEncoder(secrets);
                             }
                         }))
-                        .errorResponseHandler(audited(tx, audit, "client authentication", oauthErrors)))
+                        .errorResponseHandler(audited(tx, audit, clients, "client authentication", oauthErrors)))
                 .authorizationEndpoint(a -> a
                         .authenticationProviders(providers -> providers.forEach(p -> {
                             if (p instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
@@ -117,19 +119,19 @@ class OidcSecurityConfiguration {
                         }))
                         .authorizationResponseHandler((request, response, authentication) ->
                                 codeIssued(request, response, (OAuth2AuthorizationCodeRequestAuthenticationToken) authentication, tx, audit))
-                        .errorResponseHandler((request, response, e) -> authorizationRefused(request, response, e, tx, audit)))
+                        .errorResponseHandler((request, response, e) -> authorizationRefused(request, response, e, tx, audit, clients)))
                 .tokenEndpoint(t -> t
                         .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator)))
-                        .errorResponseHandler(audited(tx, audit, "token request", oauthErrors)))
+                        .errorResponseHandler(audited(tx, audit, clients, "token request", oauthErrors)))
                 .tokenRevocationEndpoint(r -> r
                         .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator)))
-                        .errorResponseHandler(audited(tx, audit, "revocation", oauthErrors)))
+                        .errorResponseHandler(audited(tx, audit, clients, "revocation", oauthErrors)))
                 .tokenIntrospectionEndpoint(i -> i
                         .authenticationProviders(providers -> providers.replaceAll(p ->
                                 p instanceof OAuth2TokenIntrospectionAuthenticationProvider
                                         ? new IntrospectionPolicy(authorizations, clients, sessionCheck, clock) : p))
                         .introspectionResponseHandler(OidcSecurityConfiguration::writeIntrospection)
-                        .errorResponseHandler(audited(tx, audit, "introspection", oauthErrors)))
+                        .errorResponseHandler(audited(tx, audit, clients, "introspection", oauthErrors)))
                 .oidc(oidc -> oidc
                         .providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(metadata -> metadata
                                 // Discovery 1.0 §3: RS256 must be listed; ES256 is the default per client.
@@ -143,8 +145,8 @@ class OidcSecurityConfiguration {
                                 .claim("prompt_values_supported", List.of("none", "login"))))
                         .userInfoEndpoint(u -> u
                                 .userInfoMapper(context -> userInfo(context, accounts, sessionCheck, clock))
-                                .errorResponseHandler(audited(tx, audit, "userinfo", oauthErrors)))
-                        .logoutEndpoint(l -> l.errorResponseHandler(audited(tx, audit, "logout", oauthErrors)))));
+                                .errorResponseHandler(audited(tx, audit, clients, "userinfo", oauthErrors)))
+                        .logoutEndpoint(l -> l.errorResponseHandler(audited(tx, audit, clients, "logout", oauthErrors)))));
         http.authorizeHttpRequests(auth -> auth.anyRequest().authenticated());
         http.securityContext(c -> c.securityContextRepository(contextRepository));
         http.requestCache(c -> c.disable());
@@ -180,22 +182,24 @@ class OidcSecurityConfiguration {
     }
 
     /** Audits a refusal (with its OAuth error code), then answers as Spring Authorization Server does (RFC 6749 §5.2 JSON). */
-    private static AuthenticationFailureHandler audited(TransactionTemplate tx, OidcAudit audit, String what,
-                                                        AuthenticationFailureHandler respond) {
+    private static AuthenticationFailureHandler audited(TransactionTemplate tx, OidcAudit audit, RegisteredClientRepository clients,
+                                                        String what, AuthenticationFailureHandler respond) {
         return (request, response, e) -> {
             String error = e instanceof OAuth2AuthenticationException o ? o.getError().getErrorCode() : OAuth2ErrorCodes.INVALID_REQUEST;
             String description = e instanceof OAuth2AuthenticationException o && o.getError().getDescription() != null
-                    ? o.getError().getDescription() : String.valueOf(e.getMessage());
+                    ? Untrusted.shown(o.getError().getDescription()) : Untrusted.reason(e);
             Object codeReusedBy = request.getAttribute(AuditedGrant.CODE_REUSED);
             Object refreshReusedBy = request.getAttribute(AuditedGrant.REFRESH_REUSED);
             Object reusedBy = codeReusedBy != null ? codeReusedBy : refreshReusedBy;
             String clientId = clientOf(request);
-            String detail = what + " refused" + (request.getParameter(OAuth2ParameterNames.GRANT_TYPE) != null
-                    ? " (grant " + request.getParameter(OAuth2ParameterNames.GRANT_TYPE) + ")" : "") + ": " + description
+            Actor actor = refusedClient(clients, clientId);
+            String grant = request.getParameter(OAuth2ParameterNames.GRANT_TYPE);
+            String detail = what + " refused" + (actor == Actor.ANONYMOUS ? " for " + unregistered(clientId) : "")
+                    + (grant != null ? " (grant " + Untrusted.shown(grant) + ")" : "") + ": " + description
                     + (codeReusedBy != null ? "; the code was used before: the tokens issued for it are revoked" : "")
                     + (refreshReusedBy != null ? "; the refresh token was rotated away before and is presented again"
                             + " (RFC 9700 §4.14.2): its whole family is revoked" : "");
-            tx.executeWithoutResult(s -> audit.refused(OidcAudit.client(clientId), reusedBy == null ? null : reusedBy.toString(),
+            tx.executeWithoutResult(s -> audit.refused(actor, reusedBy == null ? null : reusedBy.toString(),
                     error, false, detail, reusedBy != null));
             respond.onAuthenticationFailure(request, response, e);
         };
@@ -244,10 +248,26 @@ class OidcSecurityConfiguration {
         INTROSPECTION.write(claims, null, new org.springframework.http.server.ServletServerHttpResponse(response));
     }
 
+    /**
+     * Who a refusal of the protocol endpoints is recorded against: a registered client as itself; a
+     * client id nobody registered (or none) is only text the caller sent, so the refusal is an
+     * anonymous one — aggregated per window and address, and never an overflowing audit column.
+     */
+    private static Actor refusedClient(RegisteredClientRepository clients, String clientId) {
+        if (!OidcClient.couldBeRegistered(clientId) || clients.findByClientId(clientId) == null) {
+            return Actor.ANONYMOUS;
+        }
+        return OidcAudit.client(clientId);
+    }
+
+    private static String unregistered(String clientId) {
+        return clientId == null || clientId.isEmpty() ? "no client id" : "unregistered client id '" + Untrusted.shown(clientId) + "'";
+    }
+
     /** RFC 6749 §5.2: 401 for invalid_client (client authentication failed), 400 otherwise; JSON body. */
     private static void writeError(HttpServletRequest request, HttpServletResponse response, AuthenticationException e) throws IOException {
         OAuth2Error error = e instanceof OAuth2AuthenticationException o ? o.getError()
-                : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, e.getMessage(), null);
+                : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, Untrusted.reason(e), null);
         org.springframework.http.server.ServletServerHttpResponse http = new org.springframework.http.server.ServletServerHttpResponse(response);
         http.setStatusCode(OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode()) ? org.springframework.http.HttpStatus.UNAUTHORIZED
                 : OAuth2ErrorCodes.INVALID_TOKEN.equals(error.getErrorCode()) ? org.springframework.http.HttpStatus.UNAUTHORIZED
@@ -299,15 +319,16 @@ class OidcSecurityConfiguration {
      * redirect URI is known to be registered (RFC 6749 §4.1.2.1), otherwise a 400 answer here.
      */
     private static void authorizationRefused(HttpServletRequest request, HttpServletResponse response, AuthenticationException e,
-                                             TransactionTemplate tx, OidcAudit audit) throws IOException {
+                                             TransactionTemplate tx, OidcAudit audit, RegisteredClientRepository clients) throws IOException {
         OAuth2Error error = e instanceof OAuth2AuthenticationException o ? o.getError()
-                : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, e.getMessage(), null);
+                : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, Untrusted.reason(e), null);
         OAuth2AuthorizationCodeRequestAuthenticationToken request0 = e instanceof OAuth2AuthorizationCodeRequestAuthenticationException r
                 ? r.getAuthorizationCodeRequestAuthentication() : null;
         String clientId = request0 != null ? request0.getClientId() : request.getParameter(OAuth2ParameterNames.CLIENT_ID);
         String description = error.getDescription() != null ? error.getDescription() : "invalid parameter";
-        tx.executeWithoutResult(s -> audit.refused(OidcAudit.client(clientId), null, error.getErrorCode(), false,
-                "authorization request refused: " + description, false));
+        Actor actor = refusedClient(clients, clientId);
+        tx.executeWithoutResult(s -> audit.refused(actor, null, error.getErrorCode(), false, "authorization request refused"
+                + (actor == Actor.ANONYMOUS ? " for " + unregistered(clientId) : "") + ": " + Untrusted.shown(description), false));
         if (request0 != null && request0.getRedirectUri() != null && !request0.getRedirectUri().isEmpty()) {
             response.sendRedirect(AuthorizationPolicyFilter.errorRedirect(request0.getRedirectUri(), request0.getState(),
                     error.getErrorCode(), description));

@@ -19,6 +19,7 @@ public enum ErrorCode {
     CSRF("auth.csrf", HttpStatus.FORBIDDEN, "Missing or invalid CSRF token."),
     SESSION_ENDED("session.ended", HttpStatus.UNAUTHORIZED, "Your session has ended (access was taken away, or it expired): sign in again."),
     SESSION_NOT_FOUND("session.not_found", HttpStatus.NOT_FOUND, "No such session of this account."),
+    REQUEST_RATE_LIMITED("request.rate_limited", HttpStatus.TOO_MANY_REQUESTS, "Too many requests from this address (or for this credential, link or drill); try again after the time in Retry-After."),
     SYSTEM_UNAVAILABLE("system.unavailable", HttpStatus.SERVICE_UNAVAILABLE, "The database cannot be reached right now; try again shortly."),
 
     // ceremony state (WebAuthn L3 §13.4.3: challenges are single-use and bound to the session)

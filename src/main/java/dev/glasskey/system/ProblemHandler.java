@@ -4,6 +4,7 @@ import jakarta.servlet.http.HttpServletRequest;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -33,53 +34,59 @@ public class ProblemHandler {
 
     @ExceptionHandler(GlasskeyException.class)
     public ResponseEntity<ProblemDetail> glasskey(GlasskeyException e, HttpServletRequest request) {
-        return respond(Problems.of(e, request.getRequestURI()), e.errorCode());
+        ResponseEntity<ProblemDetail> answer = respond(request, e.errorCode(), e.detail());
+        if (e instanceof RateLimitedException limited) {
+            // RFC 9110 §10.2.3 / RFC 6585 §4: when to try again, in seconds.
+            return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
+                    .header(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds())).body(answer.getBody());
+        }
+        return answer;
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     public ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
         Throwable root = e.getMostSpecificCause();
         if (root instanceof BodyTooLargeException) {
-            return respond(Problems.of(ErrorCode.REQUEST_TOO_LARGE, null, request.getRequestURI()), ErrorCode.REQUEST_TOO_LARGE);
+            return respond(request, ErrorCode.REQUEST_TOO_LARGE, null);
         }
-        return respond(Problems.of(ErrorCode.REQUEST_MALFORMED, "The request body is not valid JSON of the expected shape.", request.getRequestURI()), ErrorCode.REQUEST_MALFORMED);
+        return respond(request, ErrorCode.REQUEST_MALFORMED, "The request body is not valid JSON of the expected shape.");
     }
 
     @ExceptionHandler(BodyTooLargeException.class)
     public ResponseEntity<ProblemDetail> tooLarge(BodyTooLargeException e, HttpServletRequest request) {
-        return respond(Problems.of(ErrorCode.REQUEST_TOO_LARGE, null, request.getRequestURI()), ErrorCode.REQUEST_TOO_LARGE);
+        return respond(request, ErrorCode.REQUEST_TOO_LARGE, null);
     }
 
     @ExceptionHandler({MethodArgumentNotValidException.class, HandlerMethodValidationException.class,
             MethodValidationException.class, MissingServletRequestParameterException.class,
             MethodArgumentTypeMismatchException.class})
     public ResponseEntity<ProblemDetail> invalid(Exception e, HttpServletRequest request) {
-        return respond(Problems.of(ErrorCode.REQUEST_INVALID, null, request.getRequestURI()), ErrorCode.REQUEST_INVALID);
+        return respond(request, ErrorCode.REQUEST_INVALID, null);
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     public ResponseEntity<ProblemDetail> mediaType(HttpServletRequest request) {
-        return respond(Problems.of(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send application/json.", request.getRequestURI()), ErrorCode.UNSUPPORTED_MEDIA_TYPE);
+        return respond(request, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send application/json.");
     }
 
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
     public ResponseEntity<ProblemDetail> notAcceptable(HttpServletRequest request) {
-        return respond(Problems.of(ErrorCode.REQUEST_INVALID, "Accept application/json.", request.getRequestURI()), ErrorCode.REQUEST_INVALID);
+        return respond(request, ErrorCode.REQUEST_INVALID, "Accept application/json.");
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
     public ResponseEntity<ProblemDetail> method(HttpServletRequest request) {
-        return respond(Problems.of(ErrorCode.METHOD_NOT_ALLOWED, null, request.getRequestURI()), ErrorCode.METHOD_NOT_ALLOWED);
+        return respond(request, ErrorCode.METHOD_NOT_ALLOWED, null);
     }
 
     @ExceptionHandler({NoHandlerFoundException.class, NoResourceFoundException.class})
     public ResponseEntity<ProblemDetail> notFound(HttpServletRequest request) {
-        return respond(Problems.of(ErrorCode.NOT_FOUND, null, request.getRequestURI()), ErrorCode.NOT_FOUND);
+        return respond(request, ErrorCode.NOT_FOUND, null);
     }
 
     @ExceptionHandler(AccessDeniedException.class)
     public ResponseEntity<ProblemDetail> denied(HttpServletRequest request) {
-        return respond(Problems.of(ErrorCode.FORBIDDEN, null, request.getRequestURI()), ErrorCode.FORBIDDEN);
+        return respond(request, ErrorCode.FORBIDDEN, null);
     }
 
     /**
@@ -90,21 +97,23 @@ public class ProblemHandler {
             org.springframework.dao.PessimisticLockingFailureException.class})
     public ResponseEntity<ProblemDetail> conflict(Exception e, HttpServletRequest request) {
         log.info("Concurrent change refused on {} {}: {}", request.getMethod(), request.getRequestURI(), e.getClass().getSimpleName());
-        return respond(Problems.of(ErrorCode.CONFLICT, "A concurrent change got there first; nothing was stored. Try again.",
-                request.getRequestURI()), ErrorCode.CONFLICT);
+        return respond(request, ErrorCode.CONFLICT, "A concurrent change got there first; nothing was stored. Try again.");
     }
 
     @ExceptionHandler(Exception.class)
     public ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
         if (DatabaseFailures.isUnavailable(e)) {
             log.warn("Database unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(), DatabaseFailures.summary(e));
-            return respond(Problems.of(ErrorCode.SYSTEM_UNAVAILABLE, null, request.getRequestURI()), ErrorCode.SYSTEM_UNAVAILABLE);
+            return respond(request, ErrorCode.SYSTEM_UNAVAILABLE, null);
         }
         log.error("Unexpected error on {} {}", request.getMethod(), request.getRequestURI(), e);
-        return respond(Problems.of(ErrorCode.INTERNAL, null, request.getRequestURI()), ErrorCode.INTERNAL);
+        return respond(request, ErrorCode.INTERNAL, null);
     }
 
-    private static ResponseEntity<ProblemDetail> respond(ProblemDetail problem, ErrorCode code) {
-        return ResponseEntity.status(code.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
+    /** The problem document for {@code code}; the request is marked refused, so the refusal is audited (see {@link Problems#REFUSAL}). */
+    private static ResponseEntity<ProblemDetail> respond(HttpServletRequest request, ErrorCode code, String detail) {
+        Problems.markRefused(request, code);
+        return ResponseEntity.status(code.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .body(Problems.of(code, detail, request.getRequestURI()));
     }
 }

@@ -2,11 +2,31 @@ package dev.glasskey.system;
 
 import java.net.URI;
 
+import jakarta.servlet.http.HttpServletRequest;
+
 import org.springframework.http.ProblemDetail;
 
 /** Builds the RFC 9457 problem document for an {@link ErrorCode}: the only place its shape is defined. */
 public final class Problems {
     public static final String TYPE_PREFIX = "urn:glasskey:error:";
+
+    /**
+     * Request attribute: the {@link Refusal} this request was answered with. Set by whatever answers
+     * with a problem (controller advice, filters, pages showing an error), so that the web layer can
+     * audit every refusal the API documents — once: a refusal a service has already recorded is
+     * marked by the audit log itself.
+     */
+    public static final String REFUSAL = Problems.class.getName() + ".refusal";
+
+    /** A refusal: its code, and who was refused (read while the security context is still there). */
+    public record Refusal(ErrorCode code, Actor actor) {}
+
+    /**
+     * Request attribute: a {@code Consumer<Refusal>} told of each refusal as it is marked — before
+     * the answer is written, so the refusal is recorded before the client can see it. Installed by
+     * the web layer (which may use the audit log, where this package may not).
+     */
+    public static final String REFUSAL_LISTENER = Problems.class.getName() + ".refusalListener";
 
     private Problems() {}
 
@@ -21,7 +41,22 @@ public final class Problems {
         return problem;
     }
 
-    public static ProblemDetail of(GlasskeyException e, String path) {
-        return of(e.errorCode(), e.detail(), path);
+    /** Marks {@code request} as refused with {@code code} (see {@link #REFUSAL}) and tells the {@link #REFUSAL_LISTENER}. */
+    @SuppressWarnings("unchecked")
+    public static void markRefused(HttpServletRequest request, ErrorCode code) {
+        Refusal refusal = new Refusal(code, actor());
+        request.setAttribute(REFUSAL, refusal);
+        if (request.getAttribute(REFUSAL_LISTENER) instanceof java.util.function.Consumer<?> listener) {
+            ((java.util.function.Consumer<Refusal>) listener).accept(refusal);
+        }
+    }
+
+    /** Who is refused: the signed-in actor, or anonymous when there is none or it cannot be read (the database is gone). */
+    private static Actor actor() {
+        try {
+            return Actors.current();
+        } catch (RuntimeException unreadable) {
+            return Actor.ANONYMOUS;
+        }
     }
 }

@@ -10,14 +10,19 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.glasskey.system.BodyTooLargeException;
 import dev.glasskey.system.ErrorCode;
 
 /**
- * Refuses request bodies over the configured size: at once when Content-Length says so, and
- * while reading for chunked bodies. WebAuthn responses are a few kilobytes at most.
+ * Refuses request bodies over the configured size ({@code glasskey.max-body-bytes}): at once when
+ * Content-Length says so, and while reading for chunked bodies. WebAuthn responses are a few
+ * kilobytes at most, OAuth token requests less. A servlet filter in front of every filter chain
+ * (the OpenID Connect provider's too, whose form posts the container parses itself): a form is
+ * parsed here, so that one the container refuses — over {@code server.tomcat.max-http-form-post-size},
+ * or with too many parameters — is answered with a problem document rather than failing later.
  */
 final class BodyLimitFilter extends OncePerRequestFilter {
     private final long limit;
@@ -33,7 +38,24 @@ final class BodyLimitFilter extends OncePerRequestFilter {
             ProblemWriter.write(request, response, ErrorCode.REQUEST_TOO_LARGE, "The request body exceeds " + limit + " bytes.");
             return;
         }
+        if (isForm(request)) {
+            try {
+                request.getParameterMap();
+            } catch (InvalidParameterException e) {
+                if (e.getErrorCode() == HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE) {
+                    ProblemWriter.write(request, response, ErrorCode.REQUEST_TOO_LARGE, "The form exceeds the size limit.");
+                } else {
+                    ProblemWriter.write(request, response, ErrorCode.REQUEST_MALFORMED, "The form could not be read.");
+                }
+                return;
+            }
+        }
         chain.doFilter(new Limited(request, limit), response);
+    }
+
+    private static boolean isForm(HttpServletRequest request) {
+        String type = request.getContentType();
+        return type != null && type.regionMatches(true, 0, "application/x-www-form-urlencoded", 0, 33);
     }
 
     private static final class Limited extends HttpServletRequestWrapper {

@@ -12,7 +12,10 @@ import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.Problems;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Writes a problem document from a servlet filter, where controller advice cannot reach. */
+/**
+ * Writes a problem document from a servlet filter, where controller advice cannot reach, and marks
+ * the request refused so that the refusal is audited ({@link Problems#markRefused}).
+ */
 final class ProblemWriter {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -22,6 +25,7 @@ final class ProblemWriter {
         if (response.isCommitted()) {
             return;
         }
+        Problems.markRefused(request, code);
         ProblemDetail problem = Problems.of(code, detail, request.getRequestURI());
         response.resetBuffer();
         response.setStatus(code.status().value());

@@ -10,9 +10,9 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.SecurityContextRepository;
 import org.springframework.security.web.csrf.CookieCsrfTokenRepository;
 import org.springframework.security.web.csrf.CsrfException;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
-import org.springframework.security.web.session.DisableEncodeUrlFilter;
 
 import dev.glasskey.account.Roles;
 import dev.glasskey.session.SessionService;
@@ -34,7 +34,6 @@ public class SecurityConfiguration {
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http, GlasskeyProperties properties,
                                     SecurityContextRepository contextRepository) throws Exception {
-        http.addFilterBefore(new BodyLimitFilter(properties.maxBodyBytes()), DisableEncodeUrlFilter.class);
         http.securityContext(c -> c.securityContextRepository(contextRepository));
         CookieCsrfTokenRepository csrfTokens = CookieCsrfTokenRepository.withHttpOnlyFalse();
         csrfTokens.setCookieCustomizer(cookie -> cookie.secure(properties.https()).sameSite("Lax"));
@@ -78,6 +77,17 @@ public class SecurityConfiguration {
                     }
                 }));
         return http.build();
+    }
+
+    /**
+     * A request Spring Security's firewall refuses (a path that is not normalised, control
+     * characters in a header or parameter, an unknown method) is answered like any other
+     * malformed request — a problem document, audited — in every filter chain.
+     */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler() {
+        return (request, response, e) -> ProblemWriter.write(request, response, ErrorCode.REQUEST_MALFORMED,
+                "The request is not one Glasskey accepts (its path, a header or a parameter).");
     }
 
     static boolean wantsHtml(HttpServletRequest request) {

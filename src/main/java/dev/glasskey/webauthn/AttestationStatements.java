@@ -19,6 +19,7 @@ import com.yubico.webauthn.data.ByteArray;
 
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Untrusted;
 
 /**
  * What we check of an attestation statement before Yubico verifies it (WebAuthn L3 §8), so that a

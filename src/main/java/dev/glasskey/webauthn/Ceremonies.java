@@ -15,6 +15,7 @@ import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.GlasskeyProperties;
 import dev.glasskey.system.Ids;
 import dev.glasskey.system.Times;
+import dev.glasskey.system.Untrusted;
 
 /**
  * Challenge bookkeeping and the client-side checks we report precisely before Yubico's full

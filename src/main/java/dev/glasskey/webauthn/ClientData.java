@@ -16,6 +16,7 @@ import com.yubico.webauthn.data.ByteArray;
 
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Untrusted;
 
 /**
  * The members of the collected client data (WebAuthn L3 §5.8.1) that Glasskey judges itself, read

@@ -19,6 +19,7 @@ import com.yubico.webauthn.data.ByteArray;
 
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Untrusted;
 
 /**
  * Validates a credential public key (a COSE_Key, WebAuthn L3 §6.5.1.1, RFC 9052 §7, RFC 9053)

@@ -50,6 +50,7 @@ import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.GlasskeyProperties;
 import dev.glasskey.system.Ids;
 import dev.glasskey.system.Times;
+import dev.glasskey.system.Untrusted;
 
 /**
  * Enrolment: single-use, expiring links for (account, inventory key), and the registration

@@ -8,6 +8,8 @@ import java.util.function.Function;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.yubico.webauthn.AssertionRequest;
@@ -32,7 +34,11 @@ import dev.glasskey.system.Actor;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.GlasskeyProperties;
+import dev.glasskey.system.Ids;
+import dev.glasskey.system.RateLimitedException;
+import dev.glasskey.system.RateLimits;
 import dev.glasskey.system.Times;
+import dev.glasskey.system.Untrusted;
 
 /**
  * Usernameless sign-in with a discoverable credential (WebAuthn L3 §7.2), user verification
@@ -59,11 +65,12 @@ public class SignInService {
     private final AllowedModelStore allowedModels;
     private final Audit audit;
     private final Clock clock;
+    private final RateLimits rateLimits;
     private final TransactionTemplate tx;
 
     SignInService(Ceremonies ceremonies, AssertionChallenges challenges, GlasskeyProperties properties, RelyingParties relyingParties, CredentialStore credentials,
                   AccountService accounts, KeyService keys, AllowedModelStore allowedModels, Audit audit, Clock clock,
-                  PlatformTransactionManager transactionManager) {
+                  RateLimits rateLimits, PlatformTransactionManager transactionManager) {
         this.ceremonies = ceremonies;
         this.challenges = challenges;
         this.properties = properties;
@@ -74,6 +81,7 @@ public class SignInService {
         this.allowedModels = allowedModels;
         this.audit = audit;
         this.clock = clock;
+        this.rateLimits = rateLimits;
         this.tx = new TransactionTemplate(transactionManager);
     }
 
@@ -116,6 +124,8 @@ public class SignInService {
         try {
             var response = Yubico.assertion(responseJson);
             attempt.credentialId = response.getId().getBase64Url();
+            // Before the challenge is taken: a refused attempt here costs no database work at all.
+            refuseWhileFailuresExhausted(attempt.credentialId);
             ByteArray challenge = response.getResponse().getClientData().getChallenge();
             attempt.challenge = challenge;
             // The response's own shape, before any state is read: refused here, the challenge is still burnt.
@@ -135,9 +145,33 @@ public class SignInService {
                     // another attempt used or burnt it first
                 }
             }
+            if (attempt.credential != null && e.errorCode() != ErrorCode.REQUEST_RATE_LIMITED) {
+                rateLimits.spend(RateLimits.Kind.CREDENTIAL_FAILURES, failureKey(attempt.credentialId));
+            }
             tx.executeWithoutResult(status -> recordFailure(attempt, e));
             throw e;
         }
+    }
+
+    /**
+     * Failed sign-ins with a registered credential are limited per (credential, client address),
+     * never per credential alone: failures from one address — a flood, a guessing script — slow
+     * that address down and nobody else, so they can never lock an emergency account's holder out.
+     * Checked before the challenge is consumed or the signature verified; only failures take from
+     * the bucket, a successful sign-in costs nothing.
+     */
+    private void refuseWhileFailuresExhausted(String credentialId) {
+        rateLimits.exhausted(RateLimits.Kind.CREDENTIAL_FAILURES, failureKey(credentialId)).ifPresent(seconds -> {
+            throw new RateLimitedException(seconds, "Too many failed sign-ins with this credential from this address; try again in "
+                    + seconds + " s.");
+        });
+    }
+
+    private static String failureKey(String credentialId) {
+        String address = RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attrs
+                ? attrs.getRequest().getRemoteAddr() : null;
+        // Credential ids are client input of up to 1023 bytes: keyed by their hash.
+        return Ids.sha256Hex(credentialId) + '|' + RateLimits.addressKey(address);
     }
 
     private SignedIn verify(AssertionRequest request,

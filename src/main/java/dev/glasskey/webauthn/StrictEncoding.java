@@ -12,6 +12,7 @@ import com.yubico.webauthn.data.AuthenticatorData;
 
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Untrusted;
 
 /**
  * An attested object has exactly one encoding, so Glasskey accepts exactly that one. Yubico's

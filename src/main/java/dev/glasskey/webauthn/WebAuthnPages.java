@@ -1,5 +1,6 @@
 package dev.glasskey.webauthn;
 
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.security.core.context.SecurityContextHolder;
@@ -10,6 +11,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 
 import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Problems;
 
 /** The two pages a person sees before signing in: sign-in and enrolment. */
 @Controller
@@ -58,11 +60,13 @@ class WebAuthnPages {
     }
 
     @GetMapping("/enrol/{token}")
-    String enrol(@PathVariable String token, Model model, HttpServletResponse response) {
+    String enrol(@PathVariable String token, Model model, HttpServletRequest request, HttpServletResponse response) {
         try {
             model.addAttribute("view", enrolments.view(token));
             model.addAttribute("token", token);
         } catch (GlasskeyException e) {
+            // Recorded by the service already (enrolment.view); marked all the same, as every refusal.
+            Problems.markRefused(request, e.errorCode());
             response.setStatus(e.errorCode().status().value());
             model.addAttribute("error", e.errorCode());
             model.addAttribute("message", e.detail());

@@ -26,6 +26,7 @@ import com.yubico.webauthn.data.exception.Base64UrlException;
 
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Untrusted;
 
 /** Parsing of client responses with Yubico's parsers, mapped to our error model. */
 final class Yubico {

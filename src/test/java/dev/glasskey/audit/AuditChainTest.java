@@ -53,11 +53,15 @@ class AuditChainTest {
     ServerKeys serverKeys;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    RefusalFlush refusalFlush;
 
     @BeforeEach
     void fiveEntriesAndACheckpoint() {
+        refusalFlush.flush(java.time.Instant.parse("9000-01-01T00:00:00Z")); // refusals another test counted
         jdbc.sql("delete from audit_event").update();
         jdbc.sql("delete from audit_checkpoint").update();
+        jdbc.sql("delete from audit_tally").update();
         jdbc.sql("update audit_head set seq = 0, hash = :h where id = 1").param("h", AuditChain.GENESIS).update();
         for (int i = 1; i <= 5; i++) {
             audit.record(AuditEvent.success(Actor.SYSTEM, "test.entry", "t" + i, false, "entry " + i + (i == 3 ? " – ünïcödé" : "")));
@@ -111,6 +115,58 @@ class AuditChainTest {
             assertThat(keys).isEqualTo(sequentialKeys);
             assertThat(seen).as("progress counts both segments").contains(2L, 4L);
         }
+    }
+
+    @Test
+    void everyFieldIsClippedToItsColumnAndCleanedBeforeItIsHashed() throws Exception {
+        String hostile = "\u0000\r\n\u001B[31m\u202E\uFEFF\uD800";
+        AuditEntry entry = audit.record(AuditEvent.success(new Actor("a".repeat(500) + hostile, "n"), "act." + "x".repeat(100),
+                "t".repeat(199) + "\uD83D\uDE00" + "t", true, hostile + "d".repeat(5000)));
+        AuditEntry stored = jdbc.sql("select * from audit_event where seq = :s").param("s", entry.seq())
+                .query((rs, n) -> new AuditEntry(rs.getLong("seq"), rs.getObject("at", java.time.OffsetDateTime.class).toInstant(),
+                        rs.getString("actor"), rs.getString("action"), rs.getString("target"), rs.getString("outcome"), rs.getString("reason"),
+                        rs.getBoolean("emergency"), rs.getBoolean("flagged"), rs.getString("client"), rs.getString("detail"),
+                        rs.getString("prev_hash"), rs.getString("hash"))).single();
+        // What was hashed is what is stored, field for field.
+        assertThat(stored).isEqualTo(entry);
+        assertThat(stored.actor()).hasSize(200).startsWith("a".repeat(199)).endsWith("…");
+        assertThat(stored.action()).hasSize(64).endsWith("…");
+        // Cut before the emoji rather than through it: no half of a surrogate pair is stored.
+        assertThat(stored.target()).isEqualTo("t".repeat(199) + "…");
+        assertThat(stored.detail()).hasSize(2000).startsWith("????[31m???d");
+        for (String field : List.of(stored.actor(), stored.action(), stored.target(), stored.detail())) {
+            assertThat(field.codePoints()).noneMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                    || Character.getType(c) == Character.SURROGATE);
+        }
+        assertThat(audit.firstBrokenEntry()).isEqualTo(-1);
+        Path export = dataDir.resolve("bounded.jsonl");
+        assertThat(CommandOutput.capture(() -> GlasskeyCommand.run("audit", "export", "--data-dir", dataDir.toString(),
+                "--output", export.toString())).exitCode()).isZero();
+        assertThat(AuditIntegrity.verifyExport(export, integrity.pinned(), List.of(), new ArrayList<>(), n -> { }, 0).intact()).isTrue();
+    }
+
+    @Test
+    void anonymousRefusalsAreCountedAndWrittenAsOneEntryPerWindow() {
+        long head = seqOf("t5");
+        for (int i = 0; i < 50; i++) {
+            assertThat(audit.record(AuditEvent.failure(Actor.ANONYMOUS, "signin", null, i % 5 == 0 ? "credential.unknown" : "ceremony.challenge_unknown",
+                    false, "attempt " + i))).as("counted, not appended").isNull();
+        }
+        // Refusals that name something, or that are flagged, are entries of their own.
+        assertThat(audit.record(AuditEvent.failure(Actor.ANONYMOUS, "signin", "an-account", "assertion.signature_invalid", false, "named"))).isNotNull();
+        assertThat(audit.record(AuditEvent.failure(Actor.ANONYMOUS, "signin", null, "credential.counter_regression", false, "x").flag())).isNotNull();
+        assertThat(jdbc.sql("select max(seq) from audit_event").query(Long.class).single()).isEqualTo(head + 2);
+
+        assertThat(refusalFlush.flush(java.time.Instant.parse("9000-01-01T00:00:00Z"))).isEqualTo(1);
+        AuditEntry aggregated = audit.latest(1).get(0);
+        assertThat(aggregated.seq()).isEqualTo(head + 3);
+        assertThat(aggregated).extracting(AuditEntry::actor, AuditEntry::action, AuditEntry::outcome, AuditEntry::reason, AuditEntry::target)
+                .containsExactly("anonymous (not signed in)", "signin", "failure", "ceremony.challenge_unknown", null);
+        assertThat(aggregated.detail()).startsWith("{\"refusals\":50,").contains("\"codes\":{\"ceremony.challenge_unknown\":40,\"credential.unknown\":10}")
+                .contains("\"sample\":\"attempt ");
+        assertThat(jdbc.sql("select count(*) from audit_tally").query(Long.class).single()).isZero();
+        assertThat(refusalFlush.flush(java.time.Instant.parse("9000-01-01T00:00:00Z"))).as("nothing left to write").isZero();
+        assertThat(audit.firstBrokenEntry()).isEqualTo(-1);
     }
 
     @Test
@@ -445,7 +501,7 @@ class AuditChainTest {
 
     @Test
     void appendsAfterVerificationKeepTheChainIntact() {
-        audit.record(AuditEvent.failure(Actor.ANONYMOUS, "signin", null, "credential.unknown", false, "x"));
+        audit.record(AuditEvent.failure(Actor.ANONYMOUS, "signin", "an-account", "assertion.signature_invalid", false, "x"));
         assertThat(audit.firstBrokenEntry()).isEqualTo(-1);
         assertThat(integrity.checkpoint()).isPresent();
         assertThat(integrity.verifyDatabase(n -> { }, 0).checkpoints()).isEqualTo(2);

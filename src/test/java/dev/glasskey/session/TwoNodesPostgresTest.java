@@ -30,6 +30,7 @@ import dev.glasskey.testing.Postgres;
 import dev.glasskey.testing.RelyingParty;
 import dev.glasskey.testing.RoundRobinProxy;
 import dev.glasskey.testing.ServerJvm;
+import dev.glasskey.testing.ServerTest;
 import dev.glasskey.testing.SoftwareAuthenticator;
 import dev.glasskey.testing.TempDirs;
 
@@ -214,6 +215,7 @@ class TwoNodesPostgresTest {
                 "--glasskey.audit.checkpoint-interval=" + JOB_INTERVAL,
                 "--glasskey.emergency.monitor-interval=" + JOB_INTERVAL,
                 "--glasskey.emergency.monitor-initial-delay=PT1S",
+                "--spring.config.import=" + ServerTest.TEST_PROPERTIES,
                 "--logging.level.net.javacrumbs.shedlock=debug",
                 "--logging.level.dev.glasskey.emergency.ReadinessMonitor=debug"), Path.of("target", "two-nodes-" + index + ".log"));
     }

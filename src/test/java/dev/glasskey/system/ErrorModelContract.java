@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Errors about the shape of a request — size, media type, syntax, method, path — come back as
- * problem documents with their stable code, before anything is stored or audited.
+ * problem documents with their stable code, before anything is stored; each is audited, counted
+ * into the aggregated {@code request.refused} entry of its window, address and actor.
  */
 interface ErrorModelContract extends Fixtures {
     int LIMIT = 64 * 1024;
@@ -26,28 +27,28 @@ interface ErrorModelContract extends Fixtures {
     default void oversizedBodyWithContentLengthIsTooLarge() {
         Client admin = newAdmin().http();
         String state = storedState();
-        long audit = auditHead();
+        long audit = flushRefusals();
         Client browser = client();
         assertProblem(browser.send(HttpRequest.newBuilder(browser.uri(SIGN_IN)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(oversizedJson()))), 413, "request.too_large");
         assertProblem(admin.send(HttpRequest.newBuilder(admin.uri("/api/accounts")).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(oversizedJson()))), 413, "request.too_large");
         assertThat(storedState()).isEqualTo(state);
-        assertThat(auditHead()).isEqualTo(audit);
+        assertRefusalsAudited(audit, "request.too_large", 2);
     }
 
     @Test
     default void oversizedChunkedBodyIsTooLarge() {
         Client admin = newAdmin().http();
         String state = storedState();
-        long audit = auditHead();
+        long audit = flushRefusals();
         Client browser = client();
         assertProblem(browser.send(HttpRequest.newBuilder(browser.uri(SIGN_IN)).header("Content-Type", "application/json")
                 .POST(chunked(oversizedJson()))), 413, "request.too_large");
         assertProblem(admin.send(HttpRequest.newBuilder(admin.uri("/api/accounts")).header("Content-Type", "application/json")
                 .POST(chunked(oversizedJson()))), 413, "request.too_large");
         assertThat(storedState()).isEqualTo(state);
-        assertThat(auditHead()).isEqualTo(audit);
+        assertRefusalsAudited(audit, "request.too_large", 2);
     }
 
     @Test
@@ -65,7 +66,7 @@ interface ErrorModelContract extends Fixtures {
     default void nonJsonContentTypeIsUnsupportedMediaType() {
         Client admin = newAdmin().http();
         String state = storedState();
-        long audit = auditHead();
+        long audit = flushRefusals();
         Client browser = client();
         assertProblem(browser.send(HttpRequest.newBuilder(browser.uri(SIGN_IN)).header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("{}"))), 415, "request.unsupported_media_type");
@@ -75,33 +76,49 @@ interface ErrorModelContract extends Fixtures {
         assertProblem(admin.send(HttpRequest.newBuilder(admin.uri("/api/accounts")).header("Content-Type", "text/plain")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"displayName\":\"Plain\"}"))), 415, "request.unsupported_media_type");
         assertThat(storedState()).isEqualTo(state);
-        assertThat(auditHead()).isEqualTo(audit);
+        assertRefusalsAudited(audit, "request.unsupported_media_type", 3);
     }
 
     @Test
     default void malformedJsonOnAdminApiIsRequestMalformed() {
         Client admin = newAdmin().http();
         String state = storedState();
+        long audit = flushRefusals();
         assertProblem(admin.post("/api/accounts", "{\"displayName\": \"Half"), 400, "request.malformed");
         assertProblem(admin.post("/api/accounts", "{\"displayName\": {\"first\": 1}}"), 400, "request.malformed");
         assertProblem(admin.put("/api/accounts/" + java.util.UUID.randomUUID() + "/roles", Map.of("roles", 7)), 400, "request.malformed");
         assertThat(storedState()).isEqualTo(state);
+        assertRefusalsAudited(audit, "request.malformed", 3);
     }
 
     @Test
     default void wrongMethodIsMethodNotAllowed() {
         Client admin = newAdmin().http();
         String state = storedState();
+        long audit = flushRefusals();
         assertProblem(client().get(SIGN_IN), 405, "request.method_not_allowed");
         assertProblem(admin.delete("/api/accounts"), 405, "request.method_not_allowed");
         assertThat(storedState()).isEqualTo(state);
+        assertRefusalsAudited(audit, "request.method_not_allowed", 2);
+        // The signed-in administrator's refusal is counted under the administrator, the anonymous one under nobody.
+        assertThat(aggregatedSince(audit)).extracting(Aggregated::actor).hasSize(2).doesNotHaveDuplicates();
     }
 
     @Test
     default void unknownApiPathIsNotFoundForAdminAndAuthRequiredForOthers() {
-        Client admin = newAdmin().http();
-        assertProblem(admin.get("/api/no-such-thing"), 404, "not_found");
+        SignedInClient admin = newAdmin();
+        long audit = flushRefusals();
+        assertProblem(admin.http().get("/api/no-such-thing"), 404, "not_found");
         assertProblem(client().get("/api/no-such-thing"), 401, "auth.required");
+        List<Aggregated> refused = aggregatedSince(audit);
+        assertThat(refused).extracting(Aggregated::actor, Aggregated::codes).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(admin.account().id() + " (" + admin.account().displayName() + ")", Map.of("not_found", 1L)),
+                org.assertj.core.groups.Tuple.tuple("anonymous (not signed in)", Map.of("auth.required", 1L)));
+        assertThat(refused).allSatisfy(e -> {
+            assertThat(e.action()).isEqualTo("request.refused");
+            assertThat(e.client()).isEqualTo("127.0.0.1");
+            assertThat(e.sample()).isEqualTo("GET /api/no-such-thing");
+        });
     }
 
     @Test
@@ -111,6 +128,18 @@ interface ErrorModelContract extends Fixtures {
         assertThat(r.json().path("title").asString()).isEqualTo(ErrorCode.UNAUTHENTICATED.title());
         assertThat(r.json().path("instance").asString()).isEqualTo("/api/accounts");
         assertThat(List.copyOf(r.json().propertyNames())).doesNotContain("trace", "exception", "stackTrace");
+    }
+
+    /** {@code count} refusals with {@code code} were audited after {@code after}: aggregated, nothing else written. */
+    private void assertRefusalsAudited(long after, String code, long count) {
+        List<Aggregated> refused = aggregatedSince(after);
+        assertThat(refused).isNotEmpty().allSatisfy(e -> {
+            assertThat(e.action()).isEqualTo("request.refused");
+            assertThat(e.client()).isEqualTo("127.0.0.1");
+            assertThat(e.codes()).containsOnlyKeys(code);
+        });
+        assertThat(refused.stream().mapToLong(Aggregated::refusals).sum()).isEqualTo(count);
+        assertThat(auditSince(after)).hasSameSizeAs(refused);
     }
 
     private static String oversizedJson() {

@@ -23,6 +23,7 @@ public final class Client {
     private final String baseUrl;
     private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
     private final HttpClient http;
+    private final java.util.Map<String, String> headers = new java.util.LinkedHashMap<>();
 
     public Client(String baseUrl) {
         this.baseUrl = baseUrl;
@@ -34,8 +35,22 @@ public final class Client {
         return baseUrl;
     }
 
-    /** A response: status, content type and body text. */
-    public record Response(int status, String contentType, String body) {
+    /**
+     * Sends every later request as if a reverse proxy forwarded it from {@code address}
+     * ({@code X-Forwarded-For}): believed by a server whose {@code glasskey.trusted-proxies} names
+     * 127.0.0.1, ignored by any other.
+     */
+    public Client forwardedFor(String address) {
+        headers.put("X-Forwarded-For", address);
+        return this;
+    }
+
+    /** A response: status, content type, body text, and {@code Retry-After} (null when absent). */
+    public record Response(int status, String contentType, String body, String retryAfter) {
+        public Response(int status, String contentType, String body) {
+            this(status, contentType, body, null);
+        }
+
         public JsonNode json() {
             return JSON.readTree(body);
         }
@@ -65,7 +80,7 @@ public final class Client {
     public Redirect navigate(String pathOrUrl) {
         URI target = pathOrUrl.startsWith("http") ? URI.create(pathOrUrl) : uri(pathOrUrl);
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(target).header("Accept", "text/html").GET().build(),
+            HttpResponse<String> response = http.send(withHeaders(HttpRequest.newBuilder(target)).header("Accept", "text/html").GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             return new Redirect(response.statusCode(), response.headers().firstValue("Location").orElse(null), response.body());
         } catch (IOException e) {
@@ -105,8 +120,9 @@ public final class Client {
     /** Sends a raw request built by the caller (for oversized or odd bodies); CSRF header added. */
     public Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> response = http.send(withCsrf(request).build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body());
+            HttpResponse<String> response = http.send(withHeaders(withCsrf(request)).build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""), response.body(),
+                    response.headers().firstValue("Retry-After").orElse(null));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {
@@ -128,12 +144,17 @@ public final class Client {
         return b.header("Content-Type", "application/json").header("Accept", "application/json");
     }
 
+    private HttpRequest.Builder withHeaders(HttpRequest.Builder b) {
+        headers.forEach(b::setHeader);
+        return b;
+    }
+
     private HttpRequest.Builder withCsrf(HttpRequest.Builder b) {
         String token = cookie("XSRF-TOKEN");
         if (token == null) {
             // Any request makes the server set the cookie; fetch one first.
             try {
-                http.send(HttpRequest.newBuilder(uri("/sign-in")).GET().build(), HttpResponse.BodyHandlers.discarding());
+                http.send(withHeaders(HttpRequest.newBuilder(uri("/sign-in"))).GET().build(), HttpResponse.BodyHandlers.discarding());
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             } catch (InterruptedException e) {

@@ -1,7 +1,9 @@
 package dev.glasskey.testing;
 
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -10,6 +12,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.glasskey.account.Account;
 import dev.glasskey.account.AccountService;
+import dev.glasskey.audit.RefusalFlush;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.Problems;
 
@@ -106,6 +109,40 @@ public interface Fixtures {
                 .param("seq", seq)
                 .query((rs, n) -> new AuditRow(rs.getLong("seq"), rs.getString("action"), rs.getString("target"),
                         rs.getString("outcome"), rs.getString("reason"), rs.getBoolean("flagged"), rs.getString("detail")))
+                .list();
+    }
+
+    /** A time after every window a test can have counted refusals in, even with the clock moved far ahead. */
+    Instant EVERY_WINDOW = Instant.parse("9000-01-01T00:00:00Z");
+
+    /**
+     * Writes every refusal counted so far — the current window's too — as aggregated audit entries
+     * (what the scheduled flush does once a window is over), and returns the audit head after it.
+     * A test calls it before the refusals it looks at, so that it sees only those afterwards.
+     */
+    default long flushRefusals() {
+        bean(RefusalFlush.class).flush(EVERY_WINDOW);
+        return auditHead();
+    }
+
+    /** One aggregated audit entry: who was refused from where, how often, when, and with which codes. */
+    record Aggregated(long seq, String client, String actor, String action, String reason, long refusals,
+                      Map<String, Long> codes, Instant first, Instant last, String sample) {}
+
+    /** Flushes the counted refusals and returns the aggregated entries written after entry {@code seq}, oldest first. */
+    default List<Aggregated> aggregatedSince(long seq) {
+        bean(RefusalFlush.class).flush(EVERY_WINDOW);
+        return jdbc().sql("select seq, client, actor, action, reason, detail from audit_event where seq > :seq"
+                        + " and detail like '{\"refusals\":%' order by seq")
+                .param("seq", seq)
+                .query((rs, n) -> {
+                    JsonNode detail = Client.JSON.readTree(rs.getString("detail"));
+                    Map<String, Long> codes = new java.util.TreeMap<>();
+                    detail.path("codes").properties().forEach(e -> codes.put(e.getKey(), e.getValue().asLong()));
+                    return new Aggregated(rs.getLong("seq"), rs.getString("client"), rs.getString("actor"), rs.getString("action"),
+                            rs.getString("reason"), detail.path("refusals").asLong(), codes, Instant.parse(detail.path("first").asString()),
+                            Instant.parse(detail.path("last").asString()), detail.path("sample").asString(null));
+                })
                 .list();
     }
 

@@ -10,6 +10,7 @@ import java.util.UUID;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 import tools.jackson.databind.JsonNode;
@@ -35,10 +36,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 // the shared database; tests drive readiness explicitly.
 @SpringBootTest(classes = GlasskeyApplication.class, webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT,
         properties = "glasskey.emergency.monitor-enabled=false")
+@TestPropertySource(locations = ServerTest.TEST_PROPERTIES)
 @Import(TestClockConfiguration.class)
 public abstract class ServerTest implements Fixtures {
-
-
+    /** The shared property set of test servers (rate limits far above what tests send, refusals flushed on demand). */
+    public static final String TEST_PROPERTIES = "classpath:glasskey-test.properties";
 
     @Autowired
     protected MutableClock clock;
@@ -174,6 +176,7 @@ public abstract class ServerTest implements Fixtures {
     public JdbcClient jdbc() {
         return jdbc;
     }
+
 
     /** The port a test context listens on, and the base URL (and so the WebAuthn origin) it names. */
     protected static void listenOn(org.springframework.test.context.DynamicPropertyRegistry registry, int port) {

@@ -589,6 +589,89 @@ final class HostileInputs {
         return rsa2048;
     }
 
+    // ------------------------------------------------------------------------------------------
+    // Anonymous abuse: refusals of a request's shape or access, and text no field stores unbounded
+    // ------------------------------------------------------------------------------------------
+
+    /**
+     * A request refused for its shape or access before any service judges it (405, 413, 415,
+     * {@code auth.*}, {@code request.*}): audited all the same, counted into the aggregated
+     * {@code request.refused} entry of its window and address. Sent without cookies.
+     */
+    record ShapeRefusal(String name, String method, String path, String contentType, String body, int status, String code) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<ShapeRefusal> shapeRefusals() {
+        String json = "application/json";
+        String form = "application/x-www-form-urlencoded";
+        String big = "{\"id\":\"" + "A".repeat(70 * 1024) + "\"}";
+        String bigForm = "grant_type=client_credentials&client_id=" + "a".repeat(70 * 1024);
+        return Stream.of(
+                new ShapeRefusal("GET of the sign-in response", "GET", "/api/webauthn/sign-in", null, null, 405, "request.method_not_allowed"),
+                new ShapeRefusal("PUT of sign-in options", "PUT", "/api/webauthn/sign-in/options", json, "{}", 405, "request.method_not_allowed"),
+                new ShapeRefusal("PATCH of the sign-in response", "PATCH", "/api/webauthn/sign-in", json, "{}", 405, "request.method_not_allowed"),
+                new ShapeRefusal("DELETE of enrolment options", "DELETE", "/api/enrolments/some-link/options", null, null, 405, "request.method_not_allowed"),
+                new ShapeRefusal("GET of a drill sign-in", "GET", "/api/drills/some-drill/sign-in", null, null, 405, "request.method_not_allowed"),
+                new ShapeRefusal("sign-in as text/plain", "POST", "/api/webauthn/sign-in", "text/plain", "{}", 415, "request.unsupported_media_type"),
+                new ShapeRefusal("sign-in as XML", "POST", "/api/webauthn/sign-in", "application/xml", "<id/>", 415, "request.unsupported_media_type"),
+                new ShapeRefusal("sign-in without a content type", "POST", "/api/webauthn/sign-in", null, "{}", 415, "request.unsupported_media_type"),
+                new ShapeRefusal("enrolment credential as a form", "POST", "/api/enrolments/some-link/credential", form, "id=1", 415, "request.unsupported_media_type"),
+                new ShapeRefusal("drill sign-in as text/plain", "POST", "/api/drills/some-drill/sign-in", "text/plain", "{}", 415, "request.unsupported_media_type"),
+                new ShapeRefusal("sign-in over the size limit", "POST", "/api/webauthn/sign-in", json, big, 413, "request.too_large"),
+                new ShapeRefusal("enrolment credential over the size limit", "POST", "/api/enrolments/some-link/credential", json, big, 413, "request.too_large"),
+                new ShapeRefusal("token request over the size limit", "POST", "/oauth2/token", form, bigForm, 413, "request.too_large"),
+                new ShapeRefusal("a path the firewall refuses", "GET", "/api/webauthn/../accounts", null, null, 400, "request.malformed"),
+                new ShapeRefusal("a semicolon parameter in the path", "GET", "/api/webauthn/sign-in;x=1", null, null, 400, "request.malformed"),
+                new ShapeRefusal("account list without a session", "GET", "/api/accounts", null, null, 401, "auth.required"),
+                new ShapeRefusal("audit log without a session", "GET", "/api/audit", null, null, 401, "auth.required"),
+                new ShapeRefusal("session without a session", "GET", "/api/session", null, null, 401, "auth.required"),
+                new ShapeRefusal("a path nobody serves", "GET", "/api/no-such-thing", null, null, 401, "auth.required"),
+                new ShapeRefusal("account creation without a CSRF token", "POST", "/api/accounts", json, "{}", 403, "auth.csrf"),
+                new ShapeRefusal("sign-out without a CSRF token", "POST", "/sign-out", json, "{}", 403, "auth.csrf"));
+    }
+
+    /**
+     * Text a client may send where a value is expected: every field that keeps it must keep it
+     * bounded and printable, or the request is refused — never a 500.
+     */
+    record HostileText(String name, String value) {
+        @Override
+        public String toString() {
+            return name;
+        }
+
+        /** Only visible ASCII and spaces: what a client id may be made of (RFC 6749 Appendix A.1, VSCHAR). */
+        boolean vschar() {
+            return value.chars().allMatch(c -> c >= 0x20 && c <= 0x7e);
+        }
+    }
+
+    static Stream<HostileText> hostileTexts() {
+        return Stream.of(
+                new HostileText("500 characters", "c".repeat(500)),
+                new HostileText("5000 characters", "c".repeat(5000)),
+                new HostileText("60000 characters, just inside the form size limit", "c".repeat(60_000)),
+                new HostileText("exactly the column width", "c".repeat(100)),
+                new HostileText("one over the column width", "c".repeat(101)),
+                new HostileText("an emoji across the cut", "c".repeat(199) + "\uD83D\uDE00" + "c"),
+                new HostileText("4000 emoji", "\uD83D\uDE00".repeat(4000)),
+                new HostileText("a right-to-left override", "client\u202Egnp.exe"),
+                new HostileText("zero-width characters and a byte order mark", "\u200B\u200D\uFEFFclient"),
+                new HostileText("3000 combining accents", "e" + "\u0301".repeat(3000)),
+                new HostileText("SQL", "x' or '1'='1'; drop table audit_event; --"),
+                new HostileText("markup", "<script>alert(1)</script>"),
+                new HostileText("what an aggregated detail looks like", "{\"refusals\":999999,\"codes\":{}}"),
+                new HostileText("a NUL", "gk\u0000client"),
+                new HostileText("only a NUL", "\u0000"),
+                new HostileText("line breaks and an escape sequence", "client\r\nforged: entry\u001B[31m"),
+                new HostileText("DEL", "client\u007F"),
+                new HostileText("a noncharacter", "client\uFFFF"));
+    }
+
     static byte[] hex(String hex) {
         return HexFormat.of().parseHex(hex);
     }

@@ -136,7 +136,7 @@ interface NegativeCorpusContract extends Fixtures {
         assertThat(first.status()).as(first.toString()).isEqualTo(200);
 
         String state = storedState();
-        long audit = auditHead();
+        long audit = flushRefusals();
         assertProblem(browser.post(SIGN_IN, response), 400, "ceremony.challenge_unknown");
         assertThat(storedState()).isEqualTo(state);
         assertSignInFailureAudited(audit, "ceremony.challenge_unknown", null);
@@ -184,7 +184,7 @@ interface NegativeCorpusContract extends Fixtures {
         clock().advance(Duration.ofMinutes(3)); // challenge TTL is 2 minutes
 
         String state = storedState();
-        long audit = auditHead();
+        long audit = flushRefusals();
         assertProblem(browser.post(SIGN_IN, response), 400, "ceremony.challenge_expired");
         assertThat(storedState()).isEqualTo(state);
         assertSignInFailureAudited(audit, "ceremony.challenge_expired", null);
@@ -198,7 +198,7 @@ interface NegativeCorpusContract extends Fixtures {
         String response = s.key().signIn(options(a), s.userHandle());
 
         String state = storedState();
-        long audit = auditHead();
+        long audit = flushRefusals();
         assertProblem(b.post(SIGN_IN, response), 400, "ceremony.session_mismatch");
         assertThat(storedState()).isEqualTo(state);
         assertSignInFailureAudited(audit, "ceremony.session_mismatch", null);
@@ -221,7 +221,7 @@ interface NegativeCorpusContract extends Fixtures {
         String credential = credentialRowId(s.accountId());
 
         String state = storedState();
-        long audit = auditHead();
+        long audit = flushRefusals();
         s.key().setCounter(RP_ID, s.userHandle(), 0); // the next assertion reports 1 again: a clone
         Client.Response regressed = signIn(client(), s.key(), s.userHandle());
         assertProblem(regressed, 401, "credential.counter_regression");
@@ -231,7 +231,7 @@ interface NegativeCorpusContract extends Fixtures {
         assertThat(row).contains("|1|active|null|");
         String expected = state.replace(row, row.replace("|1|active|null|", "|1|suspect|signature counter regression|"));
         assertThat(storedState()).isEqualTo(expected);
-        List<AuditRow> entries = signInEntries(audit);
+        List<AuditRow> entries = auditSince(audit).stream().filter(e -> e.action().equals("signin")).toList();
         assertThat(entries).hasSize(1);
         assertThat(entries.get(0)).extracting(AuditRow::outcome, AuditRow::reason, AuditRow::target, AuditRow::flagged)
                 .containsExactly("failure", "credential.counter_regression", s.accountId(), true);
@@ -241,7 +241,7 @@ interface NegativeCorpusContract extends Fixtures {
 
         // A correct assertion (counter 2, above the stored 1) from the key is still refused.
         String suspended = storedState();
-        long audit2 = auditHead();
+        long audit2 = flushRefusals();
         assertProblem(signIn(client(), s.key(), s.userHandle()), 401, "credential.suspect");
         assertThat(storedState()).isEqualTo(suspended);
         assertSignInFailureAudited(audit2, "credential.suspect", s.accountId());
@@ -266,7 +266,7 @@ interface NegativeCorpusContract extends Fixtures {
         response.put("id", stranger).put("rawId", stranger);
 
         String state = storedState();
-        long audit = auditHead();
+        long audit = flushRefusals();
         assertProblem(browser.post(SIGN_IN, response.toString()), 401, "credential.unknown");
         assertThat(storedState()).isEqualTo(state);
         assertSignInFailureAudited(audit, "credential.unknown", null);
@@ -456,7 +456,7 @@ interface NegativeCorpusContract extends Fixtures {
         String body = attack.body().apply(response);
 
         String state = storedState();
-        long audit = auditHead();
+        long audit = flushRefusals();
         assertProblem(browser.post(SIGN_IN, body), attack.status(), attack.code());
         assertThat(storedState()).isEqualTo(state);
         assertSignInFailureAudited(audit, attack.code(), attack.accountKnown() ? s.accountId() : null);
@@ -475,6 +475,82 @@ interface NegativeCorpusContract extends Fixtures {
         String body = attack.body().apply((ObjectNode) Client.JSON.readTree(response));
 
         refusedRegistration(() -> browser.post("/api/enrolments/" + token + "/credential", body), attack.status(), attack.code(), accountId);
+    }
+
+    // ------------------------------------------------------------------------------------------
+    // Anonymous abuse (issue 13): every refusal audited, every field bounded (HostileInputs)
+    // ------------------------------------------------------------------------------------------
+
+    @ParameterizedTest(name = "refused request: {0}")
+    @MethodSource("dev.glasskey.webauthn.HostileInputs#shapeRefusals")
+    default void everyRefusedRequestIsAuditedOnceAggregated(HostileInputs.ShapeRefusal refusal) {
+        String state = storedState();
+        long audit = flushRefusals();
+        HttpRequest.Builder request = HttpRequest.newBuilder(client().uri(refusal.path())).header("Accept", "application/json")
+                .method(refusal.method(), refusal.body() == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(refusal.body()));
+        if (refusal.contentType() != null) {
+            request.header("Content-Type", refusal.contentType());
+        }
+        assertProblem(raw(request), refusal.status(), refusal.code());
+        assertThat(storedState()).isEqualTo(state);
+        assertThat(aggregatedSince(audit)).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("request.refused");
+            assertThat(e.actor()).isEqualTo("anonymous (not signed in)");
+            assertThat(e.client()).isEqualTo("127.0.0.1");
+            assertThat(e.refusals()).isEqualTo(1);
+            assertThat(e.codes()).containsExactly(Map.entry(refusal.code(), 1L));
+            assertThat(e.sample()).startsWith(refusal.method() + " /");
+        });
+        assertThat(auditSince(audit)).as("nothing but the aggregated entry").hasSize(1);
+    }
+
+    @ParameterizedTest(name = "client id: {0}")
+    @MethodSource("dev.glasskey.webauthn.HostileInputs#hostileTexts")
+    default void hostileClientIdIsACleanOAuthErrorAndAnAggregatedEntry(HostileInputs.HostileText text) {
+        String state = storedState();
+        long audit = flushRefusals();
+        Client.Response token = form("/oauth2/token", null, "grant_type", "client_credentials", "client_id", text.value(),
+                "client_secret", "not-a-secret");
+        // An authorization request may be a form post (OpenID Connect Core 1.0 §3.1.2.1): room for the longest values.
+        Client.Response authorize = form("/oauth2/authorize", null, "response_type", "code", "scope", "openid",
+                "client_id", text.value(), "redirect_uri", "https://evil.example/cb");
+        // A client id outside VSCHAR cannot name a client at all; one inside names nobody registered.
+        assertOAuthError(token, text.vschar() ? 401 : 400, text.vschar() ? "invalid_client" : "invalid_request");
+        // Never redirected: the redirect URI of an unknown client is not known to be the client's.
+        assertOAuthError(authorize, 400, "invalid_request");
+        assertThat(storedState()).isEqualTo(state);
+        // An unregistered client id is only text the caller sent: both refusals are anonymous, counted.
+        List<Aggregated> refused = aggregatedSince(audit);
+        assertThat(refused.stream().mapToLong(Aggregated::refusals).sum()).isEqualTo(2);
+        assertThat(refused).allSatisfy(e -> {
+            assertThat(e.actor()).isEqualTo("anonymous (not signed in)");
+            assertThat(e.action()).isEqualTo("oidc.refused");
+            assertBoundedAndPrintable(e.sample(), 300);
+        });
+        assertThat(auditSince(audit)).hasSameSizeAs(refused);
+    }
+
+    @ParameterizedTest(name = "grant type from a registered client: {0}")
+    @MethodSource("dev.glasskey.webauthn.HostileInputs#hostileTexts")
+    default void hostileTextFromARegisteredClientIsStoredBoundedAndClean(HostileInputs.HostileText text) {
+        Client admin = newAdmin().http();
+        dev.glasskey.testing.RelyingParty rp = dev.glasskey.testing.RelyingParty.register(admin, baseUrl(), Map.of(
+                "name", "Hostile " + System.nanoTime(), "redirectUris", List.of("https://rp.example/cb"),
+                "grantTypes", List.of("authorization_code", "client_credentials"), "scopes", List.of("openid")));
+        String basic = "Basic " + Base64.getEncoder().encodeToString((rp.clientId.getValue() + ":" + rp.secret.getValue())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String state = storedState();
+        long audit = flushRefusals();
+        Client.Response r = form("/oauth2/token", basic, "grant_type", text.value());
+        assertThat(storedState()).isEqualTo(state);
+        assertOAuthError(r, 400, "unsupported_grant_type");
+        // A registered client is named: its refusal is an entry of its own, every field bounded and printable.
+        assertThat(auditSince(audit)).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo("oidc.refused");
+            assertThat(e.reason()).isEqualTo("unsupported_grant_type");
+            assertBoundedAndPrintable(e.detail(), 2000);
+        });
+        assertThat(admin.get("/api/audit/verify").json().path("intact").asBoolean()).isTrue();
     }
 
     /** The strictness refuses what cannot be right, not what is merely unusual: every algorithm offered enrols. */
@@ -593,15 +669,20 @@ interface NegativeCorpusContract extends Fixtures {
     @Test
     default void unknownEnrolmentTokenIsEnrolmentUnknown() {
         String state = storedState();
-        long audit = auditHead();
-        assertProblem(client().post("/api/enrolments/" + randomB64u(32) + "/options", "{}"), 404, "enrolment.unknown");
+        long audit = flushRefusals();
+        for (int i = 0; i < 3; i++) {
+            assertProblem(client().post("/api/enrolments/" + randomB64u(32) + "/options", "{}"), 404, "enrolment.unknown");
+        }
         assertThat(storedState()).isEqualTo(state);
-        // Probing for links leaves a trace.
-        assertThat(auditSince(audit)).singleElement().satisfies(e -> {
+        // Probing for links leaves a trace: counted, one aggregated entry for the window (the link names no account).
+        assertThat(aggregatedSince(audit)).singleElement().satisfies(e -> {
             assertThat(e.action()).isEqualTo("enrolment.options");
-            assertThat(e.outcome()).isEqualTo("failure");
             assertThat(e.reason()).isEqualTo("enrolment.unknown");
+            assertThat(e.refusals()).isEqualTo(3);
+            assertThat(e.codes()).containsExactly(Map.entry("enrolment.unknown", 3L));
+            assertThat(e.client()).isEqualTo("127.0.0.1");
         });
+        assertThat(auditSince(audit)).hasSize(1);
     }
 
     @Test
@@ -621,7 +702,7 @@ interface NegativeCorpusContract extends Fixtures {
         assertThat(used.status()).as(used.toString()).isEqualTo(201);
 
         String state = storedState();
-        long audit = auditHead();
+        long audit = flushRefusals();
         Client.Response late = second.post("/api/enrolments/" + token + "/credential", newKey().register(secondOptions.body()));
         assertProblem(late, 404, "enrolment.unknown");
         assertThat(storedState()).isEqualTo(state);
@@ -639,7 +720,7 @@ interface NegativeCorpusContract extends Fixtures {
         clock().advance(Duration.ofMinutes(16)); // enrolment TTL is 15 minutes; the one test allowed this long a jump
 
         String state = storedState();
-        long audit = auditHead();
+        long audit = flushRefusals();
         assertProblem(client().post("/api/enrolments/" + token + "/options", "{}"), 410, "enrolment.expired");
         assertThat(storedState()).isEqualTo(state);
         assertThat(auditSince(audit)).singleElement().satisfies(e -> {
@@ -798,7 +879,7 @@ interface NegativeCorpusContract extends Fixtures {
     /** A sign-in ceremony distorted by {@code tweaks}, refused with nothing stored but its audit entry. */
     private void refusedSignIn(Subject s, Tweaks tweaks, int status, String code, String auditTarget) {
         String state = storedState();
-        long audit = auditHead();
+        long audit = flushRefusals();
         assertProblem(signIn(client(), s.key(), s.userHandle(), tweaks), status, code);
         assertThat(storedState()).isEqualTo(state);
         assertSignInFailureAudited(audit, code, auditTarget);
@@ -806,7 +887,7 @@ interface NegativeCorpusContract extends Fixtures {
 
     private void refusedSignInBody(Client browser, String body, int status, String code) {
         String state = storedState();
-        long audit = auditHead();
+        long audit = flushRefusals();
         assertProblem(browser.post(SIGN_IN, body), status, code);
         assertThat(storedState()).isEqualTo(state);
         assertSignInFailureAudited(audit, code, null);
@@ -878,9 +959,29 @@ interface NegativeCorpusContract extends Fixtures {
         }
     }
 
+    /**
+     * The refusal is audited: with a known account ({@code target}) as an entry of its own; an
+     * anonymous one (no target) is counted into the one aggregated entry of its window and address.
+     */
     private void assertSignInFailureAudited(long after, String code, String target) {
-        List<AuditRow> entries = signInEntries(after);
-        assertThat(entries).as("sign-in audit entries after #%d", after).hasSize(1);
+        assertFailureAudited(after, "signin", code, target);
+    }
+
+    private void assertFailureAudited(long after, String action, String code, String target) {
+        if (target == null) {
+            assertThat(aggregatedSince(after)).as("aggregated %s entries after #%d", action, after)
+                    .filteredOn(e -> e.action().equals(action)).singleElement().satisfies(e -> {
+                        assertThat(e.refusals()).isEqualTo(1);
+                        assertThat(e.codes()).containsExactly(Map.entry(code, 1L));
+                        assertThat(e.reason()).isEqualTo(code);
+                        assertThat(e.actor()).startsWith("anonymous");
+                    });
+            assertThat(auditSince(after)).as("no %s entry of its own", action)
+                    .noneMatch(e -> e.action().equals(action) && !e.detail().startsWith("{\"refusals\":"));
+            return;
+        }
+        List<AuditRow> entries = auditSince(after).stream().filter(e -> e.action().equals(action)).toList();
+        assertThat(entries).as("%s audit entries after #%d", action, after).hasSize(1);
         assertThat(entries.get(0)).extracting(AuditRow::outcome, AuditRow::reason, AuditRow::target)
                 .containsExactly("failure", code, target);
     }
@@ -888,21 +989,14 @@ interface NegativeCorpusContract extends Fixtures {
     /** The registration {@code post} is refused with {@code code}, nothing stored but its audit entry (naming {@code target}). */
     private void refusedRegistration(java.util.function.Supplier<Client.Response> post, int status, String code, String target) {
         String state = storedState();
-        long audit = auditHead();
+        long audit = flushRefusals();
         assertProblem(post.get(), status, code);
         assertThat(storedState()).isEqualTo(state);
         assertEnrolmentFailureAudited(audit, code, target);
     }
 
     private void assertEnrolmentFailureAudited(long after, String code, String accountId) {
-        List<AuditRow> entries = auditSince(after).stream().filter(e -> e.action().equals("credential.register")).toList();
-        assertThat(entries).as("registration audit entries after #%d", after).hasSize(1);
-        assertThat(entries.get(0)).extracting(AuditRow::outcome, AuditRow::reason, AuditRow::target)
-                .containsExactly("failure", code, accountId);
-    }
-
-    private List<AuditRow> signInEntries(long after) {
-        return auditSince(after).stream().filter(e -> e.action().equals("signin")).toList();
+        assertFailureAudited(after, "credential.register", code, accountId);
     }
 
     private String options(Client browser) {
@@ -914,6 +1008,37 @@ interface NegativeCorpusContract extends Fixtures {
     /** The database id of the account's one credential. */
     private String credentialRowId(String accountId) {
         return jdbc().sql("select id from credential where account_id = :a").param("a", accountId).query(String.class).single();
+    }
+
+    /** A form post (OAuth's protocol endpoints), with an {@code Authorization} header when given. */
+    private Client.Response form(String path, String authorization, String... nameValues) {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            body.append(body.isEmpty() ? "" : "&").append(nameValues[i]).append('=')
+                    .append(java.net.URLEncoder.encode(nameValues[i + 1], java.nio.charset.StandardCharsets.UTF_8));
+        }
+        HttpRequest.Builder request = HttpRequest.newBuilder(client().uri(path)).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Accept", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return raw(request);
+    }
+
+    /** An OAuth error response (RFC 6749 §5.2): JSON with the error code, nothing of the server's insides. */
+    private static void assertOAuthError(Client.Response r, int status, String error) {
+        assertThat(r.status()).as(r.toString()).isEqualTo(status);
+        assertThat(r.contentType()).startsWith("application/json");
+        assertThat(r.json().path("error").asString()).as(r.toString()).isEqualTo(error);
+        assertThat(r.body()).doesNotContain("Exception").doesNotContainPattern("\\bat [\\w$.]+\\(");
+    }
+
+    /** Stored text: at most {@code max} characters, no control or format characters, no lone surrogates. */
+    private static void assertBoundedAndPrintable(String value, int max) {
+        assertThat(value).isNotNull();
+        assertThat(value.length()).isLessThanOrEqualTo(max);
+        assertThat(value.codePoints()).noneMatch(c -> Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
+                || Character.getType(c) == Character.SURROGATE);
     }
 
     private Client.Response raw(HttpRequest.Builder request) {
