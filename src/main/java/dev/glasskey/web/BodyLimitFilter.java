@@ -1,6 +1,7 @@
 package dev.glasskey.web;
 
 import java.io.IOException;
+import java.util.Set;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -17,18 +18,24 @@ import dev.glasskey.system.ErrorCode;
 
 /**
  * Refuses request bodies over the configured size: at once when Content-Length says so, and
- * while reading for chunked bodies. WebAuthn responses are a few kilobytes at most.
+ * while reading for chunked bodies. WebAuthn responses are a few kilobytes at most; the uploads
+ * of a FIDO metadata BLOB (a few megabytes) have a limit of their own on their paths alone.
  */
 final class BodyLimitFilter extends OncePerRequestFilter {
-    private final long limit;
+    private final long defaultLimit;
+    private final long uploadLimit;
+    private final Set<String> uploadPaths;
 
-    BodyLimitFilter(long limit) {
-        this.limit = limit;
+    BodyLimitFilter(long limit, long uploadLimit, Set<String> uploadPaths) {
+        this.defaultLimit = limit;
+        this.uploadLimit = uploadLimit;
+        this.uploadPaths = Set.copyOf(uploadPaths);
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long limit = "POST".equals(request.getMethod()) && uploadPaths.contains(request.getRequestURI()) ? uploadLimit : defaultLimit;
         if (request.getContentLengthLong() > limit) {
             ProblemWriter.write(request, response, ErrorCode.REQUEST_TOO_LARGE, "The request body exceeds " + limit + " bytes.");
             return;

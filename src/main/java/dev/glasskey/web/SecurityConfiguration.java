@@ -1,5 +1,7 @@
 package dev.glasskey.web;
 
+import java.util.Set;
+
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -15,6 +17,7 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 import org.springframework.security.web.session.DisableEncodeUrlFilter;
 
 import dev.glasskey.account.Roles;
+import dev.glasskey.mds.MdsProperties;
 import dev.glasskey.session.SessionService;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyProperties;
@@ -30,11 +33,15 @@ import dev.glasskey.system.GlasskeyProperties;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 public class SecurityConfiguration {
+    /** Room beside the BLOB in an upload: CRLs, JSON or multipart framing. */
+    static final long MDS_UPLOAD_MARGIN = 8L * 1024 * 1024;
 
     @Bean
-    SecurityFilterChain filterChain(HttpSecurity http, GlasskeyProperties properties,
+    SecurityFilterChain filterChain(HttpSecurity http, GlasskeyProperties properties, MdsProperties mds,
                                     SecurityContextRepository contextRepository) throws Exception {
-        http.addFilterBefore(new BodyLimitFilter(properties.maxBodyBytes()), DisableEncodeUrlFilter.class);
+        // A metadata BLOB upload: the BLOB (checked against glasskey.mds.max-blob-bytes by the service) and its CRLs.
+        http.addFilterBefore(new BodyLimitFilter(properties.maxBodyBytes(), mds.maxBlobBytes() + MDS_UPLOAD_MARGIN,
+                Set.of("/api/mds", ModelConsolePages.UPLOAD)), DisableEncodeUrlFilter.class);
         http.securityContext(c -> c.securityContextRepository(contextRepository));
         CookieCsrfTokenRepository csrfTokens = CookieCsrfTokenRepository.withHttpOnlyFalse();
         csrfTokens.setCookieCustomizer(cookie -> cookie.secure(properties.https()).sameSite("Lax"));
