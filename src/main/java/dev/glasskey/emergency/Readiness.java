@@ -302,6 +302,8 @@ public final class Readiness {
             case STALE -> ReadinessCheck.warn(id, title, "BLOB no. " + m.snapshot().serial() + " was due to be replaced on "
                     + m.snapshot().nextUpdate() + ": status reports published since are missing. It turns into a failure at " + m.failFrom()
                     + ".", load);
+            case UNREADABLE -> ReadinessCheck.fail(id, title, "The stored BLOB no. " + m.snapshot().serial() + " cannot be parsed "
+                    + "(see the server log): no status reports apply.", load);
             case EXPIRED -> ReadinessCheck.fail(id, title, "BLOB no. " + m.snapshot().serial() + " was due to be replaced on "
                     + m.snapshot().nextUpdate() + ", more than the grace period (glasskey.mds.stale-grace) ago: status reports "
                     + "published since are missing. Keys are not affected by this alone.", load);

@@ -131,6 +131,9 @@ public class MdsService {
         if (!snapshot.loaded()) {
             return new MdsStatus(snapshot, today, MdsStatus.Freshness.NONE, null, null, Map.of());
         }
+        if (snapshot.unreadable()) {
+            return new MdsStatus(snapshot, today, MdsStatus.Freshness.UNREADABLE, null, null, Map.of());
+        }
         Instant staleFrom = snapshot.nextUpdate().atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant failFrom = staleFrom.plus(properties.staleGrace());
         MdsStatus.Freshness freshness = now.isBefore(staleFrom) ? MdsStatus.Freshness.CURRENT

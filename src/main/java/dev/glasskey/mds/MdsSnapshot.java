@@ -24,8 +24,18 @@ public record MdsSnapshot(long serial, LocalDate nextUpdate, String legalHeader,
         models = Map.copyOf(models);
     }
 
+    /** The stored BLOB no. {@code serial} that no longer parses: no models, no nextUpdate. */
+    static MdsSnapshot unreadable(long serial, String sha256, Instant loadedAt, String loadedBy, String source) {
+        return new MdsSnapshot(serial, null, null, sha256, loadedAt, loadedBy, source, Map.of());
+    }
+
     public boolean loaded() {
         return serial > 0;
+    }
+
+    /** Loaded, but the stored BLOB could not be parsed ({@link #unreadable}). */
+    public boolean unreadable() {
+        return loaded() && nextUpdate == null;
     }
 
     public Optional<MdsModel> model(String aaguid) {

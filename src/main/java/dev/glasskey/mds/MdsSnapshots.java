@@ -16,6 +16,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
  */
 @Component
 class MdsSnapshots {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(MdsSnapshots.class);
     private final MdsStore store;
     private final MdsVerifier verifier;
     private volatile MdsSnapshot cached = MdsSnapshot.NONE;
@@ -53,8 +54,18 @@ class MdsSnapshots {
                 cached = MdsSnapshot.NONE;
                 return MdsSnapshot.NONE;
             }
-            MdsSnapshot parsed = verifier.snapshot(verifier.parseAccepted(stored.jws()), stored.sha256(), stored.loadedAt(),
-                    stored.loadedBy(), stored.source());
+            MdsSnapshot parsed;
+            try {
+                parsed = verifier.snapshot(verifier.parseAccepted(stored.jws()), stored.sha256(), stored.loadedAt(),
+                        stored.loadedBy(), stored.source());
+            } catch (RuntimeException e) {
+                // A BLOB verified when it was loaded no longer parses (a library upgrade, a damaged row). Every request reads
+                // the metadata, so this must not fail them all: no status reports apply, and readiness fails until a BLOB is
+                // loaded again (MdsStatus.Freshness.UNREADABLE).
+                log.error("The stored FIDO metadata BLOB no. {} cannot be parsed; its status reports do not apply until a BLOB is loaded again",
+                        stored.serial(), e);
+                parsed = MdsSnapshot.unreadable(stored.serial(), stored.sha256(), stored.loadedAt(), stored.loadedBy(), stored.source());
+            }
             cached = parsed;
             return parsed;
         }

@@ -25,7 +25,9 @@ public record MdsStatus(MdsSnapshot snapshot, java.time.LocalDate day, Freshness
         /** nextUpdate passed, within the grace period: readiness warns */
         STALE,
         /** past the grace period: readiness fails */
-        EXPIRED
+        EXPIRED,
+        /** the stored BLOB no longer parses: no status reports apply, readiness fails until one is loaded again */
+        UNREADABLE
     }
 
     public MdsStatus {

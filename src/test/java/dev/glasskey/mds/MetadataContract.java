@@ -502,6 +502,23 @@ public interface MetadataContract extends AlertChannels {
         assertThat(admin.get("/api/mds").json().path("compromised").get(0).path("status").asString()).isEqualTo("USER_KEY_REMOTE_COMPROMISE");
     }
 
+    @Test
+    default void aStoredBlobThatNoLongerParsesFailsReadinessButNoRequest() {
+        Client admin = newAdmin().http();
+        loaded(admin, withTestModel(1).jws());
+        // Damaged in the database (or unreadable to a later library version): every request reads the metadata.
+        jdbc().sql("update mds_blob set serial = 2, jws = 'eyJhbGciOiJSUzI1NiJ9.bm90IGpzb24.c2ln' where id = 1").update();
+        JsonNode status = admin.get("/api/mds").json();
+        assertThat(status.path("freshness").asString()).isEqualTo("UNREADABLE");
+        assertThat(status.path("serial").asLong()).isEqualTo(2);
+        JsonNode check = check(readiness(admin), "emergency.metadata");
+        assertThat(check.path("status").asString()).isEqualTo("FAIL");
+        assertThat(check.path("reason").asString()).contains("BLOB no. 2 cannot be parsed");
+        // A good BLOB replaces it.
+        assertThat(loaded(admin, withTestModel(3).jws()).path("previousSerial").asLong()).isEqualTo(2);
+        assertThat(admin.get("/api/mds").json().path("freshness").asString()).isEqualTo("CURRENT");
+    }
+
     // ------------------------------------------------------------------------------------------
     // The configured URL and the console
     // ------------------------------------------------------------------------------------------
