@@ -16,9 +16,9 @@ import dev.glasskey.system.StartupRefusal;
 @Command(name = "glasskey", mixinStandardHelpOptions = true, versionProvider = GlasskeyCommand.Version.class,
         description = "Glasskey: emergency (break-glass) access with FIDO2 security keys.",
         subcommands = {ServeCommand.class, BootstrapCommand.class, ReadinessCommand.class, AuditCommand.class,
-                ClientCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+                ClientCommand.class, KeysCommand.class, MdsCommand.class, CommandLine.HelpCommand.class})
 public class GlasskeyCommand {
-    private static final Set<String> COMMANDS = Set.of("serve", "bootstrap", "readiness", "audit", "client", "keys",
+    private static final Set<String> COMMANDS = Set.of("serve", "bootstrap", "readiness", "audit", "client", "keys", "mds",
             "help", "--help", "-h", "--version", "-V");
 
     public static boolean isCommand(String first) {

@@ -7,6 +7,7 @@ import java.util.Set;
 
 import dev.glasskey.account.Account;
 import dev.glasskey.key.SecurityKey;
+import dev.glasskey.mds.MdsStatus;
 import dev.glasskey.webauthn.AllowedModel;
 import dev.glasskey.webauthn.Credential;
 
@@ -14,9 +15,10 @@ import dev.glasskey.webauthn.Credential;
  * Everything readiness, the matrix and the lockout guard judge, read once in one transaction.
  *
  * @param lastDrills when each (account id, key id) pair last passed a drill
+ * @param metadata   the loaded FIDO metadata: its freshness and the models in the deny set
  */
 public record EmergencyState(Instant now, List<Account> accounts, List<SecurityKey> keys, List<Credential> credentials,
-                             List<AllowedModel> allowedModels, Map<Pair, Instant> lastDrills) {
+                             List<AllowedModel> allowedModels, Map<Pair, Instant> lastDrills, MdsStatus metadata) {
 
     public record Pair(String accountId, String keyId) {}
 
@@ -34,6 +36,11 @@ public record EmergencyState(Instant now, List<Account> accounts, List<SecurityK
 
     public SecurityKey key(String id) {
         return keys.stream().filter(k -> k.id().equals(id)).findFirst().orElse(null);
+    }
+
+    /** The models the loaded metadata puts in the deny set (empty while none is loaded). */
+    public Set<String> compromisedAaguids() {
+        return metadata.compromisedAaguids();
     }
 
     public Set<String> allowedAaguids() {

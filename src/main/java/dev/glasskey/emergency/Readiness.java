@@ -3,6 +3,7 @@ package dev.glasskey.emergency;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -13,10 +14,12 @@ import java.util.stream.Collectors;
 
 import dev.glasskey.account.Account;
 import dev.glasskey.key.SecurityKey;
+import dev.glasskey.mds.MdsStatus;
+import dev.glasskey.webauthn.AuthenticatorStandard;
 import dev.glasskey.webauthn.Credential;
 
 /**
- * The readiness checks of DOMAIN rule 4, as pure functions of an {@link EmergencyState}. Each
+ * The readiness checks of DOMAIN rule 4 (and issue 19's key models and metadata), as pure functions of an {@link EmergencyState}. Each
  * check names what it found and what to do. Thresholds: fewer usable emergency accounts than the
  * guard's minimum fails, 3–5 is the recommendation (Microsoft's guidance asks for at least two);
  * an overdue or never-drilled pair fails, one coming due within the warning period warns.
@@ -39,6 +42,8 @@ public final class Readiness {
         checks.add(capacity(state));
         checks.add(impersonal(state, verdicts));
         checks.add(administrators(state));
+        checks.add(keyModels(state, usable, properties.minimumUsableAccounts()));
+        checks.add(metadata(state));
         checks.addAll(extra);
         return ReadinessReport.of(state.now(), usable, properties.minimumUsableAccounts(), checks);
     }
@@ -232,10 +237,77 @@ public final class Readiness {
                 .map(a -> "'" + a.displayName() + "'").toList();
         if (!stranded.isEmpty()) {
             return ReadinessCheck.warn(id, title, "No credential of " + String.join(", ", stranded)
-                    + " meets the standard (device-bound; an allowed, attested model when the allow-list is set), so they cannot sign in.",
+                    + " meets the standard (device-bound; not of a model reported compromised; an allowed, attested model when the allow-list is set), "
+                    + "so they cannot sign in.",
                     "Enrol each listed administrator on a device-bound security key of an allowed model, then revoke the old credentials.");
         }
         return ReadinessCheck.pass(id, title, "Every administrator holding a credential can sign in with one that meets the standard.");
+    }
+
+    /**
+     * Issue 19: no credential of an account held to the emergency standard (emergency accounts,
+     * administrators) is of a model whose latest status in the loaded FIDO metadata is in the deny set.
+     * Such credentials no longer count (Usability), so this check names the keys and accounts to act on
+     * and says how many emergency accounts remain usable.
+     */
+    static ReadinessCheck keyModels(EmergencyState state, int usable, int minimum) {
+        String id = "emergency.key_models";
+        String title = "No emergency or administrator key is of a model FIDO metadata reports compromised";
+        MdsStatus metadata = state.metadata();
+        if (!metadata.snapshot().loaded()) {
+            return ReadinessCheck.pass(id, title, "No FIDO metadata is loaded: status reports are not checked.");
+        }
+        Map<String, Account> held = new LinkedHashMap<>();
+        for (Account a : state.accounts()) {
+            if (AuthenticatorStandard.requiredFor(a)) held.put(a.id(), a);
+        }
+        // key id -> the accounts whose live credential on it is of a compromised model
+        Map<String, Set<String>> keys = new LinkedHashMap<>();
+        Map<String, String> models = new LinkedHashMap<>();
+        for (Credential c : state.credentials()) {
+            Account a = held.get(c.accountId());
+            if (a == null || c.status() == Credential.Status.REVOKED
+                    || !AuthenticatorStandard.compromised(c.aaguid(), state.compromisedAaguids())) continue;
+            keys.computeIfAbsent(c.keyId(), k -> new TreeSet<>()).add("'" + a.displayName() + "'");
+            models.put(c.keyId(), metadata.compromised().get(c.aaguid()).describe());
+        }
+        if (keys.isEmpty()) {
+            return ReadinessCheck.pass(id, title, "No such credential (FIDO metadata BLOB no. " + metadata.snapshot().serial() + ").");
+        }
+        List<String> found = new ArrayList<>();
+        keys.forEach((keyId, accounts) -> {
+            SecurityKey key = state.key(keyId);
+            found.add("key '" + (key == null ? keyId : key.label()) + "' (model " + models.get(keyId) + ") carrying "
+                    + String.join(", ", accounts));
+        });
+        int total = state.emergencyAccounts().size();
+        return ReadinessCheck.fail(id, title, "FIDO metadata BLOB no. " + metadata.snapshot().serial() + ": " + String.join("; ", found)
+                        + ". These credentials no longer count: " + usable + " of " + total + " emergency accounts remain usable (minimum "
+                        + minimum + (usable < minimum ? ", BELOW IT" : "") + ").",
+                "Enrol the listed accounts on spare keys of another model (one not reported compromised) now, then revoke the "
+                        + "listed credentials and retire these keys.");
+    }
+
+    /** Issue 19: the loaded BLOB is current. Stale metadata is reported, and never makes a key unusable by itself. */
+    static ReadinessCheck metadata(EmergencyState state) {
+        String id = "emergency.metadata";
+        String title = "FIDO metadata current (status reports of key models)";
+        MdsStatus m = state.metadata();
+        String load = "Download the current BLOB (https://mds3.fidoalliance.org/) and load it: glasskey mds load, POST /api/mds, "
+                + "or the console's Key models page.";
+        return switch (m.freshness()) {
+            case NONE -> ReadinessCheck.pass(id, title, "No FIDO metadata is loaded (optional): key models are judged by the allow-list alone.");
+            case CURRENT -> ReadinessCheck.pass(id, title, "BLOB no. " + m.snapshot().serial() + ", next update due "
+                    + m.snapshot().nextUpdate() + ".");
+            case STALE -> ReadinessCheck.warn(id, title, "BLOB no. " + m.snapshot().serial() + " was due to be replaced on "
+                    + m.snapshot().nextUpdate() + ": status reports published since are missing. It turns into a failure at " + m.failFrom()
+                    + ".", load);
+            case UNREADABLE -> ReadinessCheck.fail(id, title, "The stored BLOB no. " + m.snapshot().serial() + " cannot be parsed "
+                    + "(see the server log): no status reports apply.", load);
+            case EXPIRED -> ReadinessCheck.fail(id, title, "BLOB no. " + m.snapshot().serial() + " was due to be replaced on "
+                    + m.snapshot().nextUpdate() + ", more than the grace period (glasskey.mds.stale-grace) ago: status reports "
+                    + "published since are missing. Keys are not affected by this alone.", load);
+        };
     }
 
     /** A working (enabled emergency account, key) pair and where it stands against the drill interval. */

@@ -11,6 +11,7 @@ import dev.glasskey.account.AccountService;
 import dev.glasskey.audit.Audit;
 import dev.glasskey.audit.AuditEvent;
 import dev.glasskey.key.KeyService;
+import dev.glasskey.mds.MdsService;
 import dev.glasskey.system.Actor;
 import dev.glasskey.system.Times;
 import dev.glasskey.webauthn.AllowedModelService;
@@ -26,6 +27,7 @@ public class ReadinessService {
     private final KeyService keys;
     private final CredentialService credentials;
     private final AllowedModelService allowList;
+    private final MdsService mds;
     private final EmergencyStore store;
     private final EmergencyProperties properties;
     private final List<ReadinessContributor> contributors;
@@ -33,12 +35,13 @@ public class ReadinessService {
     private final Clock clock;
 
     ReadinessService(AccountService accounts, KeyService keys, CredentialService credentials, AllowedModelService allowList,
-                     EmergencyStore store, EmergencyProperties properties, List<ReadinessContributor> contributors,
+                     MdsService mds, EmergencyStore store, EmergencyProperties properties, List<ReadinessContributor> contributors,
                      Audit audit, Clock clock) {
         this.accounts = accounts;
         this.keys = keys;
         this.credentials = credentials;
         this.allowList = allowList;
+        this.mds = mds;
         this.store = store;
         this.properties = properties;
         this.contributors = List.copyOf(contributors);
@@ -51,7 +54,7 @@ public class ReadinessService {
     public EmergencyState state() {
         return new EmergencyState(Times.now(clock), accounts.list(), keys.list(),
                 credentials.all().stream().map(CredentialService.CredentialView::credential).toList(),
-                allowList.list(), store.lastDrills());
+                allowList.list(), store.lastDrills(), mds.status());
     }
 
     @Transactional(readOnly = true)

@@ -19,9 +19,10 @@ import dev.glasskey.webauthn.Credential;
  *
  * <p>Usable means: enabled; holds {@code global-admin} (privileged activation arrives with the
  * PIM feature); at least one working credential, i.e. an active credential on an active key
- * that meets the authenticator standard ({@link AuthenticatorStandard}: device-bound, and from an
- * allowed, attested model when an allow-list is configured — emergency sign-in refuses any other,
- * see {@code SignInService}). No conditional-access policy exists yet that could block it.
+ * that meets the authenticator standard ({@link AuthenticatorStandard}: device-bound, of a model the
+ * loaded FIDO metadata does not report compromised, and from an allowed, attested model when an
+ * allow-list is configured — emergency sign-in refuses any other, see {@code SignInService}). No
+ * conditional-access policy exists yet that could block it.
  */
 public final class Usability {
     private Usability() {}
@@ -44,10 +45,24 @@ public final class Usability {
             List<Credential> working = workingCredentials(state, account.id(), allowed);
             if (working.isEmpty()) {
                 problems.add("no working credential on an active key" + (allowed.isEmpty() ? "" : " from an allowed, attested model"));
+                List<String> compromised = compromisedModels(state, account.id());
+                if (!compromised.isEmpty()) {
+                    problems.add("key model reported compromised: " + String.join("; ", compromised));
+                }
             }
             verdicts.put(account.id(), new Verdict(account, problems.isEmpty(), List.copyOf(problems), working));
         }
         return verdicts;
+    }
+
+    /** The models, in the metadata's deny set, of the account's live credentials on active keys (described). */
+    static List<String> compromisedModels(EmergencyState state, String accountId) {
+        return state.credentials().stream()
+                .filter(c -> c.accountId().equals(accountId) && c.status() == Credential.Status.ACTIVE)
+                .filter(c -> AuthenticatorStandard.compromised(c.aaguid(), state.compromisedAaguids()))
+                .map(c -> state.metadata().compromised().get(c.aaguid()).describe())
+                .distinct()
+                .toList();
     }
 
     /** The credentials of an account that would let it sign in now. */
@@ -70,13 +85,13 @@ public final class Usability {
         if (key == null || key.status() != SecurityKey.Status.ACTIVE) {
             return false;
         }
-        return AuthenticatorStandard.meets(c, allowedAaguids);
+        return AuthenticatorStandard.meets(c, allowedAaguids, state.compromisedAaguids());
     }
 
     /**
      * Enabled accounts held to the emergency standard for their role alone (administrators who are
      * not emergency accounts) that hold credentials, none of which would pass their sign-in: a
-     * synced passkey, or a model the allow-list does not (or no longer) admit.
+     * synced passkey, a model the metadata reports compromised, or a model the allow-list does not (or no longer) admit.
      */
     public static List<Account> administratorsWithoutEmergencyGradeKeys(EmergencyState state) {
         Set<String> allowed = state.allowedAaguids();

@@ -93,6 +93,23 @@ public enum ErrorCode {
     // secrets at rest (secret/, system/Sealing)
     SECRET_UNREADABLE("secret.unreadable", HttpStatus.INTERNAL_SERVER_ERROR, "A stored secret does not open under this server's key-encryption keys (altered, moved from another row, or sealed under a key not configured here)."),
 
+    // FIDO Metadata Service (issue 19): loading an MDS3 BLOB, and what its status reports refuse
+    MDS_BLOB_TOO_LARGE("mds.blob_too_large", HttpStatus.CONTENT_TOO_LARGE, "The metadata BLOB exceeds glasskey.mds.max-blob-bytes."),
+    MDS_BLOB_MALFORMED("mds.blob_malformed", HttpStatus.BAD_REQUEST, "The metadata BLOB is not a well-formed MDS3 BLOB (a JWS in compact serialisation with an x5c chain and a payload Glasskey can read)."),
+    MDS_BLOB_UNSIGNED("mds.blob_unsigned", HttpStatus.BAD_REQUEST, "The metadata BLOB is not signed."),
+    MDS_SIGNATURE_INVALID("mds.signature_invalid", HttpStatus.BAD_REQUEST, "The metadata BLOB's signature does not verify with its signing certificate."),
+    MDS_UNTRUSTED("mds.untrusted", HttpStatus.FORBIDDEN, "The metadata BLOB's certificate chain does not verify to a pinned FIDO MDS root."),
+    MDS_SIGNER_UNEXPECTED("mds.signer_unexpected", HttpStatus.FORBIDDEN, "The metadata BLOB's signing certificate is not issued to the FIDO Metadata Service (glasskey.mds.signer-names)."),
+    MDS_CERTIFICATE_REVOKED("mds.certificate_revoked", HttpStatus.FORBIDDEN, "A certificate of the metadata BLOB's chain is revoked."),
+    MDS_REVOCATION_UNKNOWN("mds.revocation_unknown", HttpStatus.UNPROCESSABLE_CONTENT, "The revocation status of the metadata BLOB's certificates could not be determined: give the current CRLs of its chain."),
+    MDS_CRL_INVALID("mds.crl_invalid", HttpStatus.BAD_REQUEST, "A CRL could not be parsed (PEM or DER X.509 CRL expected)."),
+    MDS_SERIAL_NOT_NEWER("mds.serial_not_newer", HttpStatus.CONFLICT, "The metadata BLOB is not newer than the one loaded (its serial number is not higher)."),
+    MDS_MODEL_UNKNOWN("mds.model_unknown", HttpStatus.NOT_FOUND, "The loaded metadata has no entry with attestation roots for this AAGUID."),
+    MDS_FETCH_NOT_CONFIGURED("mds.fetch_not_configured", HttpStatus.CONFLICT, "No metadata URL is configured (glasskey.mds.url)."),
+    MDS_FETCH_FAILED("mds.fetch_failed", HttpStatus.BAD_GATEWAY, "The metadata BLOB could not be downloaded from the configured URL."),
+    ATTESTATION_MODEL_COMPROMISED("attestation.model_compromised", HttpStatus.FORBIDDEN, "The FIDO metadata reports this key model as compromised or revoked; emergency and administrator accounts cannot enrol it."),
+    CREDENTIAL_MODEL_COMPROMISED("credential.model_compromised", HttpStatus.FORBIDDEN, "The FIDO metadata reports this credential's key model as compromised or revoked; emergency and administrator accounts cannot sign in with it."),
+
     INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged.");
 
     private final String code;

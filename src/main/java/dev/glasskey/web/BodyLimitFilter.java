@@ -1,6 +1,7 @@
 package dev.glasskey.web;
 
 import java.io.IOException;
+import java.util.Set;
 
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
@@ -19,21 +20,28 @@ import dev.glasskey.system.ErrorCode;
 /**
  * Refuses request bodies over the configured size ({@code glasskey.max-body-bytes}): at once when
  * Content-Length says so, and while reading for chunked bodies. WebAuthn responses are a few
- * kilobytes at most, OAuth token requests less. A servlet filter in front of every filter chain
- * (the OpenID Connect provider's too, whose form posts the container parses itself): a form is
- * parsed here, so that one the container refuses — over {@code server.tomcat.max-http-form-post-size},
- * or with too many parameters — is answered with a problem document rather than failing later.
+ * kilobytes at most, OAuth token requests less; the uploads of a FIDO metadata BLOB (a few
+ * megabytes) have a limit of their own on their paths alone. A servlet filter in front of every
+ * filter chain (the OpenID Connect provider's too, whose form posts the container parses itself):
+ * a form is parsed here, so that one the container refuses — over
+ * {@code server.tomcat.max-http-form-post-size}, or with too many parameters — is answered with a
+ * problem document rather than failing later.
  */
 final class BodyLimitFilter extends OncePerRequestFilter {
-    private final long limit;
+    private final long defaultLimit;
+    private final long uploadLimit;
+    private final Set<String> uploadPaths;
 
-    BodyLimitFilter(long limit) {
-        this.limit = limit;
+    BodyLimitFilter(long limit, long uploadLimit, Set<String> uploadPaths) {
+        this.defaultLimit = limit;
+        this.uploadLimit = uploadLimit;
+        this.uploadPaths = Set.copyOf(uploadPaths);
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        long limit = "POST".equals(request.getMethod()) && uploadPaths.contains(request.getRequestURI()) ? uploadLimit : defaultLimit;
         if (request.getContentLengthLong() > limit) {
             ProblemWriter.write(request, response, ErrorCode.REQUEST_TOO_LARGE, "The request body exceeds " + limit + " bytes.");
             return;

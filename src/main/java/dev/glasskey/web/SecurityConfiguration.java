@@ -1,5 +1,6 @@
 package dev.glasskey.web;
 
+
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -30,7 +31,6 @@ import dev.glasskey.system.GlasskeyProperties;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 public class SecurityConfiguration {
-
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http, GlasskeyProperties properties,
                                     SecurityContextRepository contextRepository) throws Exception {

@@ -1,5 +1,7 @@
 package dev.glasskey.web;
 
+import java.util.Set;
+
 import jakarta.servlet.Filter;
 
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -9,6 +11,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 
 import dev.glasskey.audit.Audit;
+import dev.glasskey.mds.MdsProperties;
 import dev.glasskey.system.GlasskeyProperties;
 import dev.glasskey.system.RateLimits;
 
@@ -19,6 +22,9 @@ import dev.glasskey.system.RateLimits;
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 class WebFilterConfiguration {
+    /** Room beside a metadata BLOB in an upload: CRLs, JSON or multipart framing. */
+    static final long MDS_UPLOAD_MARGIN = 8L * 1024 * 1024;
+
 
     /** Before everything, including the database session filter (which reads the session row). */
     @Bean
@@ -46,8 +52,10 @@ class WebFilterConfiguration {
 
     /** The body-size limit, in front of every security filter chain (the OpenID Connect provider's included). */
     @Bean
-    FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(GlasskeyProperties properties) {
-        return at(4, new BodyLimitFilter(properties.maxBodyBytes()));
+    FilterRegistrationBean<BodyLimitFilter> bodyLimitFilter(GlasskeyProperties properties, MdsProperties mds) {
+        // A metadata BLOB upload: the BLOB (checked against glasskey.mds.max-blob-bytes by the service) and its CRLs.
+        return at(4, new BodyLimitFilter(properties.maxBodyBytes(), mds.maxBlobBytes() + MDS_UPLOAD_MARGIN,
+                Set.of("/api/mds", ModelConsolePages.UPLOAD)));
     }
 
     /** {@code filter} as the {@code position}-th filter of every request (0 first), before Spring's own. */

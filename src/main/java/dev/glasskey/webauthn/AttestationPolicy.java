@@ -16,6 +16,7 @@ import java.util.UUID;
 import com.yubico.webauthn.attestation.AttestationTrustSource;
 import com.yubico.webauthn.data.ByteArray;
 
+import dev.glasskey.mds.MdsSnapshot;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
 
@@ -24,6 +25,11 @@ import dev.glasskey.system.GlasskeyException;
  * a model are offered <em>only</em> for an AAGUID on the list, so an attestation from any
  * other model, or self / {@code none} attestation, can never be trusted (WebAuthn L3 §7.1
  * steps 21–23). The JVM trust store is never consulted (cf. Keycloak CVE-2026-6856).
+ *
+ * <p>A model's roots are those pinned by hand, or — for a model allowed from the FIDO metadata —
+ * the attestation root certificates of its entry in the loaded BLOB; hand-pinned roots take
+ * precedence. A model from metadata that the loaded BLOB does not describe has no roots, so
+ * nothing proves it.
  *
  * <p>Revocation checking is off for pinned roots: vendor attestation CAs rarely publish
  * reachable CRLs, and an emergency sign-in must not depend on the network.
@@ -35,12 +41,17 @@ final class AttestationPolicy implements AttestationTrustSource {
         this.rootsByAaguid = Map.copyOf(rootsByAaguid);
     }
 
-    static AttestationPolicy of(List<AllowedModel> models) {
+    static AttestationPolicy of(List<AllowedModel> models, MdsSnapshot metadata) {
         Map<String, Set<X509Certificate>> roots = new HashMap<>();
         for (AllowedModel m : models) {
-            roots.put(m.aaguid(), parsePem(m.rootsPem()));
+            roots.put(m.aaguid(), m.fromMetadata() ? metadataRoots(metadata, m.aaguid()) : parsePem(m.rootsPem()));
         }
         return new AttestationPolicy(roots);
+    }
+
+    /** The attestation roots the loaded metadata gives for a model (none when it does not describe it). */
+    static Set<X509Certificate> metadataRoots(MdsSnapshot metadata, String aaguid) {
+        return metadata.model(aaguid).map(m -> Set.copyOf(m.roots())).orElse(Set.of());
     }
 
     boolean active() {

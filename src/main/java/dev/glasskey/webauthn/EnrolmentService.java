@@ -43,6 +43,8 @@ import dev.glasskey.audit.Audit;
 import dev.glasskey.audit.AuditEvent;
 import dev.glasskey.key.KeyService;
 import dev.glasskey.key.SecurityKey;
+import dev.glasskey.mds.MdsService;
+import dev.glasskey.mds.MdsStatus;
 import dev.glasskey.system.Actor;
 import dev.glasskey.system.ChangeGuards;
 import dev.glasskey.system.ErrorCode;
@@ -69,6 +71,7 @@ public class EnrolmentService {
     private final Ceremonies ceremonies;
     private final RelyingParties relyingParties;
     private final AllowedModelService allowedModels;
+    private final MdsService mds;
     private final AccountService accounts;
     private final KeyService keys;
     private final Audit audit;
@@ -78,7 +81,7 @@ public class EnrolmentService {
     private final TransactionTemplate tx;
 
     EnrolmentService(EnrolmentStore enrolments, CredentialStore credentials, Ceremonies ceremonies,
-                     RelyingParties relyingParties, AllowedModelService allowedModels, AccountService accounts,
+                     RelyingParties relyingParties, AllowedModelService allowedModels, MdsService mds, AccountService accounts,
                      KeyService keys, Audit audit, ChangeGuards guards, Clock clock, GlasskeyProperties properties,
                      PlatformTransactionManager transactionManager) {
         this.enrolments = enrolments;
@@ -86,6 +89,7 @@ public class EnrolmentService {
         this.ceremonies = ceremonies;
         this.relyingParties = relyingParties;
         this.allowedModels = allowedModels;
+        this.mds = mds;
         this.accounts = accounts;
         this.keys = keys;
         this.audit = audit;
@@ -244,6 +248,10 @@ public class EnrolmentService {
         if (emergencyGrade && authData.getFlags().BE) {
             throw new GlasskeyException(ErrorCode.SYNCED_PASSKEY_REFUSED);
         }
+        MdsStatus metadata = mds.status();
+        if (emergencyGrade && AuthenticatorStandard.compromised(aaguid, metadata.compromisedAaguids())) {
+            throw modelCompromised(metadata, aaguid);
+        }
         boolean enforce = emergencyGrade && policy.active();
         if (enforce) {
             if ("none".equals(format)) {
@@ -261,11 +269,14 @@ public class EnrolmentService {
         CoseKeys.validate(result.getPublicKeyCose());
         if (emergencyGrade) {
             // The one definition sign-in, readiness and the lockout guard judge this credential by.
-            AuthenticatorStandard.shortfall(result.isBackupEligible(), result.isAttestationTrusted(), aaguid, policy.allowedAaguids())
+            AuthenticatorStandard.shortfall(result.isBackupEligible(), result.isAttestationTrusted(), aaguid, policy.allowedAaguids(),
+                            metadata.compromisedAaguids())
                     .ifPresent(shortfall -> {
-                        throw shortfall == AuthenticatorStandard.Shortfall.SYNCED_PASSKEY
-                                ? new GlasskeyException(ErrorCode.SYNCED_PASSKEY_REFUSED)
-                                : new GlasskeyException(ErrorCode.ATTESTATION_UNTRUSTED);
+                        throw switch (shortfall) {
+                            case SYNCED_PASSKEY -> new GlasskeyException(ErrorCode.SYNCED_PASSKEY_REFUSED);
+                            case MODEL_COMPROMISED -> modelCompromised(metadata, aaguid);
+                            case MODEL_NOT_ALLOWED -> new GlasskeyException(ErrorCode.ATTESTATION_UNTRUSTED);
+                        };
                     });
         }
         return guards.guard("credential.register", () -> {
@@ -304,6 +315,11 @@ public class EnrolmentService {
             audit.record(Enrolment.BOOTSTRAP.equals(e.purpose()) ? event.flag() : event);
             return credential;
         });
+    }
+
+    private static GlasskeyException modelCompromised(MdsStatus metadata, String aaguid) {
+        return new GlasskeyException(ErrorCode.ATTESTATION_MODEL_COMPROMISED, "FIDO metadata BLOB no. " + metadata.snapshot().serial()
+                + " reports key model " + metadata.compromised().get(aaguid).describe() + ". Enrol a key of another model.");
     }
 
     /**

@@ -16,6 +16,7 @@ import dev.glasskey.account.Account;
 import dev.glasskey.account.AccountService;
 import dev.glasskey.account.Roles;
 import dev.glasskey.key.KeyService;
+import dev.glasskey.mds.MdsService;
 import dev.glasskey.system.Actor;
 
 /**
@@ -33,16 +34,18 @@ public class FirstAdministrator implements ApplicationRunner {
     private final AllowedModelStore allowedModels;
     private final KeyService keys;
     private final EnrolmentService enrolments;
+    private final MdsService mds;
     private final boolean enabled;
     private final AtomicReference<EnrolmentLink> lastLink = new AtomicReference<>();
 
     FirstAdministrator(AccountService accounts, CredentialStore credentials, AllowedModelStore allowedModels, KeyService keys,
-                       EnrolmentService enrolments, @Value("${glasskey.first-start.enabled:true}") boolean enabled) {
+                       EnrolmentService enrolments, MdsService mds, @Value("${glasskey.first-start.enabled:true}") boolean enabled) {
         this.accounts = accounts;
         this.allowedModels = allowedModels;
         this.credentials = credentials;
         this.keys = keys;
         this.enrolments = enrolments;
+        this.mds = mds;
         this.enabled = enabled;
     }
 
@@ -80,10 +83,11 @@ public class FirstAdministrator implements ApplicationRunner {
     /** An enabled administrator with a credential sign-in would accept (the emergency standard included). */
     boolean anAdministratorCanSignIn() {
         java.util.Set<String> allowed = allowedModels.aaguids();
+        java.util.Set<String> compromised = mds.status().compromisedAaguids();
         return accounts.list().stream()
                 .filter(a -> a.enabled() && a.hasRole(Roles.GLOBAL_ADMIN))
                 .anyMatch(a -> credentials.forAccount(a.id()).stream()
                         .anyMatch(c -> c.status() == Credential.Status.ACTIVE && keys.get(c.keyId()).active()
-                                && AuthenticatorStandard.meets(c, allowed)));
+                                && AuthenticatorStandard.meets(c, allowed, compromised)));
     }
 }

@@ -30,6 +30,8 @@ import dev.glasskey.audit.Audit;
 import dev.glasskey.audit.AuditEvent;
 import dev.glasskey.key.KeyService;
 import dev.glasskey.key.SecurityKey;
+import dev.glasskey.mds.MdsService;
+import dev.glasskey.mds.MdsStatus;
 import dev.glasskey.system.Actor;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
@@ -63,13 +65,14 @@ public class SignInService {
     private final AccountService accounts;
     private final KeyService keys;
     private final AllowedModelStore allowedModels;
+    private final MdsService mds;
     private final Audit audit;
     private final Clock clock;
     private final RateLimits rateLimits;
     private final TransactionTemplate tx;
 
     SignInService(Ceremonies ceremonies, AssertionChallenges challenges, GlasskeyProperties properties, RelyingParties relyingParties, CredentialStore credentials,
-                  AccountService accounts, KeyService keys, AllowedModelStore allowedModels, Audit audit, Clock clock,
+                  AccountService accounts, KeyService keys, AllowedModelStore allowedModels, MdsService mds, Audit audit, Clock clock,
                   RateLimits rateLimits, PlatformTransactionManager transactionManager) {
         this.ceremonies = ceremonies;
         this.challenges = challenges;
@@ -79,6 +82,7 @@ public class SignInService {
         this.accounts = accounts;
         this.keys = keys;
         this.allowedModels = allowedModels;
+        this.mds = mds;
         this.audit = audit;
         this.clock = clock;
         this.rateLimits = rateLimits;
@@ -203,15 +207,21 @@ public class SignInService {
             throw new GlasskeyException(ErrorCode.ACCOUNT_DISABLED);
         }
         if (AuthenticatorStandard.requiredFor(account)) {
-            // Emergency accounts and administrators: an emergency-grade credential only. The allow-list is
-            // read for these accounts alone, as before for emergency ones; a person's sign-in reads nothing more.
+            // Emergency accounts and administrators: an emergency-grade credential only. The allow-list and the
+            // metadata's deny set are read for these accounts alone; a person's sign-in reads nothing more.
             boolean backupEligible = credential.backupEligible() || response.getResponse().getParsedAuthenticatorData().getFlags().BE;
-            AuthenticatorStandard.shortfall(backupEligible, credential.attestationTrusted(), credential.aaguid(), allowedModels.aaguids())
+            MdsStatus metadata = mds.status();
+            AuthenticatorStandard.shortfall(backupEligible, credential.attestationTrusted(), credential.aaguid(), allowedModels.aaguids(),
+                            metadata.compromisedAaguids())
                     .ifPresent(shortfall -> {
-                        throw shortfall == AuthenticatorStandard.Shortfall.SYNCED_PASSKEY
-                                ? new GlasskeyException(ErrorCode.CREDENTIAL_SYNCED)
-                                : new GlasskeyException(ErrorCode.MODEL_NOT_ALLOWED, "This credential's key model (" + credential.aaguid()
-                                        + ", attestation " + (credential.attestationTrusted() ? "trusted" : "untrusted") + ") is not on the allow-list.");
+                        throw switch (shortfall) {
+                            case SYNCED_PASSKEY -> new GlasskeyException(ErrorCode.CREDENTIAL_SYNCED);
+                            case MODEL_COMPROMISED -> new GlasskeyException(ErrorCode.CREDENTIAL_MODEL_COMPROMISED, "FIDO metadata BLOB no. "
+                                    + metadata.snapshot().serial() + " reports this credential's key model " + metadata.compromised()
+                                    .get(credential.aaguid()).describe() + ". Sign in with a key of another model.");
+                            case MODEL_NOT_ALLOWED -> new GlasskeyException(ErrorCode.MODEL_NOT_ALLOWED, "This credential's key model (" + credential.aaguid()
+                                    + ", attestation " + (credential.attestationTrusted() ? "trusted" : "untrusted") + ") is not on the allow-list.");
+                        };
                     });
         }
         AssertionResult result;

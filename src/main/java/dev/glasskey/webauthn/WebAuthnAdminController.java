@@ -65,22 +65,42 @@ class WebAuthnAdminController {
         return CredentialJson.of(credentials.revoke(Actors.current(), id, body == null ? null : body.reason()));
     }
 
-    record ModelJson(String aaguid, String name, String rootsPem, String createdAt) {
-        static ModelJson of(AllowedModel m) {
-            return new ModelJson(m.aaguid(), m.name(), m.rootsPem(), m.createdAt().toString());
+    /**
+     * @param rootsSource {@code pinned} (roots given by hand) or {@code metadata} (the loaded FIDO metadata's)
+     * @param rootsPem    the hand-pinned roots; null for a model from metadata
+     */
+    record ModelJson(String aaguid, String name, String rootsSource, String rootsPem, int roots, String createdAt, boolean inMetadata,
+                     String certification, String certifiedSince, String status, String statusSince, boolean compromised) {
+        static ModelJson of(AllowedModelService.AllowedModelView v) {
+            AllowedModel m = v.model();
+            return new ModelJson(m.aaguid(), m.name(), m.fromMetadata() ? "metadata" : "pinned", m.rootsPem(), v.roots(),
+                    m.createdAt().toString(), v.inMetadata(), v.certification(), v.certifiedSince(), v.status(), v.statusSince(), v.compromised());
         }
     }
 
-    record AllowModel(String name, String rootsPem) {}
+    /**
+     * Either {@code rootsPem} (pinned by hand) or {@code fromMetadata: true} (name and roots from the loaded
+     * FIDO metadata; {@code name} optional, replacing the metadata's description).
+     */
+    record AllowModel(String name, String rootsPem, Boolean fromMetadata) {}
 
     @GetMapping("/api/allow-list")
     List<ModelJson> allowList() {
-        return allowList.list().stream().map(ModelJson::of).toList();
+        return allowList.views().stream().map(ModelJson::of).toList();
     }
 
     @PutMapping("/api/allow-list/{aaguid}")
     ModelJson allow(@PathVariable String aaguid, @RequestBody AllowModel body) {
-        return ModelJson.of(allowList.allow(Actors.current(), aaguid, body.name(), body.rootsPem()));
+        AllowedModel model;
+        if (Boolean.TRUE.equals(body.fromMetadata())) {
+            if (body.rootsPem() != null) {
+                throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "Give rootsPem (pinned by hand) or fromMetadata: true, not both.");
+            }
+            model = allowList.allowFromMetadata(Actors.current(), aaguid, body.name());
+        } else {
+            model = allowList.allow(Actors.current(), aaguid, body.name(), body.rootsPem());
+        }
+        return allowList.views().stream().filter(v -> v.model().aaguid().equals(model.aaguid())).findFirst().map(ModelJson::of).orElseThrow();
     }
 
     @DeleteMapping("/api/allow-list/{aaguid}")

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /** Alert channels in tests: made and removed over the API, delivery driven until a condition holds. */
-interface AlertChannels extends Fixtures {
+public interface AlertChannels extends Fixtures {
 
     default AlertDelivery alertDelivery() {
         return bean(AlertDelivery.class);

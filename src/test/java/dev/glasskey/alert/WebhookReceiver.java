@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import com.sun.net.httpserver.HttpServer;
 
 /** A real HTTP receiver on 127.0.0.1 (the JDK's server) that records every request and answers 503 while told to. */
-final class WebhookReceiver implements AutoCloseable {
-    record Request(String idempotencyKey, String timestamp, String signature, String body, int answered) {}
+public final class WebhookReceiver implements AutoCloseable {
+    public record Request(String idempotencyKey, String timestamp, String signature, String body, int answered) {}
 
     private final HttpServer server;
     private final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -20,7 +20,7 @@ final class WebhookReceiver implements AutoCloseable {
     private final java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
     private final AtomicInteger held = new AtomicInteger();
 
-    WebhookReceiver() {
+    public WebhookReceiver() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -52,7 +52,7 @@ final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
@@ -74,7 +74,7 @@ final class WebhookReceiver implements AutoCloseable {
         release.countDown();
     }
 
-    List<Request> requests() {
+    public List<Request> requests() {
         return List.copyOf(requests);
     }
 
@@ -92,7 +92,7 @@ final class WebhookReceiver implements AutoCloseable {
         java.nio.file.Files.writeString(file, lines, StandardCharsets.UTF_8);
     }
 
-    List<Request> accepted() {
+    public List<Request> accepted() {
         return requests.stream().filter(r -> r.answered() / 100 == 2).toList();
     }
 

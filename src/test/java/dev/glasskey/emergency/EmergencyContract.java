@@ -9,7 +9,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.StreamSupport;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,14 +32,7 @@ public interface EmergencyContract extends Fixtures {
 
     @BeforeEach
     default void emptyInventory() {
-        for (String table : List.of("alert_delivery", "alert", "alert_channel", "drill_result", "drill", "credential_registration", "credential", "ceremony", "enrolment",
-                "account_role", "account", "security_key", "allowed_model", "readiness_state")) {
-            jdbc().sql("delete from " + table).update();
-        }
-        // No alert rule starts the test coalescing what earlier tests raised (V11).
-        jdbc().sql("""
-                update alert_window set opened_at = null, closes_at = null, delivered = 0, suppressed = 0, severity = null,
-                first_seq = null, last_seq = null, first_at = null, last_at = null""").update();
+        emptyOrganisation();
     }
 
     /** {@code accounts} emergency accounts on {@code keys} keys; the full matrix when {@code full}, else account i skips key i. */
@@ -97,17 +89,6 @@ public interface EmergencyContract extends Fixtures {
                 assertThat(r.status()).as(r.toString()).isEqualTo(200);
             }
         }
-    }
-
-    default JsonNode readiness(Client admin) {
-        Client.Response r = admin.get("/api/readiness");
-        assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        return r.json();
-    }
-
-    default JsonNode check(JsonNode report, String id) {
-        return StreamSupport.stream(report.path("checks").spliterator(), false)
-                .filter(c -> c.path("id").asString().equals(id)).findFirst().orElseThrow(() -> new AssertionError("no check " + id + " in " + report));
     }
 
     default void assertCheck(Client admin, String id, String status, String reasonContains) {

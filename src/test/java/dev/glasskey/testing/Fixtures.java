@@ -81,6 +81,25 @@ public interface Fixtures {
         return ids;
     }
 
+    /**
+     * Empties the organisation of an isolated server (its database serves only the test classes that
+     * share it): accounts, keys, credentials, links, drills, the allow-list, alert channels and their
+     * outbox, the recorded readiness verdict and the loaded FIDO metadata. No alert rule starts the test
+     * coalescing what earlier tests raised (V11).
+     */
+    default void emptyOrganisation() {
+        for (String table : List.of("alert_delivery", "alert", "alert_channel", "drill_result", "drill", "credential_registration", "credential",
+                "ceremony", "enrolment", "account_role", "account", "security_key", "allowed_model", "readiness_state")) {
+            jdbc().sql("delete from " + table).update();
+        }
+        jdbc().sql("""
+                update alert_window set opened_at = null, closes_at = null, delivered = 0, suppressed = 0, severity = null,
+                first_seq = null, last_seq = null, first_at = null, last_at = null""").update();
+        jdbc().sql("""
+                update mds_blob set serial = 0, next_update = null, sha256 = null, jws = null, loaded_at = null, loaded_by = null,
+                source = null where id = 1""").update();
+    }
+
     /** Starts a drill through the API as the given admin ({@code scope}: accountId, keyId, reason); returns its id. */
     default String startDrill(Client admin, java.util.Map<String, String> scope) {
         Client.Response r = admin.post("/api/drills", scope);
@@ -93,6 +112,19 @@ public interface Fixtures {
         Client.Response options = browser.post("/api/webauthn/sign-in/options", "{}");
         assertThat(options.status()).as(options.toString()).isEqualTo(200);
         return browser.post("/api/drills/" + drillId + "/sign-in", key.signIn(options.body(), userHandle));
+    }
+
+    /** The readiness report, as the given admin reads it over the API. */
+    default JsonNode readiness(Client admin) {
+        Client.Response r = admin.get("/api/readiness");
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        return r.json();
+    }
+
+    /** One check of a readiness report. */
+    default JsonNode check(JsonNode report, String id) {
+        return java.util.stream.StreamSupport.stream(report.path("checks").spliterator(), false)
+                .filter(c -> c.path("id").asString().equals(id)).findFirst().orElseThrow(() -> new AssertionError("no check " + id + " in " + report));
     }
 
     /** One stored audit log entry, as far as refusal tests look at it. */

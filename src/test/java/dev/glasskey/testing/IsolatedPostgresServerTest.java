@@ -20,6 +20,7 @@ public abstract class IsolatedPostgresServerTest extends ServerTest {
         String dataDir = TempDirs.create("glasskey-isolated-pg-").toString();
         registry.add("glasskey.data-dir", () -> dataDir);
         Postgres.register(registry, SCHEMA);
+        MdsBlobs.register(registry);
     }
 
     @Override

@@ -1,0 +1,6 @@
+package dev.glasskey.mds;
+
+import dev.glasskey.testing.IsolatedPostgresServerTest;
+
+class MetadataPostgresTest extends IsolatedPostgresServerTest implements MetadataContract {
+}
