@@ -48,7 +48,7 @@ done
 
 run_one() { # run_one LABEL DIR
   local label=$1 dir=$2 data="$out/data-$1"
-  rm -rf "$data"; mkdir -p "$data"
+  rm -rf "$data"; mkdir -p -m 700 "$data"  # owner-only, or the server refuses to start (docs/OPERATIONS.md, "Secrets at rest")
   local db=()
   if [ "$DB" = postgres ]; then
     local schema="ab_$(date +%s%N)"

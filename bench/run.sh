@@ -98,7 +98,7 @@ done
 start_server() {
   local label=$1; shift
   local data="$out/data-$label"
-  rm -rf "$data"; mkdir -p "$data"
+  rm -rf "$data"; mkdir -p -m 700 "$data"  # owner-only, or the server refuses to start (docs/OPERATIONS.md, "Secrets at rest")
   local t0; t0=$(now_ms)
   "$@" --server.port="$PORT" --glasskey.base-url="http://localhost:$PORT" --glasskey.data-dir="$data" "${LIMITS[@]}" \
     >"$out/server-$label.log" 2>&1 &

@@ -3,11 +3,14 @@ package dev.glasskey.alert;
 import java.time.Instant;
 
 /**
- * A configured destination for alerts, with its delivery state. {@code secret} never leaves the server after creation.
+/**
+ * A configured destination for alerts, with its delivery state. {@code sealedSecret} is the
+ * webhook's HMAC secret or the SMTP password as stored, sealed under the key-encryption key
+ * (null for none): opened only to send ({@link AlertStore#openSecret}), and never shown after creation.
  * {@code receivesCheckpoints}: every signed audit checkpoint is also sent here as it is made (webhook and syslog only).
  */
 public record AlertChannel(String id, String name, Type type, boolean enabled, Severity minSeverity, ChannelSettings settings,
-                           String secret, Instant createdAt, Instant updatedAt, Instant lastDeliveredAt,
+                           String sealedSecret, Instant createdAt, Instant updatedAt, Instant lastDeliveredAt,
                            Instant lastTestDeliveredAt, int consecutiveFailures, String lastFailure, Instant lastFailureAt,
                            boolean receivesCheckpoints) {
 

@@ -102,7 +102,8 @@ public class AlertDelivery {
         AlertChannel channel = claimed.channel();
         String error = null;
         try {
-            senders.get(channel.type()).send(channel, claimed.message());
+            // Opened here, for this send only; a secret that does not open fails the delivery with the reason.
+            senders.get(channel.type()).send(channel, store.openSecret(channel), claimed.message());
         } catch (Exception e) {
             error = describe(e);
         }

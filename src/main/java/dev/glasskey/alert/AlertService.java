@@ -96,9 +96,10 @@ public class AlertService {
         };
         boolean checkpoints = receivesCheckpoints(type, request.receivesCheckpoints(), false);
         Instant now = Times.now(clock);
-        AlertChannel channel = new AlertChannel(Ids.uuid(), name, type, !Boolean.FALSE.equals(request.enabled()),
+        String id = Ids.uuid();
+        AlertChannel channel = new AlertChannel(id, name, type, !Boolean.FALSE.equals(request.enabled()),
                 request.minSeverity() == null ? Severity.WARNING : Severity.parse(request.minSeverity(), "minSeverity"),
-                settings, secret, now, now, null, null, 0, null, null, checkpoints);
+                settings, store.seal(id, secret), now, now, null, null, 0, null, null, checkpoints);
         store.insertChannel(channel);
         audit.record(AuditEvent.success(actor, "alert.channel.create", channel.id(), false, describe(channel)));
         return view(channel, null, now, type == AlertChannel.Type.WEBHOOK ? secret : null);
@@ -112,12 +113,13 @@ public class AlertService {
         }
         String name = request.name() == null ? before.name() : name(request.name(), id);
         ChannelSettings settings = request.settings() == null ? before.settings() : validSettings(before.type(), request.settings());
-        String secret = before.type() == AlertChannel.Type.EMAIL && request.password() != null ? emptyToNull(request.password()) : before.secret();
+        String sealedSecret = before.type() == AlertChannel.Type.EMAIL && request.password() != null
+                ? store.seal(id, emptyToNull(request.password())) : before.sealedSecret();
         boolean checkpoints = receivesCheckpoints(before.type(), request.receivesCheckpoints(), before.receivesCheckpoints());
         Instant now = Times.now(clock);
         AlertChannel after = new AlertChannel(id, name, before.type(), request.enabled() == null ? before.enabled() : request.enabled(),
                 request.minSeverity() == null ? before.minSeverity() : Severity.parse(request.minSeverity(), "minSeverity"),
-                settings, secret, before.createdAt(), now, before.lastDeliveredAt(), before.lastTestDeliveredAt(),
+                settings, sealedSecret, before.createdAt(), now, before.lastDeliveredAt(), before.lastTestDeliveredAt(),
                 before.consecutiveFailures(), before.lastFailure(), before.lastFailureAt(), checkpoints);
         store.updateChannel(after);
         audit.record(AuditEvent.success(actor, "alert.channel.update", id, false, describe(after)));

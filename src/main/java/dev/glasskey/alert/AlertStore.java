@@ -14,6 +14,8 @@ import org.springframework.stereotype.Repository;
 
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.glasskey.system.SealedColumn;
+import dev.glasskey.system.Sealing;
 import dev.glasskey.system.Times;
 
 @Repository
@@ -21,9 +23,11 @@ class AlertStore {
     static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final JdbcClient jdbc;
+    private final Sealing sealing;
 
-    AlertStore(JdbcClient jdbc) {
+    AlertStore(JdbcClient jdbc, Sealing sealing) {
         this.jdbc = jdbc;
+        this.sealing = sealing;
     }
 
     // ---- rules
@@ -99,6 +103,16 @@ class AlertStore {
         return jdbc.sql("select * from alert_channel where id = :id for update").param("id", id).query(AlertStore::channel).optional();
     }
 
+    /** A channel's secret as stored: sealed under the key-encryption key, for this channel's row only. */
+    String seal(String channelId, String secret) {
+        return sealing.seal(SealedColumn.ALERT_CHANNEL, channelId, secret);
+    }
+
+    /** A channel's secret in clear, for a send (null when it has none); a value that does not open throws {@code secret.unreadable}. */
+    String openSecret(AlertChannel channel) {
+        return sealing.open(SealedColumn.ALERT_CHANNEL, channel.id(), channel.sealedSecret());
+    }
+
     boolean nameTaken(String name, String exceptId) {
         return jdbc.sql("select count(*) from alert_channel where name = :n and id <> :id").param("n", name)
                 .param("id", exceptId == null ? "" : exceptId).query(Long.class).single() > 0;
@@ -112,7 +126,7 @@ class AlertStore {
                 .param("id", c.id()).param("name", c.name()).param("type", c.type().value()).param("enabled", c.enabled())
                 .param("checkpoints", c.receivesCheckpoints())
                 .param("min", c.minSeverity().value()).param("settings", JSON.writeValueAsString(c.settings()))
-                .param("secret", c.secret()).param("at", Times.db(c.createdAt())).update();
+                .param("secret", c.sealedSecret()).param("at", Times.db(c.createdAt())).update();
     }
 
     void updateChannel(AlertChannel c) {
@@ -121,7 +135,7 @@ class AlertStore {
                 updated_at = :at, receives_checkpoints = :checkpoints where id = :id""")
                 .param("id", c.id()).param("name", c.name()).param("enabled", c.enabled()).param("checkpoints", c.receivesCheckpoints())
                 .param("min", c.minSeverity().value()).param("settings", JSON.writeValueAsString(c.settings()))
-                .param("secret", c.secret()).param("at", Times.db(c.updatedAt())).update();
+                .param("secret", c.sealedSecret()).param("at", Times.db(c.updatedAt())).update();
     }
 
     /** Deletes a channel and its outbox rows; returns how many of them were still undelivered. */

@@ -4,5 +4,6 @@ package dev.glasskey.alert;
 interface ChannelSender {
     AlertChannel.Type type();
 
-    void send(AlertChannel channel, AlertMessage message) throws Exception;
+    /** @param secret the channel's secret, opened for this send (null when it has none) */
+    void send(AlertChannel channel, String secret, AlertMessage message) throws Exception;
 }

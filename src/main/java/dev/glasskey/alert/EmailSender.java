@@ -58,7 +58,7 @@ class EmailSender implements ChannelSender {
     }
 
     @Override
-    public void send(AlertChannel channel, AlertMessage m) throws Exception {
+    public void send(AlertChannel channel, String secret, AlertMessage m) throws Exception {
         ChannelSettings s = channel.settings();
         JavaMailSenderImpl sender = new JavaMailSenderImpl();
         sender.setHost(s.host());
@@ -67,7 +67,7 @@ class EmailSender implements ChannelSender {
         boolean auth = s.username() != null && !s.username().isBlank();
         if (auth) {
             sender.setUsername(s.username());
-            sender.setPassword(channel.secret());
+            sender.setPassword(secret);
         }
         String timeout = Long.toString(properties.sendTimeout().toMillis());
         Properties p = sender.getJavaMailProperties();

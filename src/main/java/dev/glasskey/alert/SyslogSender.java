@@ -43,7 +43,7 @@ class SyslogSender implements ChannelSender {
     }
 
     @Override
-    public void send(AlertChannel channel, AlertMessage m) throws Exception {
+    public void send(AlertChannel channel, String secret, AlertMessage m) throws Exception {
         ChannelSettings s = channel.settings();
         byte[] line = format(s.facility() == null ? 4 : s.facility(), m).getBytes(StandardCharsets.UTF_8);
         int timeout = (int) properties.sendTimeout().toMillis();

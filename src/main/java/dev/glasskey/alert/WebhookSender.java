@@ -40,7 +40,7 @@ class WebhookSender implements ChannelSender {
     }
 
     @Override
-    public void send(AlertChannel channel, AlertMessage m) throws Exception {
+    public void send(AlertChannel channel, String secret, AlertMessage m) throws Exception {
         String body = body(m);
         String timestamp = Long.toString(clock.instant().getEpochSecond());
         HttpRequest request = HttpRequest.newBuilder(URI.create(channel.settings().url()))
@@ -49,7 +49,7 @@ class WebhookSender implements ChannelSender {
                 .header("User-Agent", "Glasskey-Alerts/1")
                 .header("Idempotency-Key", m.idempotencyKey())
                 .header("X-Glasskey-Timestamp", timestamp)
-                .header("X-Glasskey-Signature", "sha256=" + signature(channel.secret(), timestamp, body))
+                .header("X-Glasskey-Signature", "sha256=" + signature(secret, timestamp, body))
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build();
         HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());

@@ -3,11 +3,9 @@ package dev.glasskey.audit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.util.Base64;
@@ -20,6 +18,7 @@ import org.springframework.boot.ApplicationRunner;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Service;
 
+import dev.glasskey.system.PrivateFiles;
 import dev.glasskey.system.ServerKeys;
 import dev.glasskey.system.Times;
 
@@ -129,19 +128,14 @@ public class AuditTrustAnchor implements ApplicationRunner {
                 + "\n-----END PUBLIC KEY-----\n";
         try {
             if (create) {
-                Files.createDirectories(file.getParent());
-                try {
-                    if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                    } else {
-                        Files.createFile(file);
-                    }
+                // Owner-only like everything in the data directory (docs/OPERATIONS.md, "Secrets at rest").
+                PrivateFiles.createDirectories(file.getParent());
+                if (PrivateFiles.createFile(file)) {
                     Files.writeString(file, "# Audit-signing public keys trusted by 'glasskey audit verify' and GET /api/audit/verify.\n"
                             + "# Keep a copy away from the database; see docs/OPERATIONS.md, 'Verifying the audit log'.\n",
                             StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
-                } catch (FileAlreadyExistsException raced) {
-                    // Another process made it first: append to it.
                 }
+                // else another process made it first: append to it.
             }
             Files.writeString(file, block, StandardCharsets.US_ASCII, StandardOpenOption.APPEND);
         } catch (IOException e) {

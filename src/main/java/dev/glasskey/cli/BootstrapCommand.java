@@ -72,9 +72,11 @@ class BootstrapCommand implements Callable<Integer> {
                         + "process may open it: stop the server, run 'glasskey bootstrap' again, then start the server.");
                 return 3;
             }
-            if (e instanceof dev.glasskey.system.StartupRefusal refusal) {
+            dev.glasskey.system.StartupRefusal refusal = dev.glasskey.system.StartupRefusal.in(e);
+            if (refusal != null) {
+                // A bad setting is a usage error (2); a data directory open to others or a wrong key-encryption key keeps its own code.
                 System.err.println("bootstrap refused: " + refusal.getMessage() + " " + refusal.action());
-                return 2;
+                return refusal.exitCode() == dev.glasskey.system.StartupRefusal.SETTING ? 2 : refusal.exitCode();
             }
             System.err.println("bootstrap failed: " + e.getMessage());
             return 1;

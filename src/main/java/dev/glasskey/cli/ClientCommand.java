@@ -99,6 +99,10 @@ class ClientCommand {
             System.err.println(e.errorCode().code() + ": " + e.detail());
             return 2;
         } catch (RuntimeException e) {
+            Integer refused = GlasskeyCommand.refusedStart(e);
+            if (refused != null) {
+                return refused;
+            }
             System.err.println("failed: " + e.getMessage());
             return 1;
         }

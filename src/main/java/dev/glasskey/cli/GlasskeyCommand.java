@@ -10,6 +10,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import dev.glasskey.GlasskeyApplication;
+import dev.glasskey.system.StartupRefusal;
 
 /** The {@code glasskey} command line: thin commands, each calling one feature service. */
 @Command(name = "glasskey", mixinStandardHelpOptions = true, versionProvider = GlasskeyCommand.Version.class,
@@ -25,7 +26,17 @@ public class GlasskeyCommand {
     }
 
     public static int run(String... args) {
-        return new CommandLine(new GlasskeyCommand()).execute(args);
+        return new CommandLine(new GlasskeyCommand())
+                // A refused start (open permissions, a wrong key-encryption key) was already reported by Spring Boot in one
+                // paragraph: exit with its own code, without a stack trace.
+                .setExecutionExceptionHandler((e, commandLine, parsed) -> {
+                    StartupRefusal refused = StartupRefusal.in(e);
+                    if (refused == null) {
+                        throw e;
+                    }
+                    return refused.exitCode();
+                })
+                .execute(args);
     }
 
     /**
@@ -42,6 +53,19 @@ public class GlasskeyCommand {
             args.add("--logging.level.root=warn");
         }
         return app.run(args.toArray(String[]::new));
+    }
+
+    /**
+     * For a command whose context refused to start (open permissions, a wrong key-encryption key):
+     * prints the one paragraph and returns the exit code; null for any other failure.
+     */
+    static Integer refusedStart(RuntimeException e) {
+        StartupRefusal refused = StartupRefusal.in(e);
+        if (refused == null) {
+            return null;
+        }
+        System.err.println(refused.getMessage() + " " + refused.action());
+        return refused.exitCode();
     }
 
     /**

@@ -1,9 +1,9 @@
 package dev.glasskey.emergency;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,6 +13,7 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import dev.glasskey.system.GlasskeyProperties;
+import dev.glasskey.system.PrivateFiles;
 
 import net.javacrumbs.shedlock.spring.annotation.SchedulerLock;
 
@@ -64,11 +65,10 @@ class ReadinessMonitor {
 
     static void writeSnapshot(Path dataDir, ReadinessReport report) {
         try {
-            Files.createDirectories(dataDir);
-            Path tmp = dataDir.resolve(SNAPSHOT + ".tmp");
-            Files.writeString(tmp, ReadinessJson.write(report));
-            Files.move(tmp, dataDir.resolve(SNAPSHOT), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
+            // Owner-only like everything in the data directory (docs/OPERATIONS.md, "Secrets at rest").
+            PrivateFiles.createDirectories(dataDir);
+            PrivateFiles.write(dataDir.resolve(SNAPSHOT), ReadinessJson.write(report).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | UncheckedIOException e) {
             log.warn("cannot write {}: {}", SNAPSHOT, e.toString());
         }
     }

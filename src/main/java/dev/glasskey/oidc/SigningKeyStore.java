@@ -9,15 +9,23 @@ import org.springframework.stereotype.Repository;
 
 import com.nimbusds.jose.jwk.JWK;
 
+import dev.glasskey.system.SealedColumn;
+import dev.glasskey.system.Sealing;
 import dev.glasskey.system.Times;
 
-/** SQL for {@code oidc_signing_key}. */
+/**
+ * SQL for {@code oidc_signing_key}. The private JWK is stored sealed under the key-encryption key
+ * ({@link Sealing}, bound to the key's kid) and opened as it is read; {@link Sealing} remembers
+ * what it opened, so the periodic re-read of unchanged keys decrypts nothing.
+ */
 @Repository
 class SigningKeyStore {
     private final JdbcClient jdbc;
+    private final Sealing sealing;
 
-    SigningKeyStore(JdbcClient jdbc) {
+    SigningKeyStore(JdbcClient jdbc, Sealing sealing) {
         this.jdbc = jdbc;
+        this.sealing = sealing;
     }
 
     List<SigningKey> all() {
@@ -25,7 +33,9 @@ class SigningKeyStore {
                         + "from oidc_signing_key order by algorithm, activates_at")
                 .query((rs, n) -> {
                     try {
-                        return new SigningKey(rs.getString("kid"), rs.getString("algorithm"), JWK.parse(rs.getString("private_jwk")),
+                        String kid = rs.getString("kid");
+                        return new SigningKey(kid, rs.getString("algorithm"),
+                                JWK.parse(sealing.open(SealedColumn.OIDC_SIGNING_KEY, kid, rs.getString("private_jwk"))),
                                 Times.instant(rs.getObject("created_at", java.time.OffsetDateTime.class)),
                                 Times.instant(rs.getObject("activates_at", java.time.OffsetDateTime.class)),
                                 Times.instant(rs.getObject("superseded_at", java.time.OffsetDateTime.class)),
@@ -46,7 +56,7 @@ class SigningKeyStore {
         jdbc.sql("""
                 insert into oidc_signing_key (kid, algorithm, private_jwk, created_at, activates_at, superseded_at, unpublish_at)
                 values (:kid, :alg, :jwk, :created, :activates, null, null)""")
-                .param("kid", key.kid()).param("alg", key.algorithm()).param("jwk", key.jwk().toJSONString())
+                .param("kid", key.kid()).param("alg", key.algorithm()).param("jwk", sealing.seal(SealedColumn.OIDC_SIGNING_KEY, key.kid(), key.jwk().toJSONString()))
                 .param("created", Times.db(key.createdAt())).param("activates", Times.db(key.activatesAt())).update();
     }
 

@@ -90,6 +90,9 @@ public enum ErrorCode {
     CLIENT_ID_TAKEN("client.id_taken", HttpStatus.CONFLICT, "Another client already has this client id."),
     CLIENT_REDIRECT_URI_INVALID("client.redirect_uri_invalid", HttpStatus.BAD_REQUEST, "A redirect URI is not an absolute https URI (or http on a loopback address) without a fragment."),
 
+    // secrets at rest (secret/, system/Sealing)
+    SECRET_UNREADABLE("secret.unreadable", HttpStatus.INTERNAL_SERVER_ERROR, "A stored secret does not open under this server's key-encryption keys (altered, moved from another row, or sealed under a key not configured here)."),
+
     // FIDO Metadata Service (issue 19): loading an MDS3 BLOB, and what its status reports refuse
     MDS_BLOB_TOO_LARGE("mds.blob_too_large", HttpStatus.CONTENT_TOO_LARGE, "The metadata BLOB exceeds glasskey.mds.max-blob-bytes."),
     MDS_BLOB_MALFORMED("mds.blob_malformed", HttpStatus.BAD_REQUEST, "The metadata BLOB is not a well-formed MDS3 BLOB (a JWS in compact serialisation with an x5c chain and a payload Glasskey can read)."),

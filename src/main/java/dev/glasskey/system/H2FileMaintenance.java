@@ -1,9 +1,17 @@
 package dev.glasskey.system;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 
 import javax.sql.DataSource;
+
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.HikariPoolMXBean;
 
 import org.h2.engine.Session;
 import org.h2.engine.SessionLocal;
@@ -40,7 +48,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Runs every {@code glasskey.h2.maintenance-interval} (default 1 s) in the server, only when
  * the datasource is an embedded H2 file database (nothing for PostgreSQL), and does nothing
- * while the file was not written since the previous pass.
+ * while the file was not written since the previous pass. Each pass also keeps the files H2
+ * creates beside the database owner-only.
  */
 @Component
 @ConditionalOnWebApplication
@@ -58,6 +67,7 @@ public class H2FileMaintenance {
     private volatile boolean notH2;
     private long writesSeen = -1;
     private boolean failureLogged;
+    private FileTime directoryModified;
 
     public H2FileMaintenance(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -106,8 +116,70 @@ public class H2FileMaintenance {
                 store.sync();
                 writesSeen = file.getWriteCount();
             }
+            keepFilesPrivate(file.getFileName());
             return true;
         }
+    }
+
+    /**
+     * H2 creates its trace and temporary files beside the database with the process umask: take
+     * group's and others' permissions away from them, looking only when the directory changed
+     * (docs/OPERATIONS.md, "Secrets at rest"; the launcher also runs with umask 077).
+     */
+    private void keepFilesPrivate(String databaseFile) {
+        try {
+            Path dir = Path.of(databaseFile).toAbsolutePath().getParent();
+            FileTime modified = Files.getLastModifiedTime(dir);
+            if (!modified.equals(directoryModified)) {
+                directoryModified = modified;
+                int changed = PrivateFiles.tighten(dir);
+                if (changed > 0) {
+                    log.debug("made {} file(s) in {} owner-only", changed, dir);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            log.debug("cannot check the files beside {}: {}", databaseFile, e.toString());
+        }
+    }
+
+    /**
+     * Rewrites an embedded H2 database's file so that it holds live data only: H2's
+     * {@code SHUTDOWN COMPACT} closes the database and copies what is live into a new file that
+     * replaces the old one, so what was overwritten or deleted is gone from the file, not merely
+     * unreachable in its free space. The pool's connections to the closed database are let go
+     * (the next use opens the new file) and the new file is made owner-only. Used after secrets
+     * were re-sealed (docs/OPERATIONS.md, "Secrets at rest"), while nothing else uses the database.
+     * ({@link MVStore#compactFile} would do it in place, but trips H2's own assertions on a
+     * database that has served a while.)
+     *
+     * @return false when the datasource is not an embedded H2 file database (nothing done)
+     */
+    public static boolean rewriteFile(DataSource dataSource) throws SQLException {
+        Path dir;
+        Connection connection = dataSource.getConnection();
+        try {
+            MVStore store = embeddedStore(connection);
+            if (store == null) {
+                return false;
+            }
+            dir = Path.of(store.getFileStore().getFileName()).toAbsolutePath().getParent();
+            Statement statement = connection.createStatement();
+            statement.execute("SHUTDOWN COMPACT");
+        } finally {
+            try {
+                connection.close();
+            } catch (SQLException closedWithTheDatabase) {
+                // expected after SHUTDOWN: the pool lets this connection go below
+            }
+        }
+        if (dataSource.isWrapperFor(HikariDataSource.class)) {
+            HikariPoolMXBean pool = dataSource.unwrap(HikariDataSource.class).getHikariPoolMXBean();
+            if (pool != null) {
+                pool.softEvictConnections();
+            }
+        }
+        PrivateFiles.tighten(dir);
+        return true;
     }
 
     /** The MVStore behind an embedded (in-process) persistent H2 connection, else null. */

@@ -16,8 +16,10 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * The server's own keys, generated on first start and kept in the database (so a backup of
- * the database is a backup of the keys): an ES256 key that signs audit checkpoints.
+ * The server's own keys, generated on first start and kept in the database (so every node shares
+ * them): an ES256 key that signs audit checkpoints, and the secret of the sign-in challenges' MAC.
+ * Their private parts are stored sealed under the key-encryption key ({@link Sealing}; a backup of
+ * the database alone holds no usable key) and opened where they are read.
  */
 @Component
 @Order(0)
@@ -28,10 +30,12 @@ public class ServerKeys implements ApplicationRunner {
 
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final Sealing sealing;
 
-    ServerKeys(JdbcClient jdbc, Clock clock) {
+    ServerKeys(JdbcClient jdbc, Clock clock, Sealing sealing) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.sealing = sealing;
     }
 
     @Override
@@ -47,8 +51,8 @@ public class ServerKeys implements ApplicationRunner {
      */
     @Transactional
     public synchronized byte[] secret(String purpose) {
-        var existing = jdbc.sql("select private_pem from server_key where purpose = :p and status = 'active'")
-                .param("p", purpose).query(String.class).optional();
+        var existing = jdbc.sql("select id, private_pem from server_key where purpose = :p and status = 'active'")
+                .param("p", purpose).query((rs, n) -> sealing.open(SealedColumn.SERVER_KEY, rs.getString(1), rs.getString(2))).optional();
         if (existing.isPresent()) {
             return Base64.getDecoder().decode(existing.get().strip());
         }
@@ -58,7 +62,8 @@ public class ServerKeys implements ApplicationRunner {
         jdbc.sql("""
                 insert into server_key (id, purpose, algorithm, private_pem, public_pem, status, created_at)
                 values (:id, :p, 'HS256', :secret, '', 'active', :at)""")
-                .param("id", id).param("p", purpose).param("secret", Base64.getEncoder().encodeToString(secret))
+                .param("id", id).param("p", purpose)
+                .param("secret", sealing.seal(SealedColumn.SERVER_KEY, id, Base64.getEncoder().encodeToString(secret)))
                 .param("at", Times.db(Times.now(clock))).update();
         log.info("Generated server secret {} ({})", id, purpose);
         return secret;
@@ -79,7 +84,7 @@ public class ServerKeys implements ApplicationRunner {
                 insert into server_key (id, purpose, algorithm, private_pem, public_pem, status, created_at)
                 values (:id, :p, 'ES256', :priv, :pub, 'active', :at)""")
                 .param("id", id).param("p", purpose)
-                .param("priv", pem("PRIVATE KEY", pair.getPrivate().getEncoded()))
+                .param("priv", sealing.seal(SealedColumn.SERVER_KEY, id, pem("PRIVATE KEY", pair.getPrivate().getEncoded())))
                 .param("pub", pem("PUBLIC KEY", pair.getPublic().getEncoded()))
                 .param("at", Times.db(Times.now(clock))).update();
         log.info("Generated server key {} ({})", id, purpose);
@@ -105,7 +110,8 @@ public class ServerKeys implements ApplicationRunner {
     public SigningKey signingKey(String purpose) {
         return jdbc.sql("select id, private_pem, public_pem from server_key where purpose = :p and status = 'active' and algorithm = 'ES256'")
                 .param("p", purpose)
-                .query((rs, n) -> new SigningKey(rs.getString(1), decodePrivate(rs.getString(2)), decodePublic(rs.getString(3))))
+                .query((rs, n) -> new SigningKey(rs.getString(1),
+                        decodePrivate(sealing.open(SealedColumn.SERVER_KEY, rs.getString(1), rs.getString(2))), decodePublic(rs.getString(3))))
                 .optional().orElseThrow(() -> new IllegalStateException("no active " + purpose + " key"));
     }
 

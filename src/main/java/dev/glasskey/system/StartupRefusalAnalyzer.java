@@ -7,7 +7,7 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 class StartupRefusalAnalyzer extends AbstractFailureAnalyzer<StartupRefusal> {
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, StartupRefusal cause) {
-        return new FailureAnalysis("Glasskey refuses to start: " + cause.getMessage(), cause.action() + " (setting: " + cause.setting() + ")",
-                cause);
+        return new FailureAnalysis("Glasskey refuses to start: " + cause.getMessage(),
+                cause.setting() == null ? cause.action() : cause.action() + " (setting: " + cause.setting() + ")", cause);
     }
 }

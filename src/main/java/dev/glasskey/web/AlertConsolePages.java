@@ -44,16 +44,20 @@ class AlertConsolePages {
                   @RequestParam(required = false) Integer port, @RequestParam(required = false) String from,
                   @RequestParam(required = false) String to, @RequestParam(required = false) String username,
                   @RequestParam(required = false) String password, @RequestParam(required = false) String transport,
-                  @RequestParam(defaultValue = "false") boolean receivesCheckpoints, RedirectAttributes flash) {
+                  @RequestParam(defaultValue = "false") boolean receivesCheckpoints, RedirectAttributes flash, Model model) {
         try {
             List<String> recipients = to == null || to.isBlank() ? null : Arrays.stream(to.split(",")).map(String::strip).toList();
             var channel = alerts.create(Actors.current(), new AlertService.ChannelRequest(name, type, true, minSeverity,
                     new ChannelSettings(blank(url), blank(host), port, blank(from), recipients, blank(username), true,
                             blank(transport), null, null), password, receivesCheckpoints));
-            flash.addFlashAttribute("message", "Channel '" + channel.name() + "' added.");
             if (channel.secret() != null) {
-                flash.addFlashAttribute("secret", channel.secret());
+                // Shown in this answer, not through a flash attribute: flash attributes live in the session, and sessions
+                // are rows in the database, where no secret may be kept in clear (docs/OPERATIONS.md, "Secrets at rest").
+                model.addAttribute("message", "Channel '" + channel.name() + "' added.");
+                model.addAttribute("secret", channel.secret());
+                return page(model);
             }
+            flash.addFlashAttribute("message", "Channel '" + channel.name() + "' added.");
         } catch (GlasskeyException e) {
             flash.addFlashAttribute("error", "[" + e.errorCode().code() + "] " + e.detail());
         }

@@ -296,8 +296,8 @@ interface AlertContract extends AlertChannels {
                 assertThat(fields.path("signedAt").asString()).isEqualTo(c.signedAt().toString());
                 assertThat(fields.path("keyId").asString()).isEqualTo(c.keyId());
                 assertThat(fields.path("signature").asString()).isEqualTo(c.signature());
-                String secret = jdbc().sql("select secret from alert_channel where id = :id").param("id", webhook.path("id").asString())
-                        .query(String.class).single();
+                // Signed with the secret shown at creation (stored sealed).
+                String secret = webhook.path("secret").asString();
                 assertThat(request.signature()).isEqualTo("sha256=" + AlertChannels.hmac(secret, request.timestamp() + "." + request.body()));
 
                 // RFC 5424, facility 4 (auth), severity info (6): PRI 38; MSGID checkpoint; the fields as structured data; MSG the JSON line.
@@ -365,6 +365,46 @@ interface AlertContract extends AlertChannels {
             } finally {
                 deleteChannel(admin.http(), good);
                 deleteChannel(admin.http(), bad);
+            }
+        }
+    }
+
+    @Test
+    default void aChannelSecretMovedFromAnotherChannelDoesNotOpenAndItsDeliveryFailsSayingSo() throws Exception {
+        SignedInClient admin = newAdmin();
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            JsonNode good = createChannel(admin.http(), webhook("sealed good " + System.nanoTime(), receiver.url(), "critical"));
+            JsonNode moved = createChannel(admin.http(), webhook("sealed moved " + System.nanoTime(), receiver.url(), "critical"));
+            String goodId = good.path("id").asString();
+            String movedId = moved.path("id").asString();
+            try {
+                String sealed = jdbc().sql("select secret from alert_channel where id = :id").param("id", goodId).query(String.class).single();
+                assertThat(sealed).startsWith("gk-enc:v1:").doesNotContain(good.path("secret").asString());
+                // Someone with write access to the database copies one channel's sealed secret into another's row.
+                jdbc().sql("update alert_channel set secret = :s where id = :id").param("s", sealed).param("id", movedId).update();
+
+                long before = auditHead();
+                Client.Response refused = admin.http().post("/api/alerts/channels/" + movedId + "/test", "{}");
+                assertThat(refused.status()).as(refused.toString()).isEqualTo(200);
+                assertThat(refused.json().path("delivered").asBoolean()).isFalse();
+                assertThat(refused.json().path("error").asString()).contains("The stored alert_channel.secret of row '" + movedId
+                        + "' does not open under key-encryption key").contains("moved here from another row");
+                assertThat(receiver.requests()).as("nothing was sent").isEmpty();
+                JsonNode delivery = admin.http().get("/api/alerts/deliveries?channel=" + movedId).json().get(0);
+                assertThat(delivery.path("status").asString()).isEqualTo("pending");
+                assertThat(delivery.path("lastError").asString()).contains("does not open");
+                assertThat(jdbc().sql("select secret from alert_channel where id = :id").param("id", movedId).query(String.class).single())
+                        .as("left as found").isEqualTo(sealed);
+                assertThat(auditSince(before)).extracting(AuditRow::action).containsExactly("alert.channel.test");
+
+                // The channel it came from still signs with its own secret.
+                Client.Response ok = admin.http().post("/api/alerts/channels/" + goodId + "/test", "{}");
+                assertThat(ok.json().path("delivered").asBoolean()).as(ok.toString()).isTrue();
+                WebhookReceiver.Request request = receiver.accepted().get(0);
+                assertThat(request.signature()).isEqualTo("sha256=" + AlertChannels.hmac(good.path("secret").asString(), request.timestamp() + "." + request.body()));
+            } finally {
+                deleteChannel(admin.http(), good);
+                deleteChannel(admin.http(), moved);
             }
         }
     }
@@ -530,7 +570,9 @@ interface AlertContract extends AlertChannels {
                         .POST(java.net.http.HttpRequest.BodyPublishers.ofString("name=" + java.net.URLEncoder.encode(name, StandardCharsets.UTF_8)
                                 + "&type=webhook&minSeverity=critical&url=" + java.net.URLEncoder.encode(receiver.url(), StandardCharsets.UTF_8)
                                 + "&receivesCheckpoints=true")));
-                assertThat(added.status()).as(added.toString()).isEqualTo(302);
+                // A webhook's secret is shown in the answer itself (a flash attribute would keep it in the session table in clear).
+                assertThat(added.status()).as(added.toString()).isEqualTo(200);
+                assertThat(added.body()).contains("Channel &#39;" + name + "&#39; added.").contains("id=\"webhook-secret\"");
                 JsonNode created = java.util.stream.StreamSupport.stream(admin.http().get("/api/alerts/channels").json().spliterator(), false)
                         .filter(c -> c.path("name").asString().equals(name)).findFirst().orElseThrow();
                 assertThat(created.path("receivesCheckpoints").asBoolean()).isTrue();

@@ -48,7 +48,7 @@ class CheckpointCopyPostgresTest extends CheckpointCopyServer {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--data-dir", DATA_DIR.toString(), "--quiet"));
         try (ServerJvm cli = ServerJvm.start(List.of(), all, Map.of("SPRING_DATASOURCE_URL", Postgres.URL + "?currentSchema=" + SCHEMA.name(),
-                "SPRING_DATASOURCE_USERNAME", Postgres.USER, "SPRING_DATASOURCE_PASSWORD", ""), Path.of("target", "checkpoint-copy-cli.log"))) {
+                "SPRING_DATASOURCE_USERNAME", Postgres.USER, "SPRING_DATASOURCE_PASSWORD", "", "GLASSKEY_KEK", Postgres.KEK), Path.of("target", "checkpoint-copy-cli.log"))) {
             return cli.awaitExit(Duration.ofMinutes(2));
         }
     }

@@ -1,6 +1,5 @@
 package dev.glasskey.cli;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,6 +16,8 @@ import dev.glasskey.system.GlasskeyProperties;
 import dev.glasskey.system.ServerKeys;
 import dev.glasskey.testing.ApplicationJvm;
 import dev.glasskey.testing.CommandOutput;
+import dev.glasskey.testing.ServerJvm;
+import dev.glasskey.testing.Servers;
 import dev.glasskey.webauthn.FirstAdministrator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -157,9 +158,7 @@ class BootstrapAndFirstStartTest {
         assertThat(json.text()).contains("\"status\" : \"FAIL\"");
 
         // While a server holds the embedded database, the command reads the snapshot the server writes.
-        try (ConfigurableApplicationContext context = new SpringApplication(GlasskeyApplication.class).run(
-                "--glasskey.data-dir=" + dataDir, "--server.port=0", "--logging.level.root=warn",
-                "--glasskey.emergency.monitor-initial-delay=PT0S")) {
+        try (ConfigurableApplicationContext context = Servers.start(dataDir, "--glasskey.emergency.monitor-initial-delay=PT0S")) {
             Path snapshot = dataDir.resolve("readiness.json");
             long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
             while (!Files.exists(snapshot) && System.nanoTime() < deadline) {
@@ -180,8 +179,7 @@ class BootstrapAndFirstStartTest {
     }
 
     private static ConfigurableApplicationContext start(Path dataDir) {
-        return new SpringApplication(GlasskeyApplication.class).run("--glasskey.data-dir=" + dataDir, "--server.port=0",
-                "--logging.level.root=warn");
+        return Servers.start(dataDir);
     }
 
     private static long count(JdbcClient jdbc, String sql) {
@@ -190,21 +188,7 @@ class BootstrapAndFirstStartTest {
 
 
     private static CommandOutput runInNewJvm(String... args) {
-        java.util.List<String> command = ApplicationJvm.command(java.util.List.of(), java.util.List.of(args));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String text = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("bootstrap did not finish: " + text);
-            }
-            return new CommandOutput(process.exitValue(), text, "");
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return ServerJvm.run(java.util.List.of(), java.util.List.of(args), java.util.Map.of(), Path.of("target", "cli-" + args[0] + ".log"));
     }
 
 }

@@ -6,8 +6,6 @@ import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import com.nimbusds.jose.crypto.ECDSAVerifier;
@@ -16,10 +14,10 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.token.AccessToken;
 
-import dev.glasskey.GlasskeyApplication;
 import dev.glasskey.cli.GlasskeyCommand;
 import dev.glasskey.testing.RelyingParty;
 import dev.glasskey.testing.CommandOutput;
+import dev.glasskey.testing.Servers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,21 +72,11 @@ class OidcRestartTest {
     }
 
     private static ConfigurableApplicationContext start(Path dataDir) {
-        int port = freePort();
-        return new SpringApplication(GlasskeyApplication.class).run("--glasskey.data-dir=" + dataDir, "--server.port=" + port,
-                "--logging.level.root=warn", "--glasskey.first-start.enabled=false", "--glasskey.base-url=http://127.0.0.1:" + port);
+        return Servers.startListening(dataDir);
     }
 
     private static String baseUrl(ConfigurableApplicationContext server) {
-        return "http://127.0.0.1:" + ((WebServerApplicationContext) server).getWebServer().getPort();
-    }
-
-    private static int freePort() {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
+        return Servers.baseUrl(server);
     }
 
     private static String find(String text, String regex) {

@@ -211,6 +211,7 @@ class TwoNodesPostgresTest {
                 "--spring.datasource.url=" + Postgres.URL + "?currentSchema=" + schema,
                 "--spring.datasource.username=" + Postgres.USER,
                 "--spring.datasource.password=",
+                "--glasskey.secrets.kek=" + Postgres.KEK,
                 "--glasskey.audit.checkpoint-interval=" + JOB_INTERVAL,
                 "--glasskey.emergency.monitor-interval=" + JOB_INTERVAL,
                 "--glasskey.emergency.monitor-initial-delay=PT1S",

@@ -13,8 +13,21 @@ import java.sql.Statement;
 public final class Postgres {
     public static final String URL = "jdbc:postgresql://127.0.0.1:5432/test";
     public static final String USER = "postgres";
+    /**
+     * The key-encryption key of the servers a test runs on PostgreSQL (as a deployment of several
+     * nodes gives each node the same {@code GLASSKEY_KEK}); the embedded H2 tests use the default
+     * {@code master.key} in their data directory instead.
+     */
+    public static final String KEK = randomKek();
 
     private Postgres() {}
+
+    /** A key-encryption key as {@code GLASSKEY_KEK} takes it: base64 of 32 random bytes. */
+    public static String randomKek() {
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return java.util.Base64.getEncoder().encodeToString(key);
+    }
 
     /** For {@code @EnabledIf}. */
     public static boolean available() {
@@ -45,6 +58,7 @@ public final class Postgres {
         registry.add("spring.datasource.url", () -> URL + "?currentSchema=" + schema.name());
         registry.add("spring.datasource.username", () -> USER);
         registry.add("spring.datasource.password", () -> "");
+        registry.add("glasskey.secrets.kek", () -> KEK);
     }
 
     /** Creates a new empty schema and returns its name. */

@@ -46,6 +46,13 @@ public final class ServerJvm implements AutoCloseable {
         }
     }
 
+    /** Runs Glasskey to its end (bounded: two minutes): its exit code and everything it printed (a command, or a refused start). */
+    public static CommandOutput run(List<String> jvmOptions, List<String> args, java.util.Map<String, String> environment, Path log) {
+        try (ServerJvm jvm = start(jvmOptions, args, environment, log)) {
+            return jvm.awaitExit(Duration.ofMinutes(2));
+        }
+    }
+
     public Process process() {
         return process;
     }

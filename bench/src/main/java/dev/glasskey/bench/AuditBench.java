@@ -67,7 +67,7 @@ public final class AuditBench {
         int threads = Integer.parseInt(option(args, "--threads", "2"));
         int seconds = Integer.parseInt(option(args, "--seconds", "20"));
         Path dir = Path.of(option(args, "--dir", Files.createTempDirectory("glasskey-audit-bench-").toString())).toAbsolutePath();
-        Files.createDirectories(dir);
+        dev.glasskey.system.PrivateFiles.createDirectories(dir); // owner-only, or the server refuses to start
         // --pg SCHEMA: the log lives in that (new or reused) schema of the local PostgreSQL test database instead of H2.
         String pg = option(args, "--pg", null);
         if (pg != null) {
