@@ -136,9 +136,12 @@ final class AuthorizationRequestChecks {
 
     /**
      * Wraps the stock authorization request converter (and leaves any other converter, such as the
-     * consent form's, as it is): see the class comment.
+     * consent form's, as it is): see the class comment. At the authorization endpoint {@code pushed}
+     * resolves the {@code request_uri} the PAR endpoint issued (RFC 9126 §4), and any other is
+     * refused; at the PAR endpoint itself ({@code pushed} null) a {@code request_uri} is
+     * {@code invalid_request} (RFC 9126 §2.1).
      */
-    static AuthenticationConverter converter(AuthenticationConverter delegate, RegisteredClientRepository clients) {
+    static AuthenticationConverter converter(AuthenticationConverter delegate, RegisteredClientRepository clients, PushedRequests pushed) {
         if (!(delegate instanceof OAuth2AuthorizationCodeRequestAuthenticationConverter)) {
             return delegate;
         }
@@ -147,6 +150,14 @@ final class AuthorizationRequestChecks {
                 return null; // not an authorization request (the stock converter's own rule)
             }
             String[] requestUri = request.getParameterValues(OAuth2ParameterNames.REQUEST_URI);
+            if (requestUri != null && pushed != null) {
+                return pushed.resolve(request, requestUri);
+            }
+            if (requestUri != null && pushed == null) {
+                // RFC 9126 §2.1: a pushed request carries its parameters, never a reference.
+                throw refusal(request, clients, OAuth2ErrorCodes.INVALID_REQUEST,
+                        "request_uri must not be pushed; push the parameters themselves (RFC 9126 §2.1).");
+            }
             if (requestUri != null) {
                 throw refusal(request, clients, "request_uri_not_supported",
                         "Requests by reference (request_uri) are not supported; send the parameters themselves.");
@@ -172,7 +183,7 @@ final class AuthorizationRequestChecks {
      * A refusal from the request itself: redirected (with state) when the client id and the
      * redirect URI are each given once and the URI may be redirected to for that client.
      */
-    private static OAuth2AuthorizationCodeRequestAuthenticationException refusal(HttpServletRequest request, RegisteredClientRepository clients,
+    static OAuth2AuthorizationCodeRequestAuthenticationException refusal(HttpServletRequest request, RegisteredClientRepository clients,
                                                                                  String code, String description) {
         String clientId = once(request, OAuth2ParameterNames.CLIENT_ID);
         String redirectUri = once(request, OAuth2ParameterNames.REDIRECT_URI);
@@ -186,10 +197,10 @@ final class AuthorizationRequestChecks {
         return new OAuth2AuthorizationCodeRequestAuthenticationException(new OAuth2Error(code, description, null), to);
     }
 
-    private static final Authentication ANONYMOUS = new org.springframework.security.authentication.AnonymousAuthenticationToken(
+    static final Authentication ANONYMOUS = new org.springframework.security.authentication.AnonymousAuthenticationToken(
             "anonymous", "anonymousUser", org.springframework.security.core.authority.AuthorityUtils.createAuthorityList("ROLE_ANONYMOUS"));
 
-    private static String once(HttpServletRequest request, String name) {
+    static String once(HttpServletRequest request, String name) {
         String[] values = request.getParameterValues(name);
         return values != null && values.length == 1 && !values[0].isEmpty() ? values[0] : null;
     }

@@ -42,12 +42,12 @@ final class Discovery {
         m.put("code_challenge_methods_supported", List.of("S256"));
         // RFC 9207 §3: every authorization response carries iss (AuthorizationResponses).
         m.put("authorization_response_iss_parameter_supported", true);
-        // Not offered: DPoP (RFC 9449 §5.1), certificate-bound tokens (RFC 8705 §3.3), devices (RFC 8628 §4), PAR (RFC 9126 §5).
+        // Not offered: DPoP (RFC 9449 §5.1), certificate-bound tokens (RFC 8705 §3.3), devices (RFC 8628 §4).
+        // PAR is (RFC 9126 §5: pushed_authorization_request_endpoint, set by Spring Authorization Server), never required of every client.
         m.remove("dpop_signing_alg_values_supported");
         m.remove("tls_client_certificate_bound_access_tokens");
         m.remove("device_authorization_endpoint");
-        m.remove("pushed_authorization_request_endpoint");
-        m.remove("require_pushed_authorization_requests");
+        m.put("require_pushed_authorization_requests", false);
     }
 
     /** Discovery 1.0 §3: the RFC 8414 members and the OpenID ones. */
@@ -56,7 +56,9 @@ final class Discovery {
         m.put("acr_values_supported", AuthenticationPolicy.SUPPORTED_ACR);
         m.put("claims_supported", CLAIMS);
         m.put("prompt_values_supported", AuthenticationPolicy.SUPPORTED_PROMPT);
-        // Said explicitly: request_uri_parameter_supported defaults to true when absent (Discovery 1.0 §3).
+        // Said explicitly: request_uri_parameter_supported defaults to true when absent (Discovery 1.0 §3). It is about
+        // request objects fetched by reference (Core §6.2), which Glasskey does not fetch; the request_uri that the
+        // PAR endpoint issues works, and is advertised by pushed_authorization_request_endpoint (RFC 9126 §5).
         m.put("request_parameter_supported", false);
         m.put("request_uri_parameter_supported", false);
         m.put("claims_parameter_supported", false);

@@ -41,6 +41,7 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceCodeAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2PushedAuthorizationRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationToken;
@@ -97,6 +98,7 @@ class OidcSecurityConfiguration {
                 PathPatternRequestMatcher.withDefaults().matcher(org.springframework.http.HttpMethod.GET, settings.getAuthorizationEndpoint()),
                 PathPatternRequestMatcher.withDefaults().matcher(org.springframework.http.HttpMethod.POST, settings.getAuthorizationEndpoint()));
         ClientSecrets secrets = new ClientSecrets();
+        PushedRequests pushed = new PushedRequests(authorizations, clients, clock);
         AuthorizationCodes codes = new AuthorizationCodes(clock);
         AuthenticationFailureHandler oauthErrors = OidcSecurityConfiguration::writeError;
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
@@ -107,6 +109,7 @@ class OidcSecurityConfiguration {
                 "/.well-known/oauth-protected-resource/**");
         RequestMatcher clientEndpoints = new OrRequestMatcher(
                 PathPatternRequestMatcher.withDefaults().matcher(settings.getTokenEndpoint()),
+                PathPatternRequestMatcher.withDefaults().matcher(settings.getPushedAuthorizationRequestEndpoint()),
                 PathPatternRequestMatcher.withDefaults().matcher(settings.getTokenRevocationEndpoint()),
                 PathPatternRequestMatcher.withDefaults().matcher(settings.getTokenIntrospectionEndpoint()));
         http.securityMatcher(new OrRequestMatcher(server.getEndpointsMatcher(), resourceMetadata));
@@ -132,8 +135,17 @@ class OidcSecurityConfiguration {
                             providers.add(0, PublicClients.refreshProvider(clients));
                         })
                         .errorResponseHandler(audited(tx, audit, clients, "client authentication", oauthErrors)))
+                // RFC 9126: pushed requests pass the same checks as plain ones; their refusals are JSON (§2.3) and audited.
+                .pushedAuthorizationRequestEndpoint(par -> par
+                        .pushedAuthorizationRequestConverters(converters -> converters.replaceAll(c -> AuthorizationRequestChecks.converter(c, clients, null)))
+                        .authenticationProviders(providers -> providers.forEach(p -> {
+                            if (p instanceof OAuth2PushedAuthorizationRequestAuthenticationProvider pushedRequests) {
+                                pushedRequests.setAuthenticationValidator(AuthorizationRequestChecks::validate);
+                            }
+                        }))
+                        .errorResponseHandler(audited(tx, audit, clients, "pushed authorization request", oauthErrors)))
                 .authorizationEndpoint(a -> a
-                        .authorizationRequestConverters(converters -> converters.replaceAll(c -> AuthorizationRequestChecks.converter(c, clients)))
+                        .authorizationRequestConverters(converters -> converters.replaceAll(c -> AuthorizationRequestChecks.converter(c, clients, pushed)))
                         .authenticationProviders(providers -> providers.forEach(p -> {
                             if (p instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
                                 codeRequests.setAuthenticationValidator(AuthorizationRequestChecks::validate);
@@ -141,7 +153,7 @@ class OidcSecurityConfiguration {
                             }
                         }))
                         .authorizationResponseHandler((request, response, authentication) ->
-                                codeIssued(request, response, (OAuth2AuthorizationCodeRequestAuthenticationToken) authentication, tx, audit, issuer))
+                                codeIssued(request, response, (OAuth2AuthorizationCodeRequestAuthenticationToken) authentication, tx, audit, issuer, pushed))
                         .errorResponseHandler((request, response, e) -> authorizationRefused(request, response, e, tx, audit, clients, issuer)))
                 .tokenEndpoint(t -> t
                         // Only the grants Glasskey offers (Discovery.GRANT_TYPES): a device code or token
@@ -382,7 +394,8 @@ class OidcSecurityConfiguration {
     /** A code was issued: audited before the browser is sent back with it. */
     private static void codeIssued(HttpServletRequest request, HttpServletResponse response,
                                    OAuth2AuthorizationCodeRequestAuthenticationToken issued, TransactionTemplate tx, OidcAudit audit,
-                                   String issuer) throws IOException {
+                                   String issuer, PushedRequests pushed) throws IOException {
+        pushed.used(request);
         SignInFacts facts = SignInFacts.from((Authentication) issued.getPrincipal());
         tx.executeWithoutResult(s -> audit.success(OidcAudit.client(issued.getClientId()), OidcAudit.AUTHORIZE,
                 facts == null ? null : facts.accountId(), facts != null && facts.emergency(),

@@ -249,14 +249,17 @@ public interface OidcConformanceContract extends OidcFixtures {
         long stored = storedAuthorizations();
         for (Client browser : List.of(p.browser(), client())) {
             assertRedirectedError(browser.navigate(authorizationRequest(rp, "state", "r1", "request_uri",
-                    "urn:ietf:params:oauth:request_uri:abc")), rp, "r1", "request_uri_not_supported", false);
+                    "urn:ietf:params:oauth:request_uri:abc")), rp, "r1", "invalid_request_uri", false);
             assertRedirectedError(browser.navigate(authorizationRequest(rp, "state", "r2", "request_uri",
                     "https://rp.example/request.jwt")), rp, "r2", "request_uri_not_supported", false);
             assertRedirectedError(browser.navigate(authorizationRequest(rp, "state", "r3", "request",
                     "eyJhbGciOiJub25lIn0.eyJpc3MiOiJ4In0.")), rp, "r3", "request_not_supported", false);
             // A request by reference alone (no redirect_uri): nothing known good to redirect to.
             assertAnsweredHere(browser.navigate(rp.metadata.getAuthorizationEndpointURI() + "?client_id=" + rp.clientId.getValue()
-                    + "&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Aabc"), "request_uri_not_supported");
+                    + "&request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Aabc"), "invalid_request_uri");
+            // Only what the PAR endpoint issued is taken by reference (OidcParContract); a URL is never fetched.
+            assertAnsweredHere(browser.navigate(rp.metadata.getAuthorizationEndpointURI() + "?client_id=" + rp.clientId.getValue()
+                    + "&request_uri=https%3A%2F%2Frp.example%2Frequest.jwt"), "request_uri_not_supported");
         }
         assertThat(storedAuthorizations()).isEqualTo(stored);
     }
@@ -452,7 +455,10 @@ public interface OidcConformanceContract extends OidcFixtures {
             assertThat(strings(d, "code_challenge_methods_supported")).containsExactly("S256");
             assertThat(d.get("authorization_response_iss_parameter_supported")).isEqualTo(true);
             assertThat(d).doesNotContainKeys("dpop_signing_alg_values_supported", "tls_client_certificate_bound_access_tokens",
-                    "device_authorization_endpoint", "pushed_authorization_request_endpoint");
+                    "device_authorization_endpoint");
+            // RFC 9126 §5: PAR is offered (OidcParContract pushes through it) and required only per client.
+            assertThat(d.get("pushed_authorization_request_endpoint")).isEqualTo(baseUrl() + "/oauth2/par");
+            assertThat(d.get("require_pushed_authorization_requests")).isEqualTo(false);
         }
         assertThat(doc.get("request_uri_parameter_supported")).isEqualTo(false);
         assertThat(doc.get("request_parameter_supported")).isEqualTo(false);

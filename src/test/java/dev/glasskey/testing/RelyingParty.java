@@ -139,6 +139,11 @@ public final class RelyingParty {
             return this;
         }
 
+        /** The request itself, for pushing it (RFC 9126) instead of sending it through the browser. */
+        public AuthenticationRequest request() {
+            return builder.build();
+        }
+
         public URI uri() {
             return builder.build().toURI();
         }
