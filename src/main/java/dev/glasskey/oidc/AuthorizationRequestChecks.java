@@ -162,6 +162,9 @@ final class AuthorizationRequestChecks {
                 throw refusal(request, clients, "request_uri_not_supported",
                         "Requests by reference (request_uri) are not supported; send the parameters themselves.");
             }
+            if (pushed != null) {
+                pushed.requiredButPlain(request);
+            }
             String[] responseType = request.getParameterValues(OAuth2ParameterNames.RESPONSE_TYPE);
             if (responseType != null && responseType.length == 1 && !responseType[0].isEmpty() && !"code".equals(responseType[0])) {
                 // RFC 6749 §4.1.2.1 unsupported_response_type: token, id_token and the hybrid types are not offered (OAuth 2.1, RFC 9700 §2.1.2).

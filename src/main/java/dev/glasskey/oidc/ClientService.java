@@ -125,11 +125,16 @@ public class ClientService {
             throw invalid("jwks and jwksUri are for tokenEndpointAuthMethod private_key_jwt only.");
         }
 
+        if (Boolean.TRUE.equals(r.requirePushedAuthorizationRequests()) && (isPublic || !codeFlow)) {
+            // Pushing needs client authentication at /oauth2/par (RFC 9126 §2), and a code flow to push.
+            throw invalid("requirePushedAuthorizationRequests is for confidential clients with the authorization_code grant.");
+        }
         Instant now = Times.now(clock);
         String secret = isPublic || keyJwt ? null : ClientSecrets.generate();
         ClientSettings.Builder clientSettings = ClientSettings.builder().requireProofKey(pkce).requireAuthorizationConsent(false)
                 .setting(OidcClient.INTROSPECT_ANY_TOKEN, Boolean.TRUE.equals(r.introspectAnyToken()))
-                .setting(OidcClient.GROUPS_CLAIM, groupsClaim);
+                .setting(OidcClient.GROUPS_CLAIM, groupsClaim)
+                .setting(OidcClient.REQUIRE_PAR, Boolean.TRUE.equals(r.requirePushedAuthorizationRequests()));
         if (jwks != null) {
             clientSettings.setting(ClientAssertions.JWKS, jwks);
         }
@@ -169,7 +174,8 @@ public class ClientService {
         audit.record(AuditEvent.success(actor, "oidc.client.add", clientId, false, type + " client '" + name + "', grants "
                 + view.grantTypes() + ", redirect URIs " + view.redirectUris() + ", " + requestedAlg + ", authenticates with " + authMethod
                 + (jwksUri != null ? " (keys at " + jwksUri + ")" : "") + ", groups claim '" + groupsClaim + "'"
-                + (view.introspectAnyToken() ? ", may introspect any client's tokens" : "")));
+                + (view.introspectAnyToken() ? ", may introspect any client's tokens" : "")
+                + (view.requirePushedAuthorizationRequests() ? ", pushed authorization requests required" : "")));
         return new OidcClient.Created(view, secret);
     }
 

@@ -22,11 +22,14 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
  * @param groupsClaim the name of the claim that carries the account's roles as groups in this client's
  *        ID tokens, access tokens and UserInfo (what Kubernetes {@code --oidc-groups-claim}, Vault
  *        {@code groups_claim} or Grafana {@code groups_attribute_path} read); default {@code groups}
+ * @param requirePushedAuthorizationRequests RFC 9126 §6 {@code require_pushed_authorization_requests}: this
+ *        client's authorization requests are taken only by reference to one it pushed to {@code /oauth2/par};
+ *        a plain one is refused with {@code invalid_request}. Default false
  */
 public record OidcClient(String clientId, String name, String type, List<String> grantTypes, List<String> redirectUris,
                          List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSignedResponseAlg,
                          boolean requirePkce, boolean introspectAnyToken, String groupsClaim, String tokenEndpointAuthMethod,
-                         String jwksUri, Instant createdAt) {
+                         String jwksUri, boolean requirePushedAuthorizationRequests, Instant createdAt) {
 
     /** What a client id is made of (ClientService registers no other; the column is 100 characters wide). */
     static final java.util.regex.Pattern CLIENT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._~-]{3,100}");
@@ -44,6 +47,8 @@ public record OidcClient(String clientId, String name, String type, List<String>
     /** Client setting behind {@link #groupsClaim}; absent on clients registered before it existed: {@link #DEFAULT_GROUPS_CLAIM}. */
     static final String GROUPS_CLAIM = "settings.client.glasskey.groups-claim";
     static final String DEFAULT_GROUPS_CLAIM = "groups";
+    /** Client setting behind {@link #requirePushedAuthorizationRequests}; absent on clients registered before it existed: false. */
+    static final String REQUIRE_PAR = "settings.client.glasskey.require-pushed-authorization-requests";
     /** What a groups claim may be called: a plain JSON member name, not one of the claims Glasskey already sets. */
     static final java.util.regex.Pattern CLAIM_NAME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]{0,63}");
     static final Set<String> RESERVED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "auth_time", "nonce", "acr", "amr",
@@ -54,7 +59,7 @@ public record OidcClient(String clientId, String name, String type, List<String>
     public record Registration(String clientId, String name, String type, List<String> grantTypes, List<String> redirectUris,
                                List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSignedResponseAlg,
                                Boolean requirePkce, Boolean introspectAnyToken, String groupsClaim, String tokenEndpointAuthMethod,
-                               Map<String, Object> jwks, String jwksUri) {
+                               Map<String, Object> jwks, String jwksUri, Boolean requirePushedAuthorizationRequests) {
         /** The JSON body of {@code POST /api/clients} binds to every component (the shorter constructor is for callers in code). */
         @com.fasterxml.jackson.annotation.JsonCreator
         public Registration {
@@ -65,12 +70,16 @@ public record OidcClient(String clientId, String name, String type, List<String>
                             List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSignedResponseAlg,
                             Boolean requirePkce, Boolean introspectAnyToken) {
             this(clientId, name, type, grantTypes, redirectUris, postLogoutRedirectUris, scopes, idTokenSignedResponseAlg, requirePkce,
-                    introspectAnyToken, null, null, null, null);
+                    introspectAnyToken, null, null, null, null, null);
         }
     }
 
     static boolean introspectsAnyToken(RegisteredClient c) {
         return Boolean.TRUE.equals(c.getClientSettings().getSetting(INTROSPECT_ANY_TOKEN));
+    }
+
+    static boolean requiresPushedRequests(RegisteredClient c) {
+        return Boolean.TRUE.equals(c.getClientSettings().getSetting(REQUIRE_PAR));
     }
 
     static String groupsClaim(RegisteredClient c) {
@@ -86,7 +95,7 @@ public record OidcClient(String clientId, String name, String type, List<String>
                 sorted(c.getAuthorizationGrantTypes().stream().map(AuthorizationGrantType::getValue).toList()),
                 sorted(c.getRedirectUris()), sorted(c.getPostLogoutRedirectUris()), sorted(c.getScopes()),
                 String.valueOf(c.getTokenSettings().getIdTokenSignatureAlgorithm()), c.getClientSettings().isRequireProofKey(),
-                introspectsAnyToken(c), groupsClaim(c), authMethod(c), c.getClientSettings().getJwkSetUrl(), c.getClientIdIssuedAt());
+                introspectsAnyToken(c), groupsClaim(c), authMethod(c), c.getClientSettings().getJwkSetUrl(), requiresPushedRequests(c), c.getClientIdIssuedAt());
     }
 
     static String authMethod(RegisteredClient c) {

@@ -89,6 +89,21 @@ final class PushedRequests {
                 stored.getScopes(), stored.getAdditionalParameters());
     }
 
+    /**
+     * RFC 9126 §6 {@code require_pushed_authorization_requests}, per client: a plain authorization
+     * request from a client that must push its requests is {@code invalid_request} (redirected to
+     * it when its redirect URI checks out, like every refusal of the request itself).
+     */
+    void requiredButPlain(HttpServletRequest request) {
+        String clientId = AuthorizationRequestChecks.once(request, OAuth2ParameterNames.CLIENT_ID);
+        var client = OidcClient.couldBeRegistered(clientId) ? clients.findByClientId(clientId) : null;
+        if (client != null && OidcClient.requiresPushedRequests(client)) {
+            throw AuthorizationRequestChecks.refusal(request, clients, OAuth2ErrorCodes.INVALID_REQUEST,
+                    "This client must push its authorization requests to the pushed authorization request endpoint (RFC 9126) "
+                            + "and send only client_id and request_uri here.");
+        }
+    }
+
     /** RFC 9126 §7.3: a pushed request is used once; the code was issued for it. */
     void used(HttpServletRequest request) {
         if (request.getAttribute(RESOLVED) instanceof String state) {

@@ -159,6 +159,44 @@ public interface OidcParContract extends OidcFixtures {
     }
 
     @Test
+    default void aClientThatMustPushHasItsPlainRequestsRefused() {
+        Client admin = newAdmin().http();
+        RelyingParty rp = RelyingParty.register(admin, baseUrl(), Map.of("name", "PAR only " + System.nanoTime(),
+                "redirectUris", List.of("https://rp.example/callback/" + System.nanoTime()),
+                "grantTypes", List.of("authorization_code"), "requirePushedAuthorizationRequests", true));
+        assertThat(admin.get("/api/clients/" + rp.clientId.getValue()).json().path("requirePushedAuthorizationRequests").asBoolean())
+                .isTrue();
+        Person p = person(admin, false);
+        long stored = storedAuthorizations();
+        long audit = auditHead();
+        for (Client browser : List.of(p.browser(), client())) {
+            RelyingParty.Attempt plain = rp.attempt();
+            Client.Redirect r = browser.navigate(plain.uri().toString());
+            assertThat(r.status()).as(r.toString()).isEqualTo(302);
+            assertThat(plain.error(r.location()).getCode()).isEqualTo("invalid_request");
+            assertThat(OidcConformanceContract.responseParams(r.location())).containsEntry("iss", baseUrl());
+        }
+        assertThat(storedAuthorizations()).isEqualTo(stored);
+        assertThat(auditCount(audit, "oidc.authorize", "success")).isZero();
+        assertThat(auditSince(audit)).filteredOn(e -> e.action().equals("oidc.refused")).extracting(AuditRow::reason)
+                .containsOnly("invalid_request").hasSize(2);
+        // Pushed, it works.
+        RelyingParty.Attempt attempt = rp.attempt();
+        Client.Redirect r = p.browser().navigate(byReference(rp, rp.clientId, pushed(rp, attempt).getRequestURI()));
+        assertThat(RelyingParty.success(attempt.exchange(attempt.code(r.location()))).getOIDCTokens().getIDToken()).isNotNull();
+        // Clients that cannot push are not registered with it; other clients are not bound by it.
+        Client.Response publicOne = admin.post("/api/clients", Map.of("name", "Native", "type", "public",
+                "redirectUris", List.of("http://127.0.0.1/cb"), "grantTypes", List.of("authorization_code"),
+                "requirePushedAuthorizationRequests", true));
+        assertThat(publicOne.status()).as(publicOne.toString()).isEqualTo(400);
+        RelyingParty free = confidentialClient(admin, "ES256");
+        assertThat(admin.get("/api/clients/" + free.clientId.getValue()).json().path("requirePushedAuthorizationRequests").asBoolean())
+                .isFalse();
+        RelyingParty.Attempt plain = free.attempt();
+        plain.code(p.browser().navigate(plain.uri().toString()).location());
+    }
+
+    @Test
     default void parWithBadClientAuthenticationIsInvalidClient() {
         Client admin = newAdmin().http();
         RelyingParty rp = confidentialClient(admin, "ES256");
