@@ -82,7 +82,8 @@ final class AuthorizationPolicyFilter extends OncePerRequestFilter {
                 (OAuth2AuthorizationCodeRequestAuthenticationToken) request.getAttribute(attribute);
         if (validated == null) {
             // Only requests by reference (request_uri) skip validation, and AuthorizationRequestChecks
-            // refuses those before this point. Should one arrive, refuse rather than skip the policy.
+            // refuses those before this point or resolves a pushed one (PushedRequests) into a plain,
+            // validated request. Should one arrive unresolved, refuse rather than skip the policy.
             response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
             response.setContentType("application/json");
             response.getOutputStream().write("{\"error\":\"request_uri_not_supported\"}".getBytes(StandardCharsets.UTF_8));

@@ -34,9 +34,11 @@ import dev.glasskey.system.Untrusted;
  *   <li>{@link #converter}: wraps the stock request converter. It refuses what the converter
  *       would refuse without naming a redirect URI — a {@code response_type} other than
  *       {@code code} ({@code unsupported_response_type}), {@code request_uri}
- *       ({@code request_uri_not_supported}: Glasskey takes no request by reference, OpenID
- *       Connect Core 1.0 §6.2), a missing or repeated parameter — and sends the refusal to the
- *       client's redirect URI when that URI is registered for it;</li>
+ *       ({@code request_uri_not_supported}: Glasskey fetches no request by reference, OpenID
+ *       Connect Core 1.0 §6.2; only a reference its PAR endpoint issued is resolved, by
+ *       {@link PushedRequests}), a missing or repeated parameter — and sends the refusal to the
+ *       client's redirect URI when that URI is registered for it. The same wrapper guards the
+ *       PAR endpoint (RFC 9126 §2.1: the pushed request is checked as a plain one would be);</li>
  *   <li>{@link #validate}: the request validator, with the client known: the redirect URI
  *       ({@link #redirectAllowed}), scopes, and the OpenID Connect parameters Glasskey does not
  *       silently ignore: {@code request} ({@code request_not_supported}, Core §6.1),

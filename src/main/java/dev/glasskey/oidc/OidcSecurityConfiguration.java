@@ -74,8 +74,8 @@ import dev.glasskey.system.Untrusted;
 
 /**
  * The OpenID Connect provider's own filter chain, ordered before the console's and limited to
- * the protocol endpoints (discovery, JWK Set, authorize, token, revoke, introspect, UserInfo,
- * logout). It shares the browser session with the rest of Glasskey: an unauthenticated
+ * the protocol endpoints (discovery, JWK Set, authorize, pushed authorization requests, token, revoke, introspect,
+ * UserInfo, logout). It shares the browser session with the rest of Glasskey: an unauthenticated
  * authorization request goes to the security-key sign-in page and comes back afterwards.
  * Every grant runs in one transaction with its audit entry ({@link AuditedGrant}); every
  * refusal is audited by the endpoint's error handler below.
