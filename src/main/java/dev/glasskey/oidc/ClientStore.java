@@ -43,12 +43,24 @@ class ClientStore {
         }
     }
 
-    /** Purges authorizations whose every token has expired (the store would otherwise only grow), and spent assertions. */
+    /**
+     * Purges authorizations whose every token has expired (the store would otherwise only grow),
+     * pushed authorization requests expired unused, and spent assertions.
+     */
     int purgeExpired(java.time.Instant before) {
         jdbc.sql("delete from oidc_client_assertion where expires_at < :t").param("t", dev.glasskey.system.Times.db(before)).update();
         int clientTokens = jdbc.sql("delete from oidc_client_token where expires_at < :t")
                 .param("t", dev.glasskey.system.Times.db(before)).update();
-        return clientTokens + jdbc.sql("""
+        // Pushed requests never used (RFC 9126): a state and no token; their expiry is in the state (PushedRequests).
+        int pushed = 0;
+        for (var row : jdbc.sql("select id, state from oauth2_authorization where state is not null"
+                + " and authorization_code_value is null and access_token_value is null and refresh_token_value is null").query().listOfRows()) {
+            java.time.Instant expiry = PushedRequests.expiry((String) row.get("state"));
+            if (expiry != null && expiry.isBefore(before)) {
+                pushed += jdbc.sql("delete from oauth2_authorization where id = :id").param("id", row.get("id")).update();
+            }
+        }
+        return pushed + clientTokens + jdbc.sql("""
                 delete from oauth2_authorization
                 where (authorization_code_expires_at is null or authorization_code_expires_at < :t)
                   and (access_token_expires_at is null or access_token_expires_at < :t)

@@ -52,6 +52,19 @@ final class PushedRequests {
         this.clock = clock;
     }
 
+    /**
+     * When the pushed request stored under {@code state} expires: Spring Authorization Server's
+     * state is {@code <random>___<expiry in epoch millis>}. Null when it is not one.
+     */
+    static Instant expiry(String state) {
+        int split = state.lastIndexOf("___");
+        try {
+            return split <= 0 ? null : Instant.ofEpochMilli(Long.parseLong(state.substring(split + 3)));
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
     /** The request a {@code request_uri} stands for, or the refusal. */
     OAuth2AuthorizationCodeRequestAuthenticationToken resolve(HttpServletRequest request, String[] requestUri) {
         if (requestUri.length != 1 || !requestUri[0].startsWith(PREFIX)) {
@@ -64,13 +77,7 @@ final class PushedRequests {
                     "client_id is required with request_uri (RFC 9126 §4).");
         }
         String rest = requestUri[0].substring(PREFIX.length());
-        int split = rest.lastIndexOf("___");
-        Instant expiresAt;
-        try {
-            expiresAt = split <= 0 ? null : Instant.ofEpochMilli(Long.parseLong(rest.substring(split + 3)));
-        } catch (NumberFormatException e) {
-            expiresAt = null;
-        }
+        Instant expiresAt = expiry(rest);
         OAuth2Authorization pushed = expiresAt == null || !OidcClient.couldBeRegistered(clientId) || rest.length() > 200 ? null
                 : authorizations.findByToken(rest, STATE);
         OAuth2AuthorizationRequest stored = pushed == null ? null : pushed.getAttribute(OAuth2AuthorizationRequest.class.getName());

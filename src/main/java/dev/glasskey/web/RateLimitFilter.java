@@ -46,6 +46,7 @@ final class RateLimitFilter extends OncePerRequestFilter {
             new Endpoint("/drill/{name}", "drill", Kind.DRILL, Kind.DRILL_ID),
             new Endpoint("/oauth2/authorize", "authorization", Kind.AUTHORIZE, null),
             new Endpoint("/oauth2/token", "token", Kind.TOKEN, null),
+            new Endpoint("/oauth2/par", "token", Kind.TOKEN, null),
             new Endpoint("/oauth2/revoke", "token", Kind.TOKEN, null),
             new Endpoint("/oauth2/introspect", "token", Kind.TOKEN, null));
 

@@ -37,6 +37,11 @@ public interface OidcParContract extends OidcFixtures {
         return jdbc().sql("select count(*) from oauth2_authorization").query(Long.class).single();
     }
 
+    default long storedFor(RelyingParty rp) {
+        return jdbc().sql("select count(*) from oauth2_authorization a join oauth2_registered_client c on c.id = a.registered_client_id"
+                + " where c.client_id = :id").param("id", rp.clientId.getValue()).query(Long.class).single();
+    }
+
     default HTTPResponse push(RelyingParty rp, ClientAuthentication auth, AuthorizationRequest request) {
         try {
             return new PushedAuthorizationRequest(rp.metadata.getPushedAuthorizationRequestEndpointURI(), auth, request)
@@ -126,6 +131,17 @@ public interface OidcParContract extends OidcFixtures {
         clock().advance(Duration.ofSeconds(pushed.getLifetime() + 60));
         assertAnsweredHere(p.browser().navigate(byReference(rp, rp.clientId, pushed.getRequestURI())), "invalid_request_uri");
         assertThat(storedAuthorizations()).isEqualTo(stored);
+
+        // One pushed and never used is purged with the expired authorizations (the store would otherwise only grow).
+        // (Counted for this client only: the purge also removes other tests' expired authorizations.)
+        clock().reset();
+        pushed(rp, rp.attempt());
+        PushedAuthorizationSuccessResponse live = pushed(rp, rp.attempt());
+        assertThat(storedFor(rp)).isEqualTo(2);
+        bean(ClientStore.class).purgeExpired(java.time.Instant.now().plusSeconds(live.getLifetime() / 2));
+        assertThat(storedFor(rp)).isEqualTo(2);
+        bean(ClientStore.class).purgeExpired(java.time.Instant.now().plusSeconds(live.getLifetime() + 60));
+        assertThat(storedFor(rp)).isZero();
     }
 
     @Test
