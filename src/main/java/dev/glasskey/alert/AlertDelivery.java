@@ -15,6 +15,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.glasskey.audit.Audit;
 import dev.glasskey.audit.AuditEvent;
 import dev.glasskey.system.Actor;
+import dev.glasskey.system.Metrics;
 import dev.glasskey.system.Times;
 
 /**
@@ -41,9 +42,11 @@ public class AlertDelivery {
     private final TransactionTemplate tx;
     private final Audit audit;
     private final AlertCoalescing coalescing;
+    private final Metrics metrics;
 
     AlertDelivery(AlertStore store, List<ChannelSender> senders, AlertProperties properties, Clock clock, TransactionTemplate tx, Audit audit,
-                  AlertCoalescing coalescing) {
+                  AlertCoalescing coalescing, Metrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.coalescing = coalescing;
         senders.forEach(s -> this.senders.put(s.type(), s));
@@ -108,6 +111,7 @@ public class AlertDelivery {
             error = describe(e);
         }
         Instant done = Times.now(clock);
+        metrics.alertDelivery(channel.type().value(), error == null);
         if (error == null) {
             tx.executeWithoutResult(s -> {
                 store.delivered(deliveryId, done);

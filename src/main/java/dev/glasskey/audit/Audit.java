@@ -20,6 +20,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
 
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Metrics;
 import dev.glasskey.system.Times;
 import dev.glasskey.system.Untrusted;
 
@@ -60,9 +61,11 @@ public class Audit {
     private final AuditIntegrity integrity;
     private final RefusalTally tally;
     private final TransactionTemplate tx;
+    private final Metrics metrics;
 
     Audit(AuditStore store, Clock clock, List<AuditListener> listeners, AuditIntegrity integrity, RefusalTally tally,
-          PlatformTransactionManager transactionManager) {
+          PlatformTransactionManager transactionManager, Metrics metrics) {
+        this.metrics = metrics;
         this.store = store;
         this.clock = clock;
         this.listeners = List.copyOf(listeners);
@@ -102,8 +105,12 @@ public class Audit {
         });
     }
 
-    /** Appends one entry, fields bounded, in the current transaction; tells the listeners. */
+    /** Appends one entry, fields bounded, in the current transaction; tells the listeners. Timed ({@link Metrics#AUDIT_APPEND}). */
     AuditEntry append(AuditEvent event, String client, java.time.Instant at) {
+        return metrics.auditAppend(() -> appendNow(event, client, at));
+    }
+
+    private AuditEntry appendNow(AuditEvent event, String client, java.time.Instant at) {
         AuditStore.Head head = store.lockHead();
         AuditEntry unhashed = new AuditEntry(head.seq() + 1, at, Untrusted.clip(event.actor().label(), ACTOR),
                 Untrusted.clip(event.action(), ACTION), Untrusted.clip(event.target(), TARGET),

@@ -36,7 +36,7 @@ import dev.glasskey.system.Actor;
  * checkpoint copy), 4 untrusted: the chain holds together but a checkpoint verifies only with a
  * key that is not pinned.
  */
-@Command(name = "audit", description = "Verify or export the audit log, or rotate its signing key.",
+@Command(mixinStandardHelpOptions = true, name = "audit", description = "Verify or export the audit log, or rotate its signing key.",
         subcommands = {AuditCommand.Verify.class, AuditCommand.Export.class, AuditCommand.RotateKey.class})
 class AuditCommand {
     static final int VERIFIED = 0;
@@ -46,9 +46,15 @@ class AuditCommand {
     /** Progress is printed every this many entries. */
     static final long PROGRESS_EVERY = 100_000;
 
-    @Command(name = "verify", description = "Check the hash chain and the signed checkpoints, from the database or from an export, "
+    @Command(mixinStandardHelpOptions = true, name = "verify", description = "Check the hash chain and the signed checkpoints, from the database or from an export, "
             + "trusting only pinned keys.")
-    static class Verify implements Callable<Integer> {
+    static class Verify implements Callable<Integer>, GlasskeyCommand.WhileServerRuns {
+        @Override
+        public String whileServerRuns() {
+            return "use GET /api/audit/verify on the running server (docs/API.md), or stop it first;"
+                    + " 'glasskey audit verify --file' checks an export without the database";
+        }
+
         @Option(names = "--file", description = "Verify this export (JSON Lines) instead of the database; needs no database.")
         Path file;
 
@@ -164,8 +170,14 @@ class AuditCommand {
         return PinnedKeys.readOrNone(Path.of(configured));
     }
 
-    @Command(name = "rotate-key", description = "Retire the audit-signing key, make a new one and pin it in glasskey.audit.trusted-keys.")
-    static class RotateKey extends ClientCommand.DataDir implements Callable<Integer> {
+    @Command(mixinStandardHelpOptions = true, name = "rotate-key", description = "Retire the audit-signing key, make a new one and pin it in glasskey.audit.trusted-keys.")
+    static class RotateKey extends ClientCommand.DataDir implements Callable<Integer>, GlasskeyCommand.WhileServerRuns {
+        @Override
+        public String whileServerRuns() {
+            return "stop the server, run 'glasskey audit rotate-key', copy the pinned keys file to every node, then start it"
+                    + " (there is no API for this)";
+        }
+
         @Override
         public Integer call() {
             try (ConfigurableApplicationContext context = context()) {
@@ -180,8 +192,14 @@ class AuditCommand {
         }
     }
 
-    @Command(name = "export", description = "Write the audit log, its signed checkpoints and the public keys as JSON Lines.")
-    static class Export implements Callable<Integer> {
+    @Command(mixinStandardHelpOptions = true, name = "export", description = "Write the audit log, its signed checkpoints and the public keys as JSON Lines.")
+    static class Export implements Callable<Integer>, GlasskeyCommand.WhileServerRuns {
+        @Override
+        public String whileServerRuns() {
+            return "stop the server, export, then start it again (there is no export API; GET /api/audit/verify checks the log"
+                    + " on the running server, GET /api/audit shows its latest entries)";
+        }
+
         @Option(names = {"--output", "-o"}, description = "File to write (default: standard output).")
         Path output;
 
@@ -219,21 +237,16 @@ class AuditCommand {
         return GlasskeyCommand.offlineContext(args.toArray(String[]::new));
     }
 
+    /** A failure to read the log: exit code 3. The embedded database held by a server is said as every command says it. */
     private static int unreadable(RuntimeException e) {
-        if (BootstrapCommand.isDatabaseLocked(e)) {
-            System.err.println("The database is in use by a running Glasskey server. With the embedded database only one "
-                    + "process may open it: use GET /api/audit/verify on the running server, or stop it first.");
-        } else {
-            System.err.println("Cannot read the audit log: " + rootMessage(e));
+        if (e instanceof GlasskeyCommand.DatabaseHeld) {
+            throw e;
         }
+        Integer refused = GlasskeyCommand.refusedStart(e);
+        if (refused != null) {
+            return refused;
+        }
+        System.err.println("Cannot read the audit log: " + GlasskeyCommand.rootMessage(e));
         return UNREADABLE;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable t = e;
-        while (t.getCause() != null) {
-            t = t.getCause();
-        }
-        return String.valueOf(t.getMessage()).lines().findFirst().orElse("");
     }
 }

@@ -23,8 +23,8 @@ import dev.glasskey.webauthn.EnrolmentService;
  * enrols a new key for an administrator. Needs access to the data directory (so, the host);
  * its use is audited and flagged.
  */
-@Command(name = "bootstrap", description = "Issue a recovery enrolment link for an administrator (local, audited).")
-class BootstrapCommand implements Callable<Integer> {
+@Command(mixinStandardHelpOptions = true, name = "bootstrap", description = "Issue a recovery enrolment link for an administrator (local, audited).")
+class BootstrapCommand implements Callable<Integer>, GlasskeyCommand.WhileServerRuns {
     @Option(names = "--account", description = "Account id to recover (default: the first enabled global-admin, or a new 'Recovery administrator').")
     String accountId;
 
@@ -37,6 +37,12 @@ class BootstrapCommand implements Callable<Integer> {
     @Option(names = "--base-url", description = "External URL of the server, as the server's glasskey.base-url: the link is made for it "
             + "(default: as the server, http://localhost:<server.port> when unset).")
     String baseUrl;
+
+    @Override
+    public String whileServerRuns() {
+        return "stop the server, run 'glasskey bootstrap' again, then start the server (an administrator who can still sign in"
+                + " issues enrolment links with POST /api/enrolments instead)";
+    }
 
     @Override
     public Integer call() {
@@ -67,10 +73,8 @@ class BootstrapCommand implements Callable<Integer> {
             System.out.println(link.url());
             return 0;
         } catch (RuntimeException e) {
-            if (isDatabaseLocked(e)) {
-                System.err.println("The database is in use by a running Glasskey server. With the embedded database only one "
-                        + "process may open it: stop the server, run 'glasskey bootstrap' again, then start the server.");
-                return 3;
+            if (e instanceof GlasskeyCommand.DatabaseHeld) {
+                throw e;
             }
             dev.glasskey.system.StartupRefusal refusal = dev.glasskey.system.StartupRefusal.in(e);
             if (refusal != null) {
@@ -78,18 +82,8 @@ class BootstrapCommand implements Callable<Integer> {
                 System.err.println("bootstrap refused: " + refusal.getMessage() + " " + refusal.action());
                 return refusal.exitCode() == dev.glasskey.system.StartupRefusal.SETTING ? 2 : refusal.exitCode();
             }
-            System.err.println("bootstrap failed: " + e.getMessage());
+            System.err.println("bootstrap failed: " + GlasskeyCommand.describe(e));
             return 1;
         }
-    }
-
-    static boolean isDatabaseLocked(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            String m = String.valueOf(t.getMessage());
-            if (m.contains("Database may be already in use") || m.contains("file is locked")) {
-                return true;
-            }
-        }
-        return false;
     }
 }

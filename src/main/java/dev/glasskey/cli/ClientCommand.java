@@ -15,7 +15,7 @@ import dev.glasskey.system.Actor;
 import dev.glasskey.system.GlasskeyException;
 
 /** {@code glasskey client add|list|remove}: OpenID Connect relying parties, on the host (audited as the CLI). */
-@Command(name = "client", description = "Register, list and remove OpenID Connect clients.",
+@Command(mixinStandardHelpOptions = true, name = "client", description = "Register, list and remove OpenID Connect clients.",
         subcommands = {ClientCommand.Add.class, ClientCommand.ListClients.class, ClientCommand.Remove.class})
 class ClientCommand {
 
@@ -28,8 +28,8 @@ class ClientCommand {
         }
     }
 
-    @Command(name = "add", description = "Register a client; prints its secret once.")
-    static class Add extends DataDir implements Callable<Integer> {
+    @Command(mixinStandardHelpOptions = true, name = "add", description = "Register a client; prints its secret once.")
+    static class Add extends DataDir implements Callable<Integer>, GlasskeyCommand.WhileServerRuns {
         @Option(names = "--name", required = true) String name;
         @Option(names = "--client-id", description = "Default: generated.") String clientId;
         @Option(names = "--public", description = "A public client (no secret; PKCE only).") boolean isPublic;
@@ -41,6 +41,11 @@ class ClientCommand {
         @Option(names = "--no-pkce", description = "Do not require PKCE (confidential clients that cannot send it).") boolean noPkce;
         @Option(names = "--introspect-any-token", description = "A resource server that may introspect tokens issued to other clients.")
         boolean introspectAnyToken;
+
+        @Override
+        public String whileServerRuns() {
+            return "use POST /api/clients on the running server (docs/API.md), or stop it first";
+        }
 
         @Override
         public Integer call() {
@@ -59,8 +64,13 @@ class ClientCommand {
         }
     }
 
-    @Command(name = "list", description = "List the registered clients.")
-    static class ListClients extends DataDir implements Callable<Integer> {
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "List the registered clients.")
+    static class ListClients extends DataDir implements Callable<Integer>, GlasskeyCommand.WhileServerRuns {
+        @Override
+        public String whileServerRuns() {
+            return "use GET /api/clients on the running server (docs/API.md), or stop it first";
+        }
+
         @Override
         public Integer call() {
             return run(() -> {
@@ -71,9 +81,14 @@ class ClientCommand {
         }
     }
 
-    @Command(name = "remove", description = "Remove a client and revoke every token issued to it.")
-    static class Remove extends DataDir implements Callable<Integer> {
+    @Command(mixinStandardHelpOptions = true, name = "remove", description = "Remove a client and revoke every token issued to it.")
+    static class Remove extends DataDir implements Callable<Integer>, GlasskeyCommand.WhileServerRuns {
         @Parameters(index = "0", paramLabel = "CLIENT_ID") String clientId;
+
+        @Override
+        public String whileServerRuns() {
+            return "use DELETE /api/clients/" + clientId + " on the running server (docs/API.md), or stop it first";
+        }
 
         @Override
         public Integer call() {
@@ -98,12 +113,14 @@ class ClientCommand {
         } catch (GlasskeyException e) {
             System.err.println(e.errorCode().code() + ": " + e.detail());
             return 2;
+        } catch (GlasskeyCommand.DatabaseHeld e) {
+            throw e; // one line and exit code 3, said the same way by every command (GlasskeyCommand.run)
         } catch (RuntimeException e) {
             Integer refused = GlasskeyCommand.refusedStart(e);
             if (refused != null) {
                 return refused;
             }
-            System.err.println("failed: " + e.getMessage());
+            System.err.println("failed: " + GlasskeyCommand.describe(e));
             return 1;
         }
     }

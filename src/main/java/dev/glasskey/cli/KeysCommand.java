@@ -22,12 +22,17 @@ import dev.glasskey.system.GlasskeyException;
  * rotation); {@code glasskey keys rewrap}: every stored secret re-sealed under the current
  * key-encryption key (docs/OPERATIONS.md, "Secrets at rest").
  */
-@Command(name = "keys", description = "List or rotate the token signing keys; re-seal every stored secret under a new key-encryption key.",
+@Command(mixinStandardHelpOptions = true, name = "keys", description = "List or rotate the token signing keys; re-seal every stored secret under a new key-encryption key.",
         subcommands = {KeysCommand.Rotate.class, KeysCommand.ListKeys.class, KeysCommand.Rewrap.class})
 class KeysCommand {
 
-    @Command(name = "rotate", description = "New ES256 and RS256 keys; superseded keys stay published for glasskey.oidc.retired-key-retention.")
-    static class Rotate extends ClientCommand.DataDir implements Callable<Integer> {
+    @Command(mixinStandardHelpOptions = true, name = "rotate", description = "New ES256 and RS256 keys; superseded keys stay published for glasskey.oidc.retired-key-retention.")
+    static class Rotate extends ClientCommand.DataDir implements Callable<Integer>, GlasskeyCommand.WhileServerRuns {
+        @Override
+        public String whileServerRuns() {
+            return "use POST /api/oidc/keys/rotate on the running server (docs/API.md), or stop it first";
+        }
+
         @Option(names = "--activate-in", description = "Publish now, sign from this long from now (ISO-8601 duration, e.g. PT1H). Default: PT0S.")
         Duration activateIn = Duration.ZERO;
 
@@ -41,8 +46,13 @@ class KeysCommand {
         }
     }
 
-    @Command(name = "list", description = "List the signing keys and their state.")
-    static class ListKeys extends ClientCommand.DataDir implements Callable<Integer> {
+    @Command(mixinStandardHelpOptions = true, name = "list", description = "List the signing keys and their state.")
+    static class ListKeys extends ClientCommand.DataDir implements Callable<Integer>, GlasskeyCommand.WhileServerRuns {
+        @Override
+        public String whileServerRuns() {
+            return "use GET /api/oidc/keys on the running server (docs/API.md), or stop it first";
+        }
+
         @Override
         public Integer call() {
             return ClientCommand.run(() -> {
@@ -53,12 +63,17 @@ class KeysCommand {
         }
     }
 
-    @Command(name = "rewrap", description = {
+    @Command(mixinStandardHelpOptions = true, name = "rewrap", description = {
             "Re-seal every stored secret under the configured key-encryption key (GLASSKEY_KEK, --kek-file or the PKCS#11 key),"
                     + " opening them with the previous keys; with the default master.key, under a new master.key. Audited (secrets.rewrap).",
             "Exit codes: 0 done, 1 failed (nothing changed), 3 the embedded database is in use by a running server,"
                     + " 77 the data directory is open to other users, 78 a key-encryption key is missing or wrong."})
-    static class Rewrap implements Callable<Integer> {
+    static class Rewrap implements Callable<Integer>, GlasskeyCommand.WhileServerRuns {
+        @Override
+        public String whileServerRuns() {
+            return "stop the server, run 'glasskey keys rewrap', then start it with the new key (there is no API for this)";
+        }
+
         @Option(names = "--data-dir", description = "Data directory of the embedded database (default: as the server).")
         String dataDir;
 
@@ -90,12 +105,10 @@ class KeysCommand {
                 if (refused != null) {
                     return refused;
                 }
-                if (BootstrapCommand.isDatabaseLocked(e)) {
-                    System.err.println("The database is in use by a running Glasskey server. With the embedded database only one process "
-                            + "may open it: stop the server, run 'glasskey keys rewrap', then start it with the new key.");
-                    return 3;
+                if (e instanceof GlasskeyCommand.DatabaseHeld) {
+                    throw e;
                 }
-                System.err.println("rewrap failed, nothing was changed: " + (e instanceof GlasskeyException g ? g.detail() : e.getMessage()));
+                System.err.println("rewrap failed, nothing was changed: " + (e instanceof GlasskeyException g ? g.detail() : GlasskeyCommand.describe(e)));
                 return 1;
             }
         }

@@ -20,12 +20,17 @@ import dev.glasskey.mds.MdsStatus;
 import dev.glasskey.system.Actor;
 
 /** {@code glasskey mds load|status}: the FIDO Metadata Service BLOB, on the host (audited as the CLI; docs/OPERATIONS.md). */
-@Command(name = "mds", description = "Load the FIDO Metadata Service (MDS3) BLOB, or show the loaded one.",
+@Command(mixinStandardHelpOptions = true, name = "mds", description = "Load the FIDO Metadata Service (MDS3) BLOB, or show the loaded one.",
         subcommands = {MdsCommand.Load.class, MdsCommand.Status.class})
 class MdsCommand {
 
-    @Command(name = "load", description = "Verify an MDS3 BLOB (a JWT downloaded from the Metadata Service) and load it.")
-    static class Load extends ClientCommand.DataDir implements Callable<Integer> {
+    @Command(mixinStandardHelpOptions = true, name = "load", description = "Verify an MDS3 BLOB (a JWT downloaded from the Metadata Service) and load it.")
+    static class Load extends ClientCommand.DataDir implements Callable<Integer>, GlasskeyCommand.WhileServerRuns {
+        @Override
+        public String whileServerRuns() {
+            return "use POST /api/mds on the running server, or the console's FIDO metadata upload (docs/API.md), or stop it first";
+        }
+
         @Parameters(index = "0", paramLabel = "FILE", description = "The BLOB as downloaded.")
         Path file;
 
@@ -50,8 +55,13 @@ class MdsCommand {
         }
     }
 
-    @Command(name = "status", description = "Show the loaded BLOB: serial, nextUpdate, and models in the deny set.")
-    static class Status extends ClientCommand.DataDir implements Callable<Integer> {
+    @Command(mixinStandardHelpOptions = true, name = "status", description = "Show the loaded BLOB: serial, nextUpdate, and models in the deny set.")
+    static class Status extends ClientCommand.DataDir implements Callable<Integer>, GlasskeyCommand.WhileServerRuns {
+        @Override
+        public String whileServerRuns() {
+            return "use GET /api/mds on the running server (docs/API.md), or stop it first";
+        }
+
         @Override
         public Integer call() {
             return ClientCommand.run(() -> {

@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
  * determined). Reads the database; while a server holds the embedded database, reads the
  * snapshot the server writes into the data directory instead, and fails if it is stale.
  */
-@Command(name = "readiness", description = "Check emergency readiness. Exit code 0 pass, 1 warn, 2 fail.")
+@Command(mixinStandardHelpOptions = true, name = "readiness", description = "Check emergency readiness. Exit code 0 pass, 1 warn, 2 fail.")
 class ReadinessCommand implements Callable<Integer> {
     /** The server rewrites the snapshot every monitor interval (5 minutes by default). */
     static final Duration MAX_SNAPSHOT_AGE = Duration.ofMinutes(15);
@@ -39,8 +39,8 @@ class ReadinessCommand implements Callable<Integer> {
                 : GlasskeyCommand.offlineContext("--glasskey.data-dir=" + dataDir)) {
             report = context.getBean(ReadinessService.class).report();
         } catch (RuntimeException e) {
-            if (!BootstrapCommand.isDatabaseLocked(e)) {
-                System.err.println("readiness unknown: cannot read the database: " + e.getMessage());
+            if (!(e instanceof GlasskeyCommand.DatabaseHeld)) {
+                System.err.println("readiness unknown: cannot read the database: " + GlasskeyCommand.describe(e));
                 return ReadinessCheck.Status.FAIL.exitCode();
             }
             Integer fromSnapshot = fromSnapshot();

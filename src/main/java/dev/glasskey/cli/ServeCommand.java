@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 
 import dev.glasskey.GlasskeyApplication;
 
-@Command(name = "serve", description = "Run the server (the default when no command is given).")
+@Command(mixinStandardHelpOptions = true, name = "serve", description = "Run the server (the default when no command is given).")
 class ServeCommand implements Callable<Integer> {
     @Parameters(arity = "0..*", description = "Spring Boot options, e.g. --server.port=8443")
     List<String> options = List.of();

@@ -14,7 +14,7 @@ import dev.glasskey.alert.ChannelStatus;
  */
 @Component
 class AlertingCheck implements ReadinessContributor {
-    static final String ID = "emergency.alerting";
+    static final String ID = ReadinessCheck.ALERTING;
     static final String TITLE = "Alerting configured, a test alert delivered, no channel failing";
 
     private final AlertReadiness alerts;

@@ -10,6 +10,8 @@ package dev.glasskey.emergency;
  * @param fix    what to do; null when the check passes
  */
 public record ReadinessCheck(String id, String title, Status status, String reason, String fix) {
+    /** The id of the alerting check (channels enabled, tested, none failing), which {@code glasskey status} shows on its own line. */
+    public static final String ALERTING = "emergency.alerting";
 
     /** Ordered from best to worst, so the report's status is the worst of its checks. */
     public enum Status {

@@ -18,11 +18,14 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2RefreshTokenAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenRevocationAuthenticationToken;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
+
+import dev.glasskey.system.Metrics;
 
 /**
  * Runs one of Spring Authorization Server's grant providers (code exchange, refresh, client
@@ -42,9 +45,11 @@ final class AuditedGrant implements AuthenticationProvider {
     private final OidcAudit audit;
     private final OAuth2AuthorizationService authorizations;
     private final IssuedTokens issued;
+    private final Metrics metrics;
 
     AuditedGrant(AuthenticationProvider delegate, TransactionTemplate tx, OidcAudit audit, OAuth2AuthorizationService authorizations,
-                 IssuedTokens issued) {
+                 IssuedTokens issued, Metrics metrics) {
+        this.metrics = metrics;
         this.delegate = delegate;
         this.tx = tx;
         this.audit = audit;
@@ -74,9 +79,35 @@ final class AuditedGrant implements AuthenticationProvider {
             }
         });
         if (outcome.refusal() != null) {
-            throw outcome.refusal();
+            throw outcome.refusal(); // counted, with the refusals of client authentication, by the token endpoint's error handler
+        }
+        String grant = grantOf(authentication);
+        if (grant != null) {
+            metrics.tokenGrant(grant, true, null); // once committed
         }
         return outcome.result();
+    }
+
+    /** The grant types Glasskey serves: a metric's tag takes one of these, "other" or "none", never the client's text. */
+    private static final java.util.Set<String> GRANTS = java.util.Set.of("authorization_code", "refresh_token", "client_credentials");
+
+    /** The {@code grant_type} a client sent, as a bounded tag value. */
+    static String grantParameter(String grantType) {
+        return grantType == null ? Metrics.NONE : GRANTS.contains(grantType) ? grantType : "other";
+    }
+
+    /** The grant type (RFC 6749 §4) a token request asks for; null for what is not a grant (revocation). */
+    static String grantOf(Authentication request) {
+        if (request instanceof OAuth2RefreshTokenAuthenticationToken) {
+            return "refresh_token";
+        }
+        if (request instanceof OAuth2AuthorizationCodeAuthenticationToken) {
+            return "authorization_code";
+        }
+        if (request instanceof OAuth2ClientCredentialsAuthenticationToken) {
+            return "client_credentials";
+        }
+        return null;
     }
 
     private void record(Authentication request, Authentication result) {
@@ -87,8 +118,7 @@ final class AuditedGrant implements AuthenticationProvider {
             String subject = String.valueOf(claims.getOrDefault("sub", issued.getRegisteredClient().getClientId()));
             boolean emergency = Boolean.TRUE.equals(claims.get("emergency"));
             boolean refresh = request instanceof OAuth2RefreshTokenAuthenticationToken;
-            String grant = refresh ? "refresh_token" : request instanceof OAuth2AuthorizationCodeAuthenticationToken
-                    ? "authorization_code" : "client_credentials";
+            String grant = grantOf(request);
             audit.success(OidcAudit.client(issued.getRegisteredClient()), refresh ? OidcAudit.REFRESH : OidcAudit.TOKEN,
                     subject, emergency, "grant " + grant + ", scopes " + issued.getAccessToken().getScopes()
                             + (claims.containsKey("acr") ? ", acr " + claims.get("acr") : "")

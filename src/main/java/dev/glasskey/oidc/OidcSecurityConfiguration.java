@@ -91,8 +91,8 @@ class OidcSecurityConfiguration {
                                         RegisteredClientRepository clients, OAuth2AuthorizationService authorizations,
                                         AuthorizationServerSettings settings, IssuedTokens tokenGenerator,
                                         AccountService accounts, SessionCheck sessionCheck, OidcAudit audit, Clock clock,
-                                        PlatformTransactionManager transactionManager, SigningKeys keys, ClientStore clientStore)
-            throws Exception {
+                                        PlatformTransactionManager transactionManager, SigningKeys keys, ClientStore clientStore,
+                                        dev.glasskey.system.Metrics metrics) throws Exception {
         TransactionTemplate tx = new TransactionTemplate(transactionManager);
         RequestMatcher authorizeEndpoint = new OrRequestMatcher(
                 PathPatternRequestMatcher.withDefaults().matcher(org.springframework.http.HttpMethod.GET, settings.getAuthorizationEndpoint()),
@@ -134,7 +134,8 @@ class OidcSecurityConfiguration {
                             });
                             providers.add(0, PublicClients.refreshProvider(clients));
                         })
-                        .errorResponseHandler(audited(tx, audit, clients, "client authentication", oauthErrors)))
+                        .errorResponseHandler(countingGrants(metrics, settings,
+                                audited(tx, audit, clients, "client authentication", oauthErrors))))
                 // RFC 9126: pushed requests pass the same checks as plain ones; their refusals are JSON (§2.3) and audited.
                 .pushedAuthorizationRequestEndpoint(par -> par
                         .pushedAuthorizationRequestConverters(converters -> converters.replaceAll(c -> AuthorizationRequestChecks.converter(c, clients, null)))
@@ -163,11 +164,11 @@ class OidcSecurityConfiguration {
                         .authenticationProviders(providers -> {
                             providers.removeIf(p -> p instanceof OAuth2DeviceCodeAuthenticationProvider
                                     || p instanceof OAuth2TokenExchangeAuthenticationProvider);
-                            providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator));
+                            providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator, metrics));
                         })
-                        .errorResponseHandler(audited(tx, audit, clients, "token request", oauthErrors)))
+                        .errorResponseHandler(countingGrants(metrics, settings, audited(tx, audit, clients, "token request", oauthErrors))))
                 .tokenRevocationEndpoint(r -> r
-                        .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator)))
+                        .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator, metrics)))
                         .errorResponseHandler(audited(tx, audit, clients, "revocation", oauthErrors)))
                 .tokenIntrospectionEndpoint(i -> i
                         .authenticationProviders(providers -> providers.replaceAll(p ->
@@ -203,8 +204,25 @@ class OidcSecurityConfiguration {
     }
 
     private static AuthenticationProvider audited(AuthenticationProvider provider, TransactionTemplate tx, OidcAudit audit,
-                                                  OAuth2AuthorizationService authorizations, IssuedTokens issued) {
-        return new AuditedGrant(provider, tx, audit, authorizations, issued);
+                                                  OAuth2AuthorizationService authorizations, IssuedTokens issued,
+                                                  dev.glasskey.system.Metrics metrics) {
+        return new AuditedGrant(provider, tx, audit, authorizations, issued, metrics);
+    }
+
+    /**
+     * Counts a refused token request as a refused grant ({@link dev.glasskey.system.Metrics#TOKEN_GRANTS}) — whether the
+     * grant itself was refused or the client's authentication (which, for a code with PKCE, already looks the code up) —
+     * then lets {@code next} audit and answer it. Issued grants are counted by {@link AuditedGrant}.
+     */
+    private static AuthenticationFailureHandler countingGrants(dev.glasskey.system.Metrics metrics, AuthorizationServerSettings settings,
+                                                               AuthenticationFailureHandler next) {
+        return (request, response, e) -> {
+            if (request.getRequestURI().equals(settings.getTokenEndpoint())) {
+                metrics.tokenGrant(AuditedGrant.grantParameter(request.getParameter(OAuth2ParameterNames.GRANT_TYPE)), false,
+                        e instanceof OAuth2AuthenticationException o ? o.getError().getErrorCode() : OAuth2ErrorCodes.INVALID_REQUEST);
+            }
+            next.onAuthenticationFailure(request, response, e);
+        };
     }
 
     /** Audits a refusal (with its OAuth error code), then answers as Spring Authorization Server does (RFC 6749 §5.2 JSON). */

@@ -18,6 +18,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import dev.glasskey.audit.Audit;
 import dev.glasskey.audit.AuditEvent;
 import dev.glasskey.system.ErrorCode;
+import dev.glasskey.system.Metrics;
 import dev.glasskey.system.Problems;
 import dev.glasskey.system.Untrusted;
 
@@ -29,15 +30,18 @@ import dev.glasskey.system.Untrusted;
  * ({@link Audit#REFUSAL_RECORDED}). It is recorded as {@code request.refused}, aggregated: a flood
  * of them costs no database work per request and becomes one entry per window and address.
  * Installed right after {@link ForwardedHeaders}, so the address is the real client's, and outside
- * every other filter, so their refusals are seen too.
+ * every other filter, so their refusals are seen too. The same listener counts every refusal by
+ * code ({@link Metrics#REFUSALS}).
  */
 final class RefusalAuditFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(RefusalAuditFilter.class);
 
     private final Audit audit;
+    private final Metrics metrics;
 
-    RefusalAuditFilter(Audit audit) {
+    RefusalAuditFilter(Audit audit, Metrics metrics) {
         this.audit = audit;
+        this.metrics = metrics;
     }
 
     @Override
@@ -49,6 +53,8 @@ final class RefusalAuditFilter extends OncePerRequestFilter {
     }
 
     private void record(HttpServletRequest request, Problems.Refusal refusal) {
+        // Every refusal is counted (Metrics.REFUSALS), whoever audits it and even when it cannot be audited.
+        metrics.refusal(refusal.code());
         if (request.getAttribute(Audit.REFUSAL_RECORDED) != null || !recordable(refusal.code())) {
             return;
         }

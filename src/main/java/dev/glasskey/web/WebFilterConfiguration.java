@@ -40,8 +40,8 @@ class WebFilterConfiguration {
 
     /** Then the audit of refusals nobody else recorded: outside everything that may refuse, it sees every refusal. */
     @Bean
-    FilterRegistrationBean<RefusalAuditFilter> refusalAuditFilter(Audit audit) {
-        return at(2, new RefusalAuditFilter(audit));
+    FilterRegistrationBean<RefusalAuditFilter> refusalAuditFilter(Audit audit, dev.glasskey.system.Metrics metrics) {
+        return at(2, new RefusalAuditFilter(audit, metrics));
     }
 
     /** The rate limits, before the session or a body is read. */

@@ -37,6 +37,7 @@ import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.GlasskeyProperties;
 import dev.glasskey.system.Ids;
+import dev.glasskey.system.Metrics;
 import dev.glasskey.system.RateLimitedException;
 import dev.glasskey.system.RateLimits;
 import dev.glasskey.system.Times;
@@ -69,11 +70,13 @@ public class SignInService {
     private final Audit audit;
     private final Clock clock;
     private final RateLimits rateLimits;
+    private final Metrics metrics;
     private final TransactionTemplate tx;
 
     SignInService(Ceremonies ceremonies, AssertionChallenges challenges, GlasskeyProperties properties, RelyingParties relyingParties, CredentialStore credentials,
                   AccountService accounts, KeyService keys, AllowedModelStore allowedModels, MdsService mds, Audit audit, Clock clock,
-                  RateLimits rateLimits, PlatformTransactionManager transactionManager) {
+                  RateLimits rateLimits, Metrics metrics, PlatformTransactionManager transactionManager) {
+        this.metrics = metrics;
         this.ceremonies = ceremonies;
         this.challenges = challenges;
         this.properties = properties;
@@ -135,11 +138,15 @@ public class SignInService {
             // The response's own shape, before any state is read: refused here, the challenge is still burnt.
             ClientData clientData = ClientData.of(response.getResponse().getClientDataJSON());
             StrictEncoding.assertionAuthenticatorData(response.getResponse().getParsedAuthenticatorData());
-            return tx.execute(status -> {
+            T result = tx.execute(status -> {
                 challenges.consume(challenge, sessionId);
                 return then.apply(verify(request(challenge), response, clientData, attempt));
             });
+            // Counted once committed: a sign-in whose transaction rolled back did not happen.
+            metrics.signIn(action, true, null, attempt.account.emergency());
+            return result;
         } catch (GlasskeyException e) {
+            metrics.signIn(action, false, e.errorCode().code(), attempt.account != null && attempt.account.emergency());
             if (attempt.challenge != null) {
                 // The refused attempt rolled back its consumption: burn the challenge on its own,
                 // so a failing attempt cannot be retried either (a racing burn is harmless).

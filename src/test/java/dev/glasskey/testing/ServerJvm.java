@@ -46,6 +46,16 @@ public final class ServerJvm implements AutoCloseable {
         }
     }
 
+    /** A process the caller has set up itself (another working directory, another main class), its output kept like the others'. */
+    public static ServerJvm start(ProcessBuilder builder, Path log) {
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+            return new ServerJvm(builder.redirectErrorStream(true).start(), log);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Runs Glasskey to its end (bounded: two minutes): its exit code and everything it printed (a command, or a refused start). */
     public static CommandOutput run(List<String> jvmOptions, List<String> args, java.util.Map<String, String> environment, Path log) {
         try (ServerJvm jvm = start(jvmOptions, args, environment, log)) {
