@@ -29,6 +29,8 @@ public final class AuthenticationPolicy {
     public static final String PHRH = "phrh";
     public static final String PHR = "phr";
     public static final List<String> SUPPORTED_ACR = List.of(PHRH, PHR);
+    /** The {@code prompt} values Glasskey implements (Discovery {@code prompt_values_supported}). */
+    public static final List<String> SUPPORTED_PROMPT = List.of("none", "login");
 
     private AuthenticationPolicy() {}
 
@@ -36,6 +38,17 @@ public final class AuthenticationPolicy {
     public record Requirements(Set<String> prompt, Duration maxAge, List<String> acrValues) {
         public static Requirements parse(String prompt, String maxAge, String acrValues) {
             Set<String> prompts = words(prompt);
+            for (String p : prompts) {
+                // Core 1.0 §3.1.2.1: Glasskey never shows a consent or account chooser page, so only
+                // none and login (prompt_values_supported); an unknown value is not silently ignored.
+                if (!SUPPORTED_PROMPT.contains(p)) {
+                    throw new IllegalArgumentException("prompt value '" + dev.glasskey.system.Untrusted.shown(p)
+                            + "' is not supported; use none or login");
+                }
+            }
+            if (prompts.contains("none") && prompts.size() > 1) {
+                throw new IllegalArgumentException("prompt=none cannot be combined with another value");
+            }
             Duration age = null;
             if (maxAge != null && !maxAge.isBlank()) {
                 try {

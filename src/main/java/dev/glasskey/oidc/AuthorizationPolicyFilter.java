@@ -18,12 +18,9 @@ import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContext;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextImpl;
-import org.springframework.security.oauth2.core.endpoint.OAuth2ParameterNames;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
-import org.springframework.web.util.UriComponentsBuilder;
-import org.springframework.web.util.UriUtils;
 
 import dev.glasskey.account.Account;
 import dev.glasskey.account.AccountService;
@@ -60,14 +57,16 @@ final class AuthorizationPolicyFilter extends OncePerRequestFilter {
     private final OidcAudit audit;
     private final Clock clock;
     private final org.springframework.transaction.support.TransactionTemplate tx;
+    private final String issuer;
 
     AuthorizationPolicyFilter(RequestMatcher authorizationEndpoint, AccountService accounts, OidcAudit audit, Clock clock,
-                              org.springframework.transaction.support.TransactionTemplate tx) {
+                              org.springframework.transaction.support.TransactionTemplate tx, String issuer) {
         this.authorizationEndpoint = authorizationEndpoint;
         this.accounts = accounts;
         this.audit = audit;
         this.clock = clock;
         this.tx = tx;
+        this.issuer = issuer;
     }
 
     @Override
@@ -82,9 +81,11 @@ final class AuthorizationPolicyFilter extends OncePerRequestFilter {
         OAuth2AuthorizationCodeRequestAuthenticationToken validated =
                 (OAuth2AuthorizationCodeRequestAuthenticationToken) request.getAttribute(attribute);
         if (validated == null) {
-            // Only pushed authorization requests (request_uri) arrive unvalidated; Glasskey's
-            // relying parties send plain requests. Refuse rather than skip the policy.
-            response.sendError(HttpServletResponse.SC_BAD_REQUEST, "request_uri is not supported");
+            // Only requests by reference (request_uri) skip validation, and AuthorizationRequestChecks
+            // refuses those before this point. Should one arrive, refuse rather than skip the policy.
+            response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
+            response.setContentType("application/json");
+            response.getOutputStream().write("{\"error\":\"request_uri_not_supported\"}".getBytes(StandardCharsets.UTF_8));
             return;
         }
         SignedIn signedIn = session.signedIn();
@@ -141,19 +142,7 @@ final class AuthorizationPolicyFilter extends OncePerRequestFilter {
                         SignedIn signedIn, Account account, String error, String description) throws IOException {
         tx.executeWithoutResult(s -> audit.refused(OidcAudit.client(validated.getClientId()), signedIn.accountId(), error,
                 account != null && account.emergency(), "authorization request refused: " + description, false));
-        response.sendRedirect(errorRedirect(validated.getRedirectUri(), validated.getState(), error, description));
-    }
-
-    static String errorRedirect(String redirectUri, String state, String error, String description) {
-        UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(redirectUri)
-                .queryParam(OAuth2ParameterNames.ERROR, error);
-        if (description != null) {
-            uri.queryParam(OAuth2ParameterNames.ERROR_DESCRIPTION, UriUtils.encode(description, StandardCharsets.UTF_8));
-        }
-        if (state != null && !state.isEmpty()) {
-            uri.queryParam(OAuth2ParameterNames.STATE, UriUtils.encode(state, StandardCharsets.UTF_8));
-        }
-        return uri.build(true).toUriString();
+        response.sendRedirect(AuthorizationResponses.error(validated.getRedirectUri(), error, description, validated.getState(), issuer, null));
     }
 
     /** The sign-in page, told to come back to this very authorization request afterwards. */

@@ -34,7 +34,10 @@ import dev.glasskey.system.Times;
  * Registering and removing relying parties (REST API and CLI). Rules: exact redirect URIs,
  * https except on loopback addresses (RFC 8252 §7.3) — no wildcards, no fragments (RFC 6749
  * §3.1.2); PKCE (RFC 7636, S256) always for public clients and by default for confidential ones;
- * refresh tokens and client credentials for confidential clients only; secrets generated here,
+ * client credentials for confidential clients only; refresh tokens for public clients too when
+ * registered with the grant (native apps, rotated and reuse-detected: {@link PublicClients});
+ * a public client's loopback IP redirect URI matches any port (RFC 8252 §7.3,
+ * {@link AuthorizationRequestChecks#redirectAllowed}); secrets generated here,
  * shown once, stored hashed ({@link ClientSecrets}).
  */
 @Service
@@ -96,9 +99,43 @@ public class ClientService {
         }
         alg = SignatureAlgorithm.from(requestedAlg);
         boolean pkce = isPublic || r.requirePkce() == null || r.requirePkce();
+        String groupsClaim = r.groupsClaim() == null || r.groupsClaim().isBlank() ? OidcClient.DEFAULT_GROUPS_CLAIM : r.groupsClaim().strip();
+        if (!OidcClient.CLAIM_NAME.matcher(groupsClaim).matches() || OidcClient.RESERVED_CLAIMS.contains(groupsClaim)) {
+            throw invalid("groupsClaim must be 1 to 64 characters of A-Z a-z 0-9 _ . : - starting with a letter, and not a claim"
+                    + " Glasskey sets itself (" + new java.util.TreeSet<>(OidcClient.RESERVED_CLAIMS) + ").");
+        }
+        String authMethod = r.tokenEndpointAuthMethod() == null || r.tokenEndpointAuthMethod().isBlank()
+                ? (isPublic ? "none" : "client_secret_basic") : r.tokenEndpointAuthMethod().strip();
+        if (isPublic ? !authMethod.equals("none") : !CONFIDENTIAL_AUTH_METHODS.contains(authMethod)) {
+            throw invalid("tokenEndpointAuthMethod must be " + (isPublic ? "none for a public client."
+                    : "one of " + CONFIDENTIAL_AUTH_METHODS + " for a confidential client."));
+        }
+        boolean keyJwt = authMethod.equals("private_key_jwt");
+        String jwks = keyJwt ? publicJwks(r.jwks()) : null;
+        String jwksUri;
+        try {
+            jwksUri = keyJwt && r.jwksUri() != null ? uris(List.of(r.jwksUri()), "jwksUri").get(0) : null;
+        } catch (GlasskeyException e) {
+            throw invalid(e.detail());
+        }
+        if (keyJwt && (jwks == null) == (jwksUri == null)) {
+            throw invalid("private_key_jwt needs the client's public keys: jwks (a JWK Set) or jwksUri, exactly one of them.");
+        }
+        if (!keyJwt && (r.jwks() != null || r.jwksUri() != null)) {
+            throw invalid("jwks and jwksUri are for tokenEndpointAuthMethod private_key_jwt only.");
+        }
 
         Instant now = Times.now(clock);
-        String secret = isPublic ? null : ClientSecrets.generate();
+        String secret = isPublic || keyJwt ? null : ClientSecrets.generate();
+        ClientSettings.Builder clientSettings = ClientSettings.builder().requireProofKey(pkce).requireAuthorizationConsent(false)
+                .setting(OidcClient.INTROSPECT_ANY_TOKEN, Boolean.TRUE.equals(r.introspectAnyToken()))
+                .setting(OidcClient.GROUPS_CLAIM, groupsClaim);
+        if (jwks != null) {
+            clientSettings.setting(ClientAssertions.JWKS, jwks);
+        }
+        if (jwksUri != null) {
+            clientSettings.jwkSetUrl(jwksUri);
+        }
         RegisteredClient.Builder builder = RegisteredClient.withId(Ids.uuid())
                 .clientId(clientId)
                 .clientIdIssuedAt(now)
@@ -107,8 +144,7 @@ public class ClientService {
                 .redirectUris(set -> set.addAll(redirectUris))
                 .postLogoutRedirectUris(set -> set.addAll(logoutUris))
                 .scopes(set -> set.addAll(scopes))
-                .clientSettings(ClientSettings.builder().requireProofKey(pkce).requireAuthorizationConsent(false)
-                        .setting(OidcClient.INTROSPECT_ANY_TOKEN, Boolean.TRUE.equals(r.introspectAnyToken())).build())
+                .clientSettings(clientSettings.build())
                 .tokenSettings(TokenSettings.builder()
                         .authorizationCodeTimeToLive(properties.authorizationCodeTtl())
                         .accessTokenTimeToLive(properties.accessTokenTtl())
@@ -120,6 +156,8 @@ public class ClientService {
                         .build());
         if (isPublic) {
             builder.clientAuthenticationMethod(ClientAuthenticationMethod.NONE);
+        } else if (keyJwt) {
+            builder.clientAuthenticationMethod(ClientAuthenticationMethod.PRIVATE_KEY_JWT);
         } else {
             builder.clientSecret(secrets.encode(secret))
                     .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
@@ -129,7 +167,8 @@ public class ClientService {
         repository.save(client);
         OidcClient view = OidcClient.of(client);
         audit.record(AuditEvent.success(actor, "oidc.client.add", clientId, false, type + " client '" + name + "', grants "
-                + view.grantTypes() + ", redirect URIs " + view.redirectUris() + ", " + requestedAlg
+                + view.grantTypes() + ", redirect URIs " + view.redirectUris() + ", " + requestedAlg + ", authenticates with " + authMethod
+                + (jwksUri != null ? " (keys at " + jwksUri + ")" : "") + ", groups claim '" + groupsClaim + "'"
                 + (view.introspectAnyToken() ? ", may introspect any client's tokens" : "")));
         return new OidcClient.Created(view, secret);
     }
@@ -182,9 +221,9 @@ public class ClientService {
                 case "client_credentials" -> AuthorizationGrantType.CLIENT_CREDENTIALS;
                 default -> throw invalid("grant type '" + value + "' is not supported; use authorization_code, refresh_token, client_credentials.");
             };
-            if (isPublic && grant != AuthorizationGrantType.AUTHORIZATION_CODE) {
-                // A public client cannot authenticate: no client credentials; refresh tokens only for confidential clients.
-                throw invalid("a public client may only use authorization_code.");
+            if (isPublic && grant == AuthorizationGrantType.CLIENT_CREDENTIALS) {
+                // A public client cannot authenticate, so it has no credentials of its own to grant on.
+                throw invalid("a public client may use authorization_code and refresh_token, not client_credentials.");
             }
             grants.add(grant);
         }
@@ -219,6 +258,38 @@ public class ClientService {
             out.add(v);
         }
         return out;
+    }
+
+    /** How a confidential client may authenticate (Discovery advertises the same; no client_secret_jwt: secrets are stored hashed). */
+    static final List<String> CONFIDENTIAL_AUTH_METHODS = List.of("client_secret_basic", "client_secret_post", "private_key_jwt");
+
+    /**
+     * A JWK Set registered by value for private_key_jwt: one to ten asymmetric public signature
+     * keys. A private or symmetric key is refused (the client must never hand over its secret).
+     */
+    private static String publicJwks(java.util.Map<String, Object> value) {
+        if (value == null) {
+            return null;
+        }
+        com.nimbusds.jose.jwk.JWKSet set;
+        try {
+            set = com.nimbusds.jose.jwk.JWKSet.parse(value);
+        } catch (java.text.ParseException | RuntimeException e) {
+            throw invalid("jwks is not a JWK Set (RFC 7517 §5): " + dev.glasskey.system.Untrusted.reason(e));
+        }
+        if (set.getKeys().isEmpty() || set.getKeys().size() > 10) {
+            throw invalid("jwks must hold 1 to 10 keys.");
+        }
+        for (com.nimbusds.jose.jwk.JWK key : set.getKeys()) {
+            if (key.isPrivate() || !(key instanceof com.nimbusds.jose.jwk.AsymmetricJWK)) {
+                throw invalid("jwks must hold public keys only (EC or RSA): never register a private or shared key.");
+            }
+        }
+        String json = set.toString(true);
+        if (json.length() > 8000) {
+            throw invalid("jwks is too large (at most 8000 characters as JSON).");
+        }
+        return json;
     }
 
     private static String required(String value, String field) {

@@ -23,11 +23,29 @@ class ClientStore {
         jdbc.sql("delete from oauth2_authorization where registered_client_id = :id").param("id", registeredClientId).update();
         jdbc.sql("delete from oidc_client_token where registered_client_id = :id").param("id", registeredClientId).update();
         jdbc.sql("delete from oauth2_authorization_consent where registered_client_id = :id").param("id", registeredClientId).update();
+        jdbc.sql("delete from oidc_client_assertion where client_id = (select client_id from oauth2_registered_client where id = :id)")
+                .param("id", registeredClientId).update();
         return jdbc.sql("delete from oauth2_registered_client where id = :id").param("id", registeredClientId).update();
     }
 
-    /** Purges authorizations whose every token has expired (the store would otherwise only grow). */
+    /**
+     * Records a client assertion's jti (hashed) until it expires (RFC 7523 §3 item 7, {@link ClientAssertions}):
+     * false when this client presented it before. Its own statement, outside any transaction: the
+     * primary key decides between two concurrent presentations, on any node.
+     */
+    boolean firstAssertion(String clientId, String jtiHash, java.time.Instant expiresAt) {
+        try {
+            jdbc.sql("insert into oidc_client_assertion (client_id, jti_hash, expires_at) values (:c, :j, :e)")
+                    .param("c", clientId).param("j", jtiHash).param("e", dev.glasskey.system.Times.db(expiresAt)).update();
+            return true;
+        } catch (org.springframework.dao.DuplicateKeyException replay) {
+            return false;
+        }
+    }
+
+    /** Purges authorizations whose every token has expired (the store would otherwise only grow), and spent assertions. */
     int purgeExpired(java.time.Instant before) {
+        jdbc.sql("delete from oidc_client_assertion where expires_at < :t").param("t", dev.glasskey.system.Times.db(before)).update();
         int clientTokens = jdbc.sql("delete from oidc_client_token where expires_at < :t")
                 .param("t", dev.glasskey.system.Times.db(before)).update();
         return clientTokens + jdbc.sql("""

@@ -2,6 +2,7 @@ package dev.glasskey.oidc;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -15,10 +16,17 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
  * @param type {@code confidential} (authenticates with its secret) or {@code public} (cannot keep a secret: PKCE only)
  * @param introspectAnyToken a resource server that may introspect tokens issued to other clients
  *        (RFC 7662 §4); any other client learns only about its own tokens
+ * @param tokenEndpointAuthMethod how it authenticates at the token endpoint: {@code client_secret_basic}
+ *        (or post, with its secret), {@code private_key_jwt} (RFC 7523, with a key registered by value or
+ *        at {@code jwksUri}) or {@code none} (public)
+ * @param groupsClaim the name of the claim that carries the account's roles as groups in this client's
+ *        ID tokens, access tokens and UserInfo (what Kubernetes {@code --oidc-groups-claim}, Vault
+ *        {@code groups_claim} or Grafana {@code groups_attribute_path} read); default {@code groups}
  */
 public record OidcClient(String clientId, String name, String type, List<String> grantTypes, List<String> redirectUris,
                          List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSignedResponseAlg,
-                         boolean requirePkce, boolean introspectAnyToken, Instant createdAt) {
+                         boolean requirePkce, boolean introspectAnyToken, String groupsClaim, String tokenEndpointAuthMethod,
+                         String jwksUri, Instant createdAt) {
 
     /** What a client id is made of (ClientService registers no other; the column is 100 characters wide). */
     static final java.util.regex.Pattern CLIENT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._~-]{3,100}");
@@ -33,14 +41,40 @@ public record OidcClient(String clientId, String name, String type, List<String>
 
     /** Client setting (stored with Spring Authorization Server's client settings) behind {@link #introspectAnyToken}. */
     static final String INTROSPECT_ANY_TOKEN = "settings.client.glasskey.introspect-any-token";
+    /** Client setting behind {@link #groupsClaim}; absent on clients registered before it existed: {@link #DEFAULT_GROUPS_CLAIM}. */
+    static final String GROUPS_CLAIM = "settings.client.glasskey.groups-claim";
+    static final String DEFAULT_GROUPS_CLAIM = "groups";
+    /** What a groups claim may be called: a plain JSON member name, not one of the claims Glasskey already sets. */
+    static final java.util.regex.Pattern CLAIM_NAME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]{0,63}");
+    static final Set<String> RESERVED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "auth_time", "nonce", "acr", "amr",
+            "azp", "sid", "at_hash", "c_hash", "client_id", "scope", "cnf", "emergency", "roles", "name", "email", "email_verified",
+            "preferred_username");
 
     /** What registering a client asks for. Null fields take their defaults. */
     public record Registration(String clientId, String name, String type, List<String> grantTypes, List<String> redirectUris,
                                List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSignedResponseAlg,
-                               Boolean requirePkce, Boolean introspectAnyToken) {}
+                               Boolean requirePkce, Boolean introspectAnyToken, String groupsClaim, String tokenEndpointAuthMethod,
+                               Map<String, Object> jwks, String jwksUri) {
+        /** The JSON body of {@code POST /api/clients} binds to every component (the shorter constructor is for callers in code). */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public Registration {
+        }
+
+        /** With the defaults for everything after {@code introspectAnyToken}. */
+        public Registration(String clientId, String name, String type, List<String> grantTypes, List<String> redirectUris,
+                            List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSignedResponseAlg,
+                            Boolean requirePkce, Boolean introspectAnyToken) {
+            this(clientId, name, type, grantTypes, redirectUris, postLogoutRedirectUris, scopes, idTokenSignedResponseAlg, requirePkce,
+                    introspectAnyToken, null, null, null, null);
+        }
+    }
 
     static boolean introspectsAnyToken(RegisteredClient c) {
         return Boolean.TRUE.equals(c.getClientSettings().getSetting(INTROSPECT_ANY_TOKEN));
+    }
+
+    static String groupsClaim(RegisteredClient c) {
+        return c.getClientSettings().getSetting(GROUPS_CLAIM) instanceof String name ? name : DEFAULT_GROUPS_CLAIM;
     }
 
     /** A newly registered client with its secret, shown this once (null for a public client). */
@@ -52,7 +86,13 @@ public record OidcClient(String clientId, String name, String type, List<String>
                 sorted(c.getAuthorizationGrantTypes().stream().map(AuthorizationGrantType::getValue).toList()),
                 sorted(c.getRedirectUris()), sorted(c.getPostLogoutRedirectUris()), sorted(c.getScopes()),
                 String.valueOf(c.getTokenSettings().getIdTokenSignatureAlgorithm()), c.getClientSettings().isRequireProofKey(),
-                introspectsAnyToken(c), c.getClientIdIssuedAt());
+                introspectsAnyToken(c), groupsClaim(c), authMethod(c), c.getClientSettings().getJwkSetUrl(), c.getClientIdIssuedAt());
+    }
+
+    static String authMethod(RegisteredClient c) {
+        Set<ClientAuthenticationMethod> methods = c.getClientAuthenticationMethods();
+        return methods.contains(ClientAuthenticationMethod.NONE) ? "none"
+                : methods.contains(ClientAuthenticationMethod.PRIVATE_KEY_JWT) ? "private_key_jwt" : "client_secret_basic";
     }
 
     private static List<String> sorted(java.util.Collection<String> values) {

@@ -21,7 +21,6 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.token.DelegatingOAuth2TokenGenerator;
 import org.springframework.security.oauth2.server.authorization.token.JwtGenerator;
-import org.springframework.security.oauth2.server.authorization.token.OAuth2RefreshTokenGenerator;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
 
@@ -97,9 +96,7 @@ class OidcConfiguration {
         JwtGenerator jwt = new JwtGenerator(new NimbusJwtEncoder(keys.signingSource()));
         jwt.setJwtCustomizer(claims);
         jwt.setClock(clock);
-        OAuth2RefreshTokenGenerator refresh = new OAuth2RefreshTokenGenerator();
-        refresh.setClock(clock);
-        return new IssuedTokens(new DelegatingOAuth2TokenGenerator(jwt, new RefreshTokens(refresh, sessionCheck)));
+        return new IssuedTokens(new DelegatingOAuth2TokenGenerator(jwt, new RefreshTokens(clock, sessionCheck)));
     }
 
     /** Drops authorizations whose every token has expired, hourly (a day after expiry, for the audit trail). */

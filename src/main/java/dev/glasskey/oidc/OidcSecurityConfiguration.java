@@ -33,12 +33,15 @@ import org.springframework.security.oauth2.server.authorization.OAuth2Authorizat
 import org.springframework.security.oauth2.server.authorization.OAuth2AuthorizationService;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenIntrospection;
 import org.springframework.security.oauth2.server.authorization.authentication.ClientSecretAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.JwtClientAssertionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationException;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AuthorizationCodeRequestAuthenticationValidator;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2DeviceCodeAuthenticationProvider;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenExchangeAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2TokenIntrospectionAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
@@ -46,6 +49,8 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.http.converter.OAuth2TokenIntrospectionHttpMessageConverter;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2DeviceCodeAuthenticationConverter;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2TokenExchangeAuthenticationConverter;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
@@ -56,8 +61,6 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import org.springframework.security.web.util.matcher.RequestMatcher;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.springframework.web.util.UriComponentsBuilder;
-import org.springframework.web.util.UriUtils;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -87,7 +90,8 @@ class OidcSecurityConfiguration {
                                         RegisteredClientRepository clients, OAuth2AuthorizationService authorizations,
                                         AuthorizationServerSettings settings, IssuedTokens tokenGenerator,
                                         AccountService accounts, SessionCheck sessionCheck, OidcAudit audit, Clock clock,
-                                        PlatformTransactionManager transactionManager) throws Exception {
+                                        PlatformTransactionManager transactionManager, SigningKeys keys, ClientStore clientStore)
+            throws Exception {
         TransactionTemplate tx = new TransactionTemplate(transactionManager);
         RequestMatcher authorizeEndpoint = new OrRequestMatcher(
                 PathPatternRequestMatcher.withDefaults().matcher(org.springframework.http.HttpMethod.GET, settings.getAuthorizationEndpoint()),
@@ -95,33 +99,60 @@ class OidcSecurityConfiguration {
         ClientSecrets secrets = new ClientSecrets();
         AuthorizationCodes codes = new AuthorizationCodes(clock);
         AuthenticationFailureHandler oauthErrors = OidcSecurityConfiguration::writeError;
-
         OAuth2AuthorizationServerConfigurer server = new OAuth2AuthorizationServerConfigurer();
-        http.securityMatcher(server.getEndpointsMatcher());
+        String issuer = settings.getIssuer();
+        // RFC 9728 protected resource metadata (Spring Security's resource server publishes it for
+        // UserInfo and names it in its WWW-Authenticate challenges): served here, not refused by the console's chain.
+        RequestMatcher resourceMetadata = PathPatternRequestMatcher.withDefaults().matcher(org.springframework.http.HttpMethod.GET,
+                "/.well-known/oauth-protected-resource/**");
+        RequestMatcher clientEndpoints = new OrRequestMatcher(
+                PathPatternRequestMatcher.withDefaults().matcher(settings.getTokenEndpoint()),
+                PathPatternRequestMatcher.withDefaults().matcher(settings.getTokenRevocationEndpoint()),
+                PathPatternRequestMatcher.withDefaults().matcher(settings.getTokenIntrospectionEndpoint()));
+        http.securityMatcher(new OrRequestMatcher(server.getEndpointsMatcher(), resourceMetadata));
         http.with(server, as -> as
                 .registeredClientRepository(clients)
                 .authorizationService(authorizations)
                 .authorizationServerSettings(settings)
                 .tokenGenerator(tokenGenerator)
                 .clientAuthentication(c -> c
-                        .authenticationProviders(providers -> providers.forEach(p -> {
-                            if (p instanceof ClientSecretAuthenticationProvider secret) {
-                                secret.setPasswordEncoder(secrets);
-                            }
-                        }))
+                        .authenticationConverters(converters -> {
+                            converters.add(0, PublicClients.converter(settings.getTokenEndpoint()));
+                            converters.add(1, ClientAssertions.converter());
+                        })
+                        .authenticationProviders(providers -> {
+                            providers.forEach(p -> {
+                                if (p instanceof ClientSecretAuthenticationProvider secret) {
+                                    secret.setPasswordEncoder(secrets);
+                                }
+                                if (p instanceof JwtClientAssertionAuthenticationProvider assertion) {
+                                    assertion.setJwtDecoderFactory(new ClientAssertions(settings, clientStore, clock));
+                                }
+                            });
+                            providers.add(0, PublicClients.refreshProvider(clients));
+                        })
                         .errorResponseHandler(audited(tx, audit, clients, "client authentication", oauthErrors)))
                 .authorizationEndpoint(a -> a
+                        .authorizationRequestConverters(converters -> converters.replaceAll(c -> AuthorizationRequestChecks.converter(c, clients)))
                         .authenticationProviders(providers -> providers.forEach(p -> {
                             if (p instanceof OAuth2AuthorizationCodeRequestAuthenticationProvider codeRequests) {
-                                codeRequests.setAuthenticationValidator(OidcSecurityConfiguration::exactRedirectUri);
+                                codeRequests.setAuthenticationValidator(AuthorizationRequestChecks::validate);
                                 codeRequests.setAuthorizationCodeGenerator(codes);
                             }
                         }))
                         .authorizationResponseHandler((request, response, authentication) ->
-                                codeIssued(request, response, (OAuth2AuthorizationCodeRequestAuthenticationToken) authentication, tx, audit))
-                        .errorResponseHandler((request, response, e) -> authorizationRefused(request, response, e, tx, audit, clients)))
+                                codeIssued(request, response, (OAuth2AuthorizationCodeRequestAuthenticationToken) authentication, tx, audit, issuer))
+                        .errorResponseHandler((request, response, e) -> authorizationRefused(request, response, e, tx, audit, clients, issuer)))
                 .tokenEndpoint(t -> t
-                        .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator)))
+                        // Only the grants Glasskey offers (Discovery.GRANT_TYPES): a device code or token
+                        // exchange request is unsupported_grant_type (RFC 6749 §5.2), not a lookup that fails.
+                        .accessTokenRequestConverters(converters -> converters.removeIf(c ->
+                                c instanceof OAuth2DeviceCodeAuthenticationConverter || c instanceof OAuth2TokenExchangeAuthenticationConverter))
+                        .authenticationProviders(providers -> {
+                            providers.removeIf(p -> p instanceof OAuth2DeviceCodeAuthenticationProvider
+                                    || p instanceof OAuth2TokenExchangeAuthenticationProvider);
+                            providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator));
+                        })
                         .errorResponseHandler(audited(tx, audit, clients, "token request", oauthErrors)))
                 .tokenRevocationEndpoint(r -> r
                         .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator)))
@@ -132,6 +163,8 @@ class OidcSecurityConfiguration {
                                         ? new IntrospectionPolicy(authorizations, clients, sessionCheck, clock) : p))
                         .introspectionResponseHandler(OidcSecurityConfiguration::writeIntrospection)
                         .errorResponseHandler(audited(tx, audit, clients, "introspection", oauthErrors)))
+                .authorizationServerMetadataEndpoint(m -> m.authorizationServerMetadataCustomizer(metadata ->
+                        metadata.claims(Discovery::oauthMetadata)))
                 .oidc(oidc -> oidc
                         .providerConfigurationEndpoint(p -> p.providerConfigurationCustomizer(metadata -> metadata
                                 // Discovery 1.0 §3: RS256 must be listed; ES256 is the default per client.
@@ -139,41 +172,22 @@ class OidcSecurityConfiguration {
                                     algs.clear();
                                     algs.addAll(SigningKeys.ALGORITHMS);
                                 })
-                                .claim("acr_values_supported", AuthenticationPolicy.SUPPORTED_ACR)
-                                .claim("claims_supported", List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce",
-                                        "acr", "amr", "azp", "sid", "name", "roles", "emergency"))
-                                .claim("prompt_values_supported", List.of("none", "login"))))
+                                .claims(Discovery::providerConfiguration)))
                         .userInfoEndpoint(u -> u
-                                .userInfoMapper(context -> userInfo(context, accounts, sessionCheck, clock))
-                                .errorResponseHandler(audited(tx, audit, clients, "userinfo", oauthErrors)))
+                                .userInfoMapper(context -> userInfo(context, accounts, sessionCheck, clients, clock))
+                                .errorResponseHandler(audited(tx, audit, clients, "userinfo", OidcSecurityConfiguration::writeBearerError)))
                         .logoutEndpoint(l -> l.errorResponseHandler(audited(tx, audit, clients, "logout", oauthErrors)))));
-        http.authorizeHttpRequests(auth -> auth.anyRequest().authenticated());
+        http.authorizeHttpRequests(auth -> auth.requestMatchers(resourceMetadata).permitAll().anyRequest().authenticated());
         http.securityContext(c -> c.securityContextRepository(contextRepository));
         http.requestCache(c -> c.disable());
         http.oauth2ResourceServer(rs -> rs.jwt(Customizer.withDefaults()));
-        http.exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(signInFirst(authorizeEndpoint, tx, audit), authorizeEndpoint));
-        http.addFilterAfter(new AuthorizationPolicyFilter(authorizeEndpoint, accounts, audit, clock, tx), AuthorizationFilter.class);
+        http.exceptionHandling(e -> e
+                .defaultAuthenticationEntryPointFor(signInFirst(authorizeEndpoint, tx, audit, issuer), authorizeEndpoint)
+                .defaultAuthenticationEntryPointFor(clientAuthenticationRequired(tx, audit), clientEndpoints));
+        http.addFilterAfter(new AuthorizationPolicyFilter(authorizeEndpoint, accounts, audit, clock, tx, issuer), AuthorizationFilter.class);
+        // Before anything else: no protocol answer without signing keys, and the JWK Set as RFC 7517 §8.5 types it.
+        http.addFilterBefore(new SigningKeysGate(keys, settings.getJwkSetEndpoint()), org.springframework.security.web.context.SecurityContextHolderFilter.class);
         return http.build();
-    }
-
-    /**
-     * Exact redirect URI matching (OAuth 2.0 Security BCP, RFC 9700 §4.1.3; no loopback port
-     * leeway): the request must name one of the client's registered URIs, character for
-     * character. A mismatch is never redirected to (RFC 6749 §4.1.2.1).
-     */
-    static void exactRedirectUri(OAuth2AuthorizationCodeRequestAuthenticationContext context) {
-        OAuth2AuthorizationCodeRequestAuthenticationToken request = context.getAuthentication();
-        RegisteredClient client = context.getRegisteredClient();
-        String requested = request.getRedirectUri();
-        if (requested == null || !client.getRedirectUris().contains(requested)) {
-            OAuth2Error error = new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
-                    requested == null ? "redirect_uri is required." : "redirect_uri is not registered for this client.", null);
-            OAuth2AuthorizationCodeRequestAuthenticationToken noRedirect = new OAuth2AuthorizationCodeRequestAuthenticationToken(
-                    request.getAuthorizationUri(), request.getClientId(), (Authentication) request.getPrincipal(), null,
-                    request.getState(), request.getScopes(), request.getAdditionalParameters());
-            throw new OAuth2AuthorizationCodeRequestAuthenticationException(error, noRedirect);
-        }
-        OAuth2AuthorizationCodeRequestAuthenticationValidator.DEFAULT_SCOPE_VALIDATOR.accept(context);
     }
 
     private static AuthenticationProvider audited(AuthenticationProvider provider, TransactionTemplate tx, OidcAudit audit,
@@ -264,15 +278,74 @@ class OidcSecurityConfiguration {
         return clientId == null || clientId.isEmpty() ? "no client id" : "unregistered client id '" + Untrusted.shown(clientId) + "'";
     }
 
-    /** RFC 6749 §5.2: 401 for invalid_client (client authentication failed), 400 otherwise; JSON body. */
+    /**
+     * RFC 6749 §5.2: 401 for invalid_client (client authentication failed), 400 otherwise; JSON
+     * body. A client that tried HTTP Basic gets the {@code WWW-Authenticate} challenge of that
+     * scheme with its 401 (§5.2: "MUST include").
+     */
     private static void writeError(HttpServletRequest request, HttpServletResponse response, AuthenticationException e) throws IOException {
         OAuth2Error error = e instanceof OAuth2AuthenticationException o ? o.getError()
                 : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, Untrusted.reason(e), null);
         org.springframework.http.server.ServletServerHttpResponse http = new org.springframework.http.server.ServletServerHttpResponse(response);
+        String authorization = request.getHeader("Authorization");
+        if (OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode()) && authorization != null
+                && authorization.regionMatches(true, 0, "Basic", 0, 5)) {
+            http.getHeaders().set("WWW-Authenticate", BASIC_CHALLENGE);
+        }
         http.setStatusCode(OAuth2ErrorCodes.INVALID_CLIENT.equals(error.getErrorCode()) ? org.springframework.http.HttpStatus.UNAUTHORIZED
                 : OAuth2ErrorCodes.INVALID_TOKEN.equals(error.getErrorCode()) ? org.springframework.http.HttpStatus.UNAUTHORIZED
                 : org.springframework.http.HttpStatus.BAD_REQUEST);
         new org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter().write(error, null, http);
+    }
+
+    static final String BASIC_CHALLENGE = "Basic realm=\"glasskey\", charset=\"UTF-8\"";
+
+    /**
+     * A UserInfo refusal as RFC 6750 §3 has a protected resource answer: {@code invalid_token}
+     * 401, {@code insufficient_scope} 403 (naming the scope needed, {@code openid}), anything
+     * else 400; each with its {@code WWW-Authenticate: Bearer} challenge, and the JSON body as
+     * the other endpoints write it.
+     */
+    static void writeBearerError(HttpServletRequest request, HttpServletResponse response, AuthenticationException e) throws IOException {
+        OAuth2Error error = e instanceof OAuth2AuthenticationException o ? o.getError()
+                : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, Untrusted.reason(e), null);
+        String code = error.getErrorCode();
+        org.springframework.http.HttpStatus status = OAuth2ErrorCodes.INVALID_TOKEN.equals(code) ? org.springframework.http.HttpStatus.UNAUTHORIZED
+                : OAuth2ErrorCodes.INSUFFICIENT_SCOPE.equals(code) ? org.springframework.http.HttpStatus.FORBIDDEN
+                : org.springframework.http.HttpStatus.BAD_REQUEST;
+        StringBuilder challenge = new StringBuilder("Bearer error=\"").append(quotable(code)).append('"');
+        if (error.getDescription() != null) {
+            challenge.append(", error_description=\"").append(quotable(error.getDescription())).append('"');
+        }
+        if (OAuth2ErrorCodes.INSUFFICIENT_SCOPE.equals(code)) {
+            challenge.append(", scope=\"openid\"");
+        }
+        org.springframework.http.server.ServletServerHttpResponse http = new org.springframework.http.server.ServletServerHttpResponse(response);
+        http.setStatusCode(status);
+        http.getHeaders().set("WWW-Authenticate", challenge.toString());
+        new org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter().write(error, null, http);
+    }
+
+    /** RFC 6750 §3: the attribute values are quoted-strings of %x20-21 / %x23-5B / %x5D-7E. */
+    private static String quotable(String value) {
+        return Untrusted.shown(value).replaceAll("[^\\x20\\x21\\x23-\\x5B\\x5D-\\x7E]", "?");
+    }
+
+    /**
+     * A token, revocation or introspection request that names no client credential at all:
+     * {@code invalid_client} (RFC 6749 §5.2) as JSON with the Basic challenge, instead of an
+     * empty 401; audited like every refusal of these endpoints.
+     */
+    private static AuthenticationEntryPoint clientAuthenticationRequired(TransactionTemplate tx, OidcAudit audit) {
+        return (request, response, e) -> {
+            tx.executeWithoutResult(s -> audit.refused(Actor.ANONYMOUS, null, OAuth2ErrorCodes.INVALID_CLIENT, false,
+                    Untrusted.shown(request.getRequestURI()) + " refused: no client authentication", false));
+            org.springframework.http.server.ServletServerHttpResponse http = new org.springframework.http.server.ServletServerHttpResponse(response);
+            http.setStatusCode(org.springframework.http.HttpStatus.UNAUTHORIZED);
+            http.getHeaders().set("WWW-Authenticate", BASIC_CHALLENGE);
+            new org.springframework.security.oauth2.core.http.converter.OAuth2ErrorHttpMessageConverter().write(
+                    new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, "Client authentication is required.", null), null, http);
+        };
     }
 
     private static String clientOf(HttpServletRequest request) {
@@ -283,6 +356,15 @@ class OidcSecurityConfiguration {
         String param = request.getParameter(OAuth2ParameterNames.CLIENT_ID);
         if (param != null) {
             return param;
+        }
+        String assertion = request.getParameter(OAuth2ParameterNames.CLIENT_ASSERTION);
+        if (assertion != null && assertion.length() <= 8192) {
+            // private_key_jwt: the client the (refused, so unverified) assertion names; refusedClient checks it is registered.
+            try {
+                return com.nimbusds.jwt.JWTParser.parse(assertion).getJWTClaimsSet().getSubject();
+            } catch (java.text.ParseException | RuntimeException malformed) {
+                return null;
+            }
         }
         String header = request.getHeader("Authorization");
         if (header != null && header.regionMatches(true, 0, "Basic ", 0, 6)) {
@@ -299,19 +381,15 @@ class OidcSecurityConfiguration {
 
     /** A code was issued: audited before the browser is sent back with it. */
     private static void codeIssued(HttpServletRequest request, HttpServletResponse response,
-                                   OAuth2AuthorizationCodeRequestAuthenticationToken issued, TransactionTemplate tx, OidcAudit audit)
-            throws IOException {
+                                   OAuth2AuthorizationCodeRequestAuthenticationToken issued, TransactionTemplate tx, OidcAudit audit,
+                                   String issuer) throws IOException {
         SignInFacts facts = SignInFacts.from((Authentication) issued.getPrincipal());
         tx.executeWithoutResult(s -> audit.success(OidcAudit.client(issued.getClientId()), OidcAudit.AUTHORIZE,
                 facts == null ? null : facts.accountId(), facts != null && facts.emergency(),
                 "code issued, scopes " + issued.getScopes() + (facts == null ? "" : ", acr " + facts.acr() + ", signed in "
                         + facts.authTime() + " with key " + facts.keyId())));
-        UriComponentsBuilder uri = UriComponentsBuilder.fromUriString(issued.getRedirectUri())
-                .queryParam(OAuth2ParameterNames.CODE, issued.getAuthorizationCode().getTokenValue());
-        if (issued.getState() != null && !issued.getState().isEmpty()) {
-            uri.queryParam(OAuth2ParameterNames.STATE, UriUtils.encode(issued.getState(), java.nio.charset.StandardCharsets.UTF_8));
-        }
-        response.sendRedirect(uri.build(true).toUriString());
+        response.sendRedirect(AuthorizationResponses.code(issued.getRedirectUri(), issued.getAuthorizationCode().getTokenValue(),
+                issued.getState(), issuer));
     }
 
     /**
@@ -319,7 +397,8 @@ class OidcSecurityConfiguration {
      * redirect URI is known to be registered (RFC 6749 §4.1.2.1), otherwise a 400 answer here.
      */
     private static void authorizationRefused(HttpServletRequest request, HttpServletResponse response, AuthenticationException e,
-                                             TransactionTemplate tx, OidcAudit audit, RegisteredClientRepository clients) throws IOException {
+                                             TransactionTemplate tx, OidcAudit audit, RegisteredClientRepository clients, String issuer)
+            throws IOException {
         OAuth2Error error = e instanceof OAuth2AuthenticationException o ? o.getError()
                 : new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST, Untrusted.reason(e), null);
         OAuth2AuthorizationCodeRequestAuthenticationToken request0 = e instanceof OAuth2AuthorizationCodeRequestAuthenticationException r
@@ -330,8 +409,8 @@ class OidcSecurityConfiguration {
         tx.executeWithoutResult(s -> audit.refused(actor, null, error.getErrorCode(), false, "authorization request refused"
                 + (actor == Actor.ANONYMOUS ? " for " + unregistered(clientId) : "") + ": " + Untrusted.shown(description), false));
         if (request0 != null && request0.getRedirectUri() != null && !request0.getRedirectUri().isEmpty()) {
-            response.sendRedirect(AuthorizationPolicyFilter.errorRedirect(request0.getRedirectUri(), request0.getState(),
-                    error.getErrorCode(), description));
+            response.sendRedirect(AuthorizationResponses.error(request0.getRedirectUri(), error.getErrorCode(), description,
+                    request0.getState(), issuer, request.getParameter(OAuth2ParameterNames.RESPONSE_TYPE)));
             return;
         }
         response.setStatus(HttpServletResponse.SC_BAD_REQUEST);
@@ -346,7 +425,8 @@ class OidcSecurityConfiguration {
      * {@code prompt=none}, {@code login_required} to the relying party (OpenID Connect Core 1.0
      * §3.1.2.6). The request was validated before this point, so its redirect URI is registered.
      */
-    private static AuthenticationEntryPoint signInFirst(RequestMatcher authorizeEndpoint, TransactionTemplate tx, OidcAudit audit) {
+    private static AuthenticationEntryPoint signInFirst(RequestMatcher authorizeEndpoint, TransactionTemplate tx, OidcAudit audit,
+                                                        String issuer) {
         return (request, response, e) -> {
             Object validated = request.getAttribute(OAuth2AuthorizationCodeRequestAuthenticationToken.class.getName());
             String prompt = request.getParameter("prompt");
@@ -354,8 +434,8 @@ class OidcSecurityConfiguration {
                     && Arrays.asList(prompt.strip().split("\\s+")).contains("none")) {
                 tx.executeWithoutResult(s -> audit.refused(OidcAudit.client(v.getClientId()), null, "login_required", false,
                         "authorization request refused: not signed in and prompt=none", false));
-                response.sendRedirect(AuthorizationPolicyFilter.errorRedirect(v.getRedirectUri(), v.getState(), "login_required",
-                        "Not signed in, and prompt=none forbids showing the sign-in page."));
+                response.sendRedirect(AuthorizationResponses.error(v.getRedirectUri(), "login_required",
+                        "Not signed in, and prompt=none forbids showing the sign-in page.", v.getState(), issuer, null));
                 return;
             }
             response.sendRedirect(AuthorizationPolicyFilter.signInUrl(request));
@@ -367,7 +447,7 @@ class OidcSecurityConfiguration {
      * whose sign-in still stands ({@link SessionCheck}); otherwise {@code invalid_token}.
      */
     private static OidcUserInfo userInfo(OidcUserInfoAuthenticationContext context, AccountService accounts, SessionCheck sessionCheck,
-                                         Clock clock) {
+                                         RegisteredClientRepository clients, Clock clock) {
         OAuth2Authorization authorization = context.getAuthorization();
         Authentication principal = authorization.getAttribute(java.security.Principal.class.getName());
         SignInFacts facts = SignInFacts.from(principal);
@@ -385,9 +465,14 @@ class OidcSecurityConfiguration {
         } catch (GlasskeyException e) {
             throw new OAuth2AuthenticationException(new OAuth2Error("invalid_token", "The account no longer exists.", null));
         }
+        List<String> roles = List.copyOf(new java.util.TreeSet<>(account.roles()));
+        RegisteredClient client = clients.findById(authorization.getRegisteredClientId());
         OidcUserInfo.Builder info = OidcUserInfo.builder().subject(account.id())
                 .claim("emergency", account.emergency())
-                .claim("roles", List.copyOf(new java.util.TreeSet<>(account.roles())));
+                .claim("roles", roles);
+        if (client != null) {
+            info.claim(OidcClient.groupsClaim(client), roles);
+        }
         if (authorization.getAuthorizedScopes().contains("profile")) {
             info.name(account.displayName());
         }

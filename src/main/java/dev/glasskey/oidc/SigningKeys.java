@@ -11,9 +11,7 @@ import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
-import org.springframework.core.annotation.Order;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -49,8 +47,14 @@ import dev.glasskey.system.Times;
  * than any token they signed can live.
  */
 @Service
-@Order(10)
-public class SigningKeys implements ApplicationRunner {
+public class SigningKeys implements SmartLifecycle {
+    /**
+     * Before the web server: Boot starts it in a later lifecycle phase, so no protocol endpoint
+     * (above all the JWK Set) answers before the keys exist. Every bean, including the secrets at
+     * rest ({@code SecretsAtRest}, run when all singletons exist), is ready by then.
+     */
+    static final int PHASE = 0;
+
     public static final List<String> ALGORITHMS = List.of("ES256", "RS256");
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
     private static final DateTimeFormatter KID_DATE = DateTimeFormatter.ofPattern("yyyyMMdd").withZone(ZoneOffset.UTC);
@@ -60,6 +64,7 @@ public class SigningKeys implements ApplicationRunner {
     private final Audit audit;
     private final Clock clock;
     private volatile Snapshot snapshot;
+    private volatile boolean ready;
 
     SigningKeys(SigningKeyStore store, OidcProperties properties, Audit audit, Clock clock) {
         this.store = store;
@@ -70,10 +75,33 @@ public class SigningKeys implements ApplicationRunner {
 
     private record Snapshot(List<SigningKey> keys, Instant loadedAt) {}
 
+    /** Loads the keys, generating the first ones on a new database; called through the proxy, so in a transaction. */
     @Override
     @Transactional
-    public void run(ApplicationArguments args) {
+    public void start() {
         ensure();
+        keys();
+        ready = true;
+    }
+
+    @Override
+    public void stop() {
+        // Nothing to release; the keys stay usable while the context closes.
+    }
+
+    @Override
+    public boolean isRunning() {
+        return ready;
+    }
+
+    @Override
+    public int getPhase() {
+        return PHASE;
+    }
+
+    /** Whether the keys are loaded: until then the protocol endpoints answer 503 ({@link SigningKeysGate}). */
+    public boolean ready() {
+        return ready;
     }
 
     /** Generates the first key of each algorithm that has none (first start). */

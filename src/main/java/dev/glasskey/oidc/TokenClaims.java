@@ -28,7 +28,8 @@ import dev.glasskey.system.Times;
  *       Connect Dynamic Client Registration 1.0 §2), for the access token as well;</li>
  *   <li>for a person's tokens: {@code auth_time}, {@code amr} (RFC 8176), {@code acr} (OpenID
  *       EAP ACR Values 1.0), {@code emergency}, and {@code roles} — the roles the account holds
- *       <em>now</em>, read from the account, not from the sign-in; and no token at all for a
+ *       <em>now</em>, read from the account, not from the sign-in — also under the client's groups
+ *       claim name ({@link OidcClient#groupsClaim}, default {@code groups}); and no token at all for a
  *       sign-in that no longer stands ({@link SessionCheck}: {@code invalid_grant}, RFC 6749 §5.2).</li>
  * </ul>
  */
@@ -70,7 +71,9 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
                 .claim("amr", new java.util.ArrayList<>(facts.amr()))
                 .claim("acr", facts.acr())
                 .claim("emergency", account.emergency())
-                .claim("roles", new java.util.ArrayList<>(new TreeSet<>(account.roles())));
+                .claim("roles", new java.util.ArrayList<>(new TreeSet<>(account.roles())))
+                // The same roles under the name this client's software maps groups from (OidcClient#groupsClaim).
+                .claim(OidcClient.groupsClaim(context.getRegisteredClient()), new java.util.ArrayList<>(new TreeSet<>(account.roles())));
         if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
             context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
         }

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import com.nimbusds.jose.JWSObject;
@@ -27,7 +26,6 @@ import com.nimbusds.openid.connect.sdk.token.OIDCTokens;
 
 import dev.glasskey.testing.RelyingParty;
 import dev.glasskey.testing.Client;
-import dev.glasskey.testing.Fixtures;
 import dev.glasskey.testing.SoftwareAuthenticator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,49 +38,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * introspection, logout; each refusal with its precise OAuth error; authentication policy
  * (max_age, prompt, acr_values) and roles at the time of issue; the audit trail.
  */
-public interface OidcContract extends Fixtures {
-
-    /** A person: an account with a security key, and a browser signed in with it. */
-    record Person(String accountId, String userHandle, SoftwareAuthenticator key, Client browser) {}
-
-    @BeforeEach
-    default void realTime() {
-        // The relying party validates token times against the real clock.
-        clock().reset();
-    }
-
-    default Person person(Client admin, boolean emergency, String... roles) {
-        String accountId = createAccount(admin, (emergency ? "Emergency " : "Person ") + System.nanoTime(), emergency, roles)
-                .path("id").asString();
-        String keyId = registerKey(admin, "OIDC key " + System.nanoTime(), "Safe, HQ").path("id").asString();
-        SoftwareAuthenticator key = newKey();
-        Client.Response enrolled = enrol(client(), issueLink(admin, accountId, keyId), key);
-        assertThat(enrolled.status()).as(enrolled.toString()).isEqualTo(201);
-        String handle = accounts().get(accountId).userHandle();
-        Client browser = client();
-        assertThat(signIn(browser, key, handle).status()).isEqualTo(200);
-        return new Person(accountId, handle, key, browser);
-    }
-
-    default RelyingParty confidentialClient(Client admin, String alg) {
-        return RelyingParty.register(admin, baseUrl(), Map.of("name", "RP " + System.nanoTime(),
-                "redirectUris", List.of("https://rp.example/callback/" + System.nanoTime()),
-                "postLogoutRedirectUris", List.of("https://rp.example/signed-out"),
-                "grantTypes", List.of("authorization_code", "refresh_token", "client_credentials"),
-                "scopes", List.of("openid", "profile"),
-                "idTokenSignedResponseAlg", alg));
-    }
-
-    /** Authorization request in the person's signed-in browser: the code at the callback. */
-    default AuthorizationCode authorize(Person p, RelyingParty.Attempt attempt) {
-        Client.Redirect r = p.browser().navigate(attempt.uri().toString());
-        assertThat(r.status()).as(r.toString()).isEqualTo(302);
-        return attempt.code(r.location());
-    }
-
-    default long auditCount(long after, String action, String outcome) {
-        return auditSince(after).stream().filter(e -> e.action().equals(action) && e.outcome().equals(outcome)).count();
-    }
+public interface OidcContract extends OidcFixtures {
 
     // --- discovery and keys ------------------------------------------------------------------
 
@@ -520,7 +476,11 @@ public interface OidcContract extends Fixtures {
             assertProblem(admin.post("/api/clients", Map.of("name", "Bad", "redirectUris", List.of(uri))), 400, "client.redirect_uri_invalid");
         }
         assertProblem(admin.post("/api/clients", Map.of("name", "Bad", "type", "public", "redirectUris", List.of("https://rp.example/cb"),
-                "grantTypes", List.of("authorization_code", "refresh_token"))), 400, "request.invalid");
+                "grantTypes", List.of("authorization_code", "client_credentials"))), 400, "request.invalid");
+        for (String claim : List.of("sub", "roles", "emergency", "9groups", "gr oups", "x".repeat(65), "a\u0000b")) {
+            assertProblem(admin.post("/api/clients", Map.of("name", "Bad", "redirectUris", List.of("https://rp.example/cb"),
+                    "groupsClaim", claim)), 400, "request.invalid");
+        }
         assertProblem(admin.post("/api/clients", Map.of("name", "Bad", "redirectUris", List.of("https://rp.example/cb"),
                 "idTokenSignedResponseAlg", "HS256")), 400, "request.invalid");
         assertProblem(admin.get("/api/clients/does-not-exist"), 404, "client.not_found");
@@ -556,8 +516,9 @@ public interface OidcContract extends Fixtures {
         assertThat(t.getRefreshToken()).isNull();
         RelyingParty.Attempt noPkce = rp.attempt().withoutPkce();
         assertThat(noPkce.error(p.browser().navigate(noPkce.uri().toString()).location()).getCode()).isEqualTo("invalid_request");
-        // Exact matching: another loopback port is another URI.
-        Client.Redirect otherPort = p.browser().navigate(rp.attempt().redirectUri(URI.create("http://127.0.0.1:10/cb")).uri().toString());
-        assertThat(otherPort.status()).isEqualTo(400);
+        // Exact matching but for the port (RFC 8252 §7.3, OidcNativeAppContract): another path is another URI.
+        Client.Redirect otherPath = p.browser().navigate(rp.attempt().redirectUri(URI.create("http://127.0.0.1:9/other")).uri().toString());
+        assertThat(otherPath.status()).isEqualTo(400);
+        assertThat(otherPath.location()).isNull();
     }
 }

@@ -149,7 +149,8 @@ public final class LoadDriver {
         if (o.serverLog == null) {
             throw new IllegalArgumentException("give --server-log FILE (the server's stdout) or --enrol-token TOKEN");
         }
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        // A server started on a busy machine can take a minute to print its link: wait up to three.
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (System.nanoTime() < deadline) {
             Path p = Path.of(o.serverLog);
             if (Files.exists(p)) {
@@ -568,6 +569,9 @@ public final class LoadDriver {
             r.put("driver_cpu_ms_per_signin", fmt3(driver * 1000 / ok));
             r.put("other_processes_cpu_s", fmt(Math.max(0, machine - server - driver)));
             r.put("signins_per_server_cpu_s", fmt(ok / server));
+            if (before.serverStorageWriteBytes >= 0 && after.serverStorageWriteBytes >= 0) {
+                r.put("server_storage_write_kib_per_signin", fmt((after.serverStorageWriteBytes - before.serverStorageWriteBytes) / 1024.0 / ok));
+            }
         }
         if (o.serverPid != null) {
             r.put("server_rss_mib", Long.toString(Cpu.rssMib(o.serverPid)));
@@ -585,6 +589,9 @@ public final class LoadDriver {
             log.printf(Locale.ROOT, "CPU: server %s s (%s ms per sign-in, %s cores), driver %s s (%s ms per sign-in), other processes %s s%n",
                     r.get("server_cpu_s"), r.get("server_cpu_ms_per_signin"), r.get("server_cores_used"), r.get("driver_cpu_s"),
                     r.get("driver_cpu_ms_per_signin"), r.get("other_processes_cpu_s"));
+            if (r.containsKey("server_storage_write_kib_per_signin")) {
+                log.printf(Locale.ROOT, "storage written by the server: %s KiB per sign-in%n", r.get("server_storage_write_kib_per_signin"));
+            }
             log.printf(Locale.ROOT, "  -> %s sign-ins per second of server CPU; server CPU by thread group:%n", r.get("signins_per_server_cpu_s"));
             Cpu.delta(before, after).forEach((group, ticks) -> {
                 log.printf(Locale.ROOT, "     %6.1f s  %5.1f%%  %s%n", ticks / Cpu.HZ,
@@ -632,7 +639,7 @@ public final class LoadDriver {
     }
 
     /** CPU ticks from /proc: the server process, this process, and the whole machine (busy). */
-    record Cpu(long serverTicks, long selfTicks, long machineBusyTicks, Map<String, Long> serverThreads) {
+    record Cpu(long serverTicks, long selfTicks, long machineBusyTicks, Map<String, Long> serverThreads, long serverStorageWriteBytes) {
         static final double HZ = 100.0; // USER_HZ on Linux
 
         /**
@@ -683,10 +690,29 @@ public final class LoadDriver {
                 for (int i = 1; i < cpu.length; i++) {
                     if (i != 4 && i != 5) busy += Long.parseLong(cpu[i]); // all but idle and iowait
                 }
-                return serverPid == null ? null : new Cpu(server, self, busy, threads);
+                return serverPid == null ? null : new Cpu(server, self, busy, threads, storageWriteBytes(serverPid));
             } catch (IOException | RuntimeException e) {
                 return null;
             }
+        }
+
+        /**
+         * Bytes the process caused to be written to storage (/proc/PID/io write_bytes: the embedded
+         * database's commits, logs). On H2 most of a commit's CPU is writing the changed pages, so
+         * bytes per operation is a measure of that cost that, unlike CPU time, other load on the
+         * machine does not inflate. -1 if unreadable.
+         */
+        static long storageWriteBytes(long pid) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/io"))) {
+                    if (line.startsWith("write_bytes:")) {
+                        return Long.parseLong(line.substring("write_bytes:".length()).trim());
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // not readable here
+            }
+            return -1;
         }
 
         /** Resident set size of a process (VmRSS), MiB; -1 if unreadable. */
