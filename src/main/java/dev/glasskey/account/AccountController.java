@@ -24,11 +24,16 @@ class AccountController {
         this.accounts = accounts;
     }
 
+    /** An account; {@code warnings} is filled only when one is created (issue 18: another account has the same name). */
     record AccountJson(String id, String displayName, boolean emergency, boolean enabled, Set<String> roles,
-                       String createdAt, String updatedAt) {
+                       String createdAt, String updatedAt, List<String> warnings) {
         static AccountJson of(Account a) {
+            return of(a, List.of());
+        }
+
+        static AccountJson of(Account a, List<String> warnings) {
             return new AccountJson(a.id(), a.displayName(), a.emergency(), a.enabled(), new TreeSet<>(a.roles()),
-                    a.createdAt().toString(), a.updatedAt().toString());
+                    a.createdAt().toString(), a.updatedAt().toString(), warnings);
         }
     }
 
@@ -46,8 +51,10 @@ class AccountController {
     @PostMapping("/api/accounts")
     @ResponseStatus(HttpStatus.CREATED)
     AccountJson create(@RequestBody NewAccount body) {
-        return AccountJson.of(accounts.create(Actors.current(), body.displayName(), Boolean.TRUE.equals(body.emergency()),
-                body.roles()));
+        Account created = accounts.create(Actors.current(), body.displayName(), Boolean.TRUE.equals(body.emergency()), body.roles());
+        List<String> warnings = accounts.namesakes(created.id(), created.displayName()).stream()
+                .map(a -> "account.duplicate_name: account " + a.id() + " is also named '" + a.displayName() + "'").toList();
+        return AccountJson.of(created, warnings);
     }
 
     @GetMapping("/api/accounts/{id}")
@@ -55,9 +62,12 @@ class AccountController {
         return AccountJson.of(accounts.get(id));
     }
 
+    /** A note on a destructive change, kept in its audit entry. */
+    record Note(String note) {}
+
     @PostMapping("/api/accounts/{id}/disable")
-    AccountJson disable(@PathVariable String id) {
-        return AccountJson.of(accounts.setEnabled(Actors.current(), id, false));
+    AccountJson disable(@PathVariable String id, @RequestBody(required = false) Note body) {
+        return AccountJson.of(accounts.setEnabled(Actors.current(), id, false, body == null ? null : body.note()));
     }
 
     @PostMapping("/api/accounts/{id}/enable")

@@ -16,6 +16,7 @@ import dev.glasskey.system.ChangeGuards;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.Ids;
+import dev.glasskey.system.Notes;
 import dev.glasskey.system.Times;
 
 /** Accounts and their roles: rules, transaction boundary, audit. */
@@ -56,6 +57,13 @@ public class AccountService {
 
     @Transactional
     public Account setEnabled(Actor actor, String id, boolean enabled) {
+        return setEnabled(actor, id, enabled, null);
+    }
+
+    /** Enables or disables an account; {@code note} (optional, {@link Notes}) goes into the audit entry. */
+    @Transactional
+    public Account setEnabled(Actor actor, String id, boolean enabled, String note) {
+        String why = Notes.optional(note);
         return guards.guard(enabled ? "account.enable" : "account.disable", () -> {
             Account before = lock(id);
             if (before.enabled() == enabled) {
@@ -66,7 +74,7 @@ public class AccountService {
                 store.bumpSecurityVersion(id);
             }
             audit.record(AuditEvent.success(actor, enabled ? "account.enable" : "account.disable", id, before.emergency(),
-                    before.displayName()));
+                    before.displayName() + Notes.suffix(why)));
             return get(id);
         });
     }
@@ -126,6 +134,20 @@ public class AccountService {
         return store.all();
     }
 
+    /**
+     * Other accounts with the same display name (compared without case and spacing): the console
+     * and the API warn about them, since two accounts one cannot tell apart invite a wrong click.
+     */
+    @Transactional(readOnly = true)
+    public List<Account> namesakes(String id, String displayName) {
+        String name = sameName(displayName);
+        return store.all().stream().filter(a -> !a.id().equals(id) && sameName(a.displayName()).equals(name)).toList();
+    }
+
+    private static String sameName(String name) {
+        return name == null ? "" : name.strip().replaceAll("\\s+", " ").toLowerCase(java.util.Locale.ROOT);
+    }
+
     @Transactional(readOnly = true)
     public long countWithRole(String role) {
         return store.countWithRole(role);
@@ -137,11 +159,11 @@ public class AccountService {
 
     private static String validName(String displayName) {
         if (displayName == null || displayName.isBlank()) {
-            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "displayName is required.");
+            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "displayName is required.", "displayName");
         }
         String name = displayName.strip();
         if (name.length() > 200 || name.chars().anyMatch(Character::isISOControl)) {
-            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "displayName must be at most 200 printable characters.");
+            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "displayName must be at most 200 printable characters.", "displayName");
         }
         return name;
     }
@@ -152,7 +174,7 @@ public class AccountService {
         }
         for (String role : roles) {
             if (!Roles.ALL.contains(role)) {
-                throw new GlasskeyException(ErrorCode.ROLE_UNKNOWN, "Unknown role '" + role + "'; known roles: " + new TreeSet<>(Roles.ALL) + ".");
+                throw new GlasskeyException(ErrorCode.ROLE_UNKNOWN, "Unknown role '" + role + "'; known roles: " + new TreeSet<>(Roles.ALL) + ".", "roles");
             }
         }
         return Set.copyOf(roles);

@@ -47,8 +47,8 @@ class AlertController {
 
     @DeleteMapping("/api/alerts/channels/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void delete(@PathVariable String id) {
-        alerts.delete(Actors.current(), id);
+    void delete(@PathVariable String id, @RequestParam(required = false) String note) {
+        alerts.delete(Actors.current(), id, note);
     }
 
     @PostMapping("/api/alerts/channels/{id}/test")
@@ -75,7 +75,7 @@ class AlertController {
 
     @DeleteMapping("/api/alerts/rules/{id}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void deleteRule(@PathVariable String id) {
-        alerts.deleteRule(Actors.current(), id);
+    void deleteRule(@PathVariable String id, @RequestParam(required = false) String note) {
+        alerts.deleteRule(Actors.current(), id, note);
     }
 }

@@ -20,6 +20,7 @@ import dev.glasskey.audit.AuditEvent;
 import dev.glasskey.system.Actor;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Notes;
 import dev.glasskey.system.Ids;
 import dev.glasskey.system.Times;
 
@@ -128,10 +129,17 @@ public class AlertService {
 
     @Transactional
     public void delete(Actor actor, String id) {
+        delete(actor, id, null);
+    }
+
+    /** Deletes a channel; {@code note} (optional, {@link Notes}) goes into the audit entry. */
+    @Transactional
+    public void delete(Actor actor, String id, String note) {
+        String why = Notes.optional(note);
         AlertChannel before = store.channelForUpdate(id).orElseThrow(() -> notFound(id));
         int dropped = store.deleteChannel(id);
         audit.record(AuditEvent.success(actor, "alert.channel.delete", id, false, describe(before)
-                + (dropped == 0 ? "" : "; " + dropped + " undelivered alert(s) dropped")));
+                + (dropped == 0 ? "" : "; " + dropped + " undelivered alert(s) dropped") + Notes.suffix(why)));
     }
 
     /**
@@ -224,12 +232,19 @@ public class AlertService {
 
     @Transactional
     public void deleteRule(Actor actor, String id) {
+        deleteRule(actor, id, null);
+    }
+
+    /** Deletes a rule; {@code note} (optional, {@link Notes}) goes into the audit entry. */
+    @Transactional
+    public void deleteRule(Actor actor, String id, String note) {
+        String why = Notes.optional(note);
         AlertRule rule = store.rule(id)
                 .orElseThrow(() -> new GlasskeyException(ErrorCode.ALERT_RULE_NOT_FOUND, "No alert rule '" + id + "'."));
         // Audited first: that takes the audit head's lock, which every alert-raising transaction
         // takes before a rule's window row, so the window row below is locked in the same order
         // as everywhere else (no deadlock with an alert of this rule being raised).
-        audit.record(AuditEvent.success(actor, "alert.rule.delete", id, false, "rule '" + id + "' deleted"));
+        audit.record(AuditEvent.success(actor, "alert.rule.delete", id, false, "rule '" + id + "' deleted" + Notes.suffix(why)));
         coalescing.flush(rule, Times.now(clock));
         store.deleteRule(id);
         recorder.rulesChanged();

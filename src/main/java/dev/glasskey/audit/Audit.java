@@ -136,6 +136,12 @@ public class Audit {
         return store.latest(Math.max(1, Math.min(limit, 1000)));
     }
 
+    /** A search of the log (filters, text, paging): newest first. */
+    @Transactional(readOnly = true)
+    public List<AuditEntry> search(AuditQuery query) {
+        return store.search(query);
+    }
+
     @Transactional(readOnly = true)
     public List<AuditEntry> forTarget(String target, int limit) {
         return store.byTarget(target, Math.max(1, Math.min(limit, 1000)));

@@ -17,9 +17,14 @@ class AuditController {
         this.integrity = integrity;
     }
 
+    /** The log, newest first, filtered (every parameter optional; see {@link AuditQuery}); page with {@code before}. */
     @GetMapping("/api/audit")
-    List<AuditEntry> list(@RequestParam(defaultValue = "100") int limit, @RequestParam(required = false) String target) {
-        return target == null ? audit.latest(limit) : audit.forTarget(target, limit);
+    List<AuditEntry> list(@RequestParam(defaultValue = "100") int limit, @RequestParam(required = false) String target,
+                          @RequestParam(required = false) String action, @RequestParam(required = false) String actor,
+                          @RequestParam(required = false) String outcome, @RequestParam(required = false) String flagged,
+                          @RequestParam(required = false) String from, @RequestParam(required = false) String to,
+                          @RequestParam(required = false) String q, @RequestParam(required = false) Long before) {
+        return audit.search(AuditQuery.parse(action, actor, target, outcome, flagged, from, to, q, before, limit));
     }
 
     @GetMapping("/api/audit/verify")

@@ -52,6 +52,62 @@ class AuditStore {
                 .param("limit", limit).query(AuditStore::row).list();
     }
 
+    /** The entries a search matches, newest first: every condition a bound parameter (LIKE patterns escaped). */
+    List<AuditEntry> search(AuditQuery q) {
+        StringBuilder where = new StringBuilder(" where 1 = 1");
+        java.util.Map<String, Object> params = new java.util.LinkedHashMap<>();
+        if (q.action() != null) {
+            String action = q.action();
+            if (action.endsWith("*") || action.endsWith(".")) {
+                where.append(" and action like :action escape '\\'");
+                params.put("action", like(action.endsWith("*") ? action.substring(0, action.length() - 1) : action) + "%");
+            } else {
+                where.append(" and action = :action");
+                params.put("action", action);
+            }
+        }
+        if (q.actor() != null) {
+            where.append(" and lower(actor) like :actor escape '\\'");
+            params.put("actor", "%" + like(q.actor().toLowerCase(java.util.Locale.ROOT)) + "%");
+        }
+        if (q.target() != null) {
+            where.append(" and target = :target");
+            params.put("target", q.target());
+        }
+        if (q.outcome() != null) {
+            where.append(" and outcome = :outcome");
+            params.put("outcome", q.outcome());
+        }
+        if (q.flagged() != null) {
+            where.append(" and flagged = :flagged");
+            params.put("flagged", q.flagged());
+        }
+        if (q.from() != null) {
+            where.append(" and at >= :from");
+            params.put("from", Times.db(q.from()));
+        }
+        if (q.to() != null) {
+            where.append(" and at < :to");
+            params.put("to", Times.db(q.to()));
+        }
+        if (q.text() != null) {
+            where.append(" and (lower(detail) like :text escape '\\' or lower(reason) like :text escape '\\')");
+            params.put("text", "%" + like(q.text().toLowerCase(java.util.Locale.ROOT)) + "%");
+        }
+        if (q.beforeSeq() != null) {
+            where.append(" and seq < :before");
+            params.put("before", q.beforeSeq());
+        }
+        params.put("limit", q.limit());
+        return jdbc.sql("select * from audit_event" + where + " order by seq desc fetch first :limit rows only")
+                .params(params).query(AuditStore::row).list();
+    }
+
+    /** Client text inside a LIKE pattern matches itself only. */
+    private static String like(String s) {
+        return s.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
     List<AuditEntry> byTarget(String target, int limit) {
         return jdbc.sql("select * from audit_event where target = :target order by seq desc fetch first :limit rows only")
                 .param("target", target).param("limit", limit).query(AuditStore::row).list();

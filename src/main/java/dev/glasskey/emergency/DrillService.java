@@ -78,7 +78,13 @@ public class DrillService {
             scope = "'" + account.displayName() + "'";
         }
         if (keyId != null) {
-            scope = scope + " on key '" + keys.get(keyId).label() + "'";
+            var key = keys.get(keyId);
+            if (!key.active()) {
+                // Issue 18: a drill on a lost or retired key proves nothing and invites using a key that is gone.
+                throw new GlasskeyException(ErrorCode.KEY_NOT_ACTIVE, "Key '" + key.label() + "' is " + key.status().value()
+                        + ": drills run on active keys only.", "keyId");
+            }
+            scope = scope + " on key '" + key.label() + "'";
         }
         Instant now = Times.now(clock);
         Drill drill = new Drill(Ids.uuid(), accountId, keyId, actor.label(), why, now, now.plus(properties.drillLinkTtl()), null);
@@ -125,7 +131,27 @@ public class DrillService {
         DrillResult result = new DrillResult(Ids.uuid(), drill.id(), signedIn.accountId(), signedIn.keyId(),
                 signedIn.credentialId(), signedIn.authTime());
         store.insertResult(result);
+        closeWhenComplete(drill);
         return result;
+    }
+
+    /**
+     * Issue 18: a drill closes by itself once every pair it covers has passed in it — the working
+     * (enabled emergency account, key) pairs of {@link Readiness#drillPairs} within its scope — so
+     * its link stops working as soon as it has done its job. In the sign-in's transaction.
+     */
+    private void closeWhenComplete(Drill drill) {
+        EmergencyState state = readiness.state();
+        var passed = store.results(drill.id()).stream().map(r -> new EmergencyState.Pair(r.accountId(), r.keyId()))
+                .collect(java.util.stream.Collectors.toSet());
+        List<EmergencyState.Pair> scope = Readiness.drillPairs(state, Usability.judge(state), properties.drillInterval(),
+                        properties.drillWarning()).stream()
+                .filter(p -> drill.covers(p.verdict().account().id(), p.keyId()))
+                .map(p -> new EmergencyState.Pair(p.verdict().account().id(), p.keyId())).toList();
+        if (!scope.isEmpty() && passed.containsAll(scope) && store.close(drill.id(), Times.now(clock))) {
+            audit.record(AuditEvent.success(Actor.SYSTEM, "drill.close", drill.id(), true,
+                    "drill closed: every one of its " + scope.size() + " pair(s) passed"));
+        }
     }
 
     /**

@@ -31,9 +31,11 @@ class EmergencyController {
     private final KeyService keys;
     private final AccountService accounts;
     private final CeremonyCookie ceremonyCookie;
+    private final MissingLinks missingLinks;
 
     EmergencyController(ReadinessService readiness, DrillService drills, KeyService keys, AccountService accounts,
-                        CeremonyCookie ceremonyCookie) {
+                        CeremonyCookie ceremonyCookie, MissingLinks missingLinks) {
+        this.missingLinks = missingLinks;
         this.accounts = accounts;
         this.ceremonyCookie = ceremonyCookie;
         this.readiness = readiness;
@@ -54,6 +56,16 @@ class EmergencyController {
     @GetMapping("/api/emergency/matrix")
     Matrix matrix() {
         return readiness.matrix();
+    }
+
+    record IssuedLink(String accountId, String displayName, String keyId, String url, String token, Instant expiresAt) {}
+
+    /** Issue 18: an enrolment link for every emergency account missing on the key (all or none). */
+    @PostMapping("/api/keys/{id}/missing-links")
+    @ResponseStatus(HttpStatus.CREATED)
+    List<IssuedLink> issueMissingLinks(@PathVariable String id) {
+        return missingLinks.issue(Actors.current(), id).stream().map(i -> new IssuedLink(i.accountId(), i.displayName(), id,
+                i.link().url(), i.link().token(), i.link().expiresAt())).toList();
     }
 
     record StartDrill(String accountId, String keyId, String reason) {}

@@ -48,7 +48,11 @@ class EmergencyPages {
     @GetMapping("/admin/matrix")
     String matrix(Model model) {
         model.addAttribute("me", Actors.current());
-        model.addAttribute("matrix", readiness.matrix());
+        Matrix matrix = readiness.matrix();
+        model.addAttribute("matrix", matrix);
+        model.addAttribute("missingPerKey", matrix.rows().stream().filter(Matrix.Row::enabled).flatMap(r -> r.cells().stream())
+                .filter(c -> c.state() == Matrix.CellState.MISSING)
+                .collect(java.util.stream.Collectors.groupingBy(Matrix.Cell::keyId, java.util.stream.Collectors.counting())));
         model.addAttribute("interval", readiness.properties().drillInterval().toDays());
         return "matrix";
     }

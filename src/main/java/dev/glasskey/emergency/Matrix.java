@@ -31,14 +31,21 @@ public record Matrix(Instant computedAt, List<Column> columns, List<Group> locat
         UNDRILLED,
         /** enrolled but not working: credential suspended, or model no longer allowed */
         BROKEN,
+        /** enrolled on a key marked lost or retired: the credential no longer works (issue 18: a lost key stays visible) */
+        KEY_LOST,
         /** not enrolled */
         MISSING;
 
         public String value() { return name().toLowerCase().replace('_', '-'); }
     }
 
+    /** A key's column; {@code status} is {@code active}, or {@code lost}/{@code retired} for a key still carrying emergency credentials. */
     public record Column(String keyId, String label, String model, String serial, String custodian, String location,
-                         int capacity, long used) {}
+                         int capacity, long used, String status) {
+        public boolean active() {
+            return "active".equals(status);
+        }
+    }
 
     public record Cell(String keyId, CellState state, String credentialId, Instant lastDrill, Instant drillDue) {}
 
@@ -47,20 +54,24 @@ public record Matrix(Instant computedAt, List<Column> columns, List<Group> locat
     static Matrix of(EmergencyState state, EmergencyProperties properties) {
         Map<String, Usability.Verdict> verdicts = Usability.judge(state);
         // Columns: active keys that carry an emergency account, or nobody yet (a spare); a key
-        // that only carries people's own accounts is not an emergency key.
+        // that only carries people's own accounts is not an emergency key. A lost or retired key
+        // that still carries emergency credentials keeps its column, flagged, after the active ones:
+        // a key that silently disappears is a key nobody goes looking for (issue 18).
         java.util.Set<String> emergencyIds = verdicts.keySet();
-        List<SecurityKey> keys = state.keys().stream().filter(k -> k.status() == SecurityKey.Status.ACTIVE)
+        List<SecurityKey> keys = state.keys().stream()
                 .filter(k -> {
                     List<Credential> live = state.credentials().stream()
                             .filter(c -> c.keyId().equals(k.id()) && c.status() != Credential.Status.REVOKED).toList();
-                    return live.isEmpty() || live.stream().anyMatch(c -> emergencyIds.contains(c.accountId()));
+                    boolean carriesEmergency = live.stream().anyMatch(c -> emergencyIds.contains(c.accountId()));
+                    return k.status() == SecurityKey.Status.ACTIVE ? live.isEmpty() || carriesEmergency : carriesEmergency;
                 })
-                .sorted(Comparator.comparing((SecurityKey k) -> k.location() == null ? "\uffff" : k.location().toLowerCase())
+                .sorted(Comparator.comparing((SecurityKey k) -> k.status() != SecurityKey.Status.ACTIVE)
+                        .thenComparing(k -> k.location() == null ? "\uffff" : k.location().toLowerCase())
                         .thenComparing(k -> k.custodian() == null ? "\uffff" : k.custodian().toLowerCase())
                         .thenComparing(SecurityKey::label))
                 .toList();
         List<Column> columns = keys.stream().map(k -> new Column(k.id(), k.label(), k.model(), k.serial(), k.custodian(),
-                k.location(), k.capacity(), Readiness.slotsUsed(state, k.id()))).toList();
+                k.location(), k.capacity(), Readiness.slotsUsed(state, k.id()), k.status().value())).toList();
         List<Row> rows = new ArrayList<>();
         long missing = 0;
         long overdue = 0;
@@ -68,7 +79,7 @@ public record Matrix(Instant computedAt, List<Column> columns, List<Group> locat
             List<Cell> cells = new ArrayList<>();
             for (SecurityKey k : keys) {
                 Cell cell = cell(state, properties, v, k);
-                if (cell.state() == CellState.MISSING) missing++;
+                if (cell.state() == CellState.MISSING && k.status() == SecurityKey.Status.ACTIVE) missing++;
                 if (cell.state() == CellState.UNDRILLED) overdue++;
                 cells.add(cell);
             }
@@ -118,7 +129,8 @@ public record Matrix(Instant computedAt, List<Column> columns, List<Group> locat
         Optional<Credential> present = state.credentials().stream()
                 .filter(c -> c.accountId().equals(v.account().id()) && c.keyId().equals(key.id()) && c.status() != Credential.Status.REVOKED)
                 .findFirst();
-        return present.map(c -> new Cell(key.id(), CellState.BROKEN, c.id(), last, due))
+        CellState enrolledButNotWorking = key.status() == SecurityKey.Status.ACTIVE ? CellState.BROKEN : CellState.KEY_LOST;
+        return present.map(c -> new Cell(key.id(), enrolledButNotWorking, c.id(), last, due))
                 .orElseGet(() -> new Cell(key.id(), CellState.MISSING, null, last, due));
     }
 }

@@ -27,7 +27,7 @@ import dev.glasskey.webauthn.Credential;
 public final class Readiness {
     private Readiness() {}
 
-    static final int RECOMMENDED_MIN = 3;
+    public static final int RECOMMENDED_MIN = 3;
     static final int RECOMMENDED_MAX = 5;
 
     public static ReadinessReport report(EmergencyState state, EmergencyProperties properties, List<ReadinessCheck> extra) {
@@ -215,15 +215,25 @@ public final class Readiness {
                 shared.add("key '" + state.key(c.keyId()).label() + "' also carries personal account '" + person + "'");
             }
         }
+        List<String> personLike = verdicts.values().stream().map(v -> v.account().displayName())
+                .filter(Readiness::looksLikeAPersonsName).map(n -> "'" + n + "'").toList();
         if (!named.isEmpty()) {
             return ReadinessCheck.fail(id, title, String.join("; ", named) + ".",
                     "Rename the emergency account after its function (e.g. 'Break-glass 1'): it belongs to the organisation, not to a person.");
         }
-        if (!shared.isEmpty()) {
-            return ReadinessCheck.warn(id, title, String.join("; ", shared) + ".",
-                    "Keep emergency keys for emergency accounts only: a key carried daily by a person travels, wears and gets lost with them.");
+        if (!personLike.isEmpty() || !shared.isEmpty()) {
+            List<String> found = new ArrayList<>();
+            if (!personLike.isEmpty()) {
+                found.add(String.join(", ", personLike) + " look" + (personLike.size() == 1 ? "s" : "") + " like a person's name ("
+                        + IMPERSONAL_LIMIT + ")");
+            }
+            found.addAll(shared);
+            return ReadinessCheck.warn(id, title, String.join("; ", found) + ".", !personLike.isEmpty()
+                    ? "Rename the emergency account after its function (e.g. 'Break-glass 1'): it belongs to the organisation, not to a person."
+                    : "Keep emergency keys for emergency accounts only: a key carried daily by a person travels, wears and gets lost with them.");
         }
-        return ReadinessCheck.pass(id, title, "No emergency account is named after a person or shares a key with one.");
+        return ReadinessCheck.pass(id, title, "No emergency account is named after a person or shares a key with one ("
+                + IMPERSONAL_LIMIT + ").");
     }
 
     /**
@@ -336,6 +346,40 @@ public final class Readiness {
     /** Credentials occupying a slot on the key: revoked ones may have been overwritten, suspect ones not. */
     static long slotsUsed(EmergencyState state, String keyId) {
         return state.credentials().stream().filter(c -> c.keyId().equals(keyId) && c.status() != Credential.Status.REVOKED).count();
+    }
+
+    /** What the impersonal check can and cannot see, said wherever it reports (issue 18). */
+    static final String IMPERSONAL_LIMIT = "checked: the exact names of people's accounts here, and the shape of a personal name — "
+            + "two or three capitalised words with no digit and no functional word such as 'break-glass', 'emergency' or 'admin'; "
+            + "a person's name in another form is not caught";
+
+    /** Words that say what an account is for; a name containing one is taken as functional. */
+    private static final Set<String> FUNCTIONAL_WORDS = Set.of("break", "glass", "break-glass", "breakglass", "emergency", "admin",
+            "administrator", "account", "recovery", "backup", "root", "ops", "operations", "security", "vault", "access", "team",
+            "service", "on-call", "oncall", "primary", "secondary", "spare", "reserve", "fallback", "firecall", "fire", "key",
+            "one", "two", "three", "four", "five", "alpha", "bravo", "charlie", "delta", "echo", "north", "south", "east", "west",
+            "site", "office", "hq", "dr", "safe", "sealed", "envelope", "global", "tenant", "owner", "test");
+
+    /**
+     * A guess from the shape of the name alone: "John Smith" looks personal, "Break-glass 1" does not.
+     * Two or three words, each capitalised letters ("Anna", "O'Neil", "Mary-Jane"), none a functional word.
+     */
+    static boolean looksLikeAPersonsName(String displayName) {
+        String[] words = displayName.strip().split("\\s+");
+        if (words.length < 2 || words.length > 3) {
+            return false;
+        }
+        for (String w : words) {
+            if (!w.matches("\\p{Lu}\\p{Ll}*(['-]\\p{Lu}?\\p{Ll}+)*") || FUNCTIONAL_WORDS.contains(w.toLowerCase(Locale.ROOT))) {
+                return false;
+            }
+            for (String part : w.toLowerCase(Locale.ROOT).split("-")) {
+                if (FUNCTIONAL_WORDS.contains(part)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private static String normalise(String s) {

@@ -89,6 +89,19 @@ public final class Usability {
     }
 
     /**
+     * Issue 18: the enabled accounts holding {@code global-admin} (emergency accounts included) that
+     * could sign in now: at least one credential that would pass their sign-in (active, on an active
+     * key, meeting the authenticator standard the role demands).
+     */
+    public static List<Account> administratorsWhoCanSignIn(EmergencyState state) {
+        Set<String> allowed = state.allowedAaguids();
+        return state.accounts().stream()
+                .filter(a -> a.enabled() && a.hasRole(Roles.GLOBAL_ADMIN))
+                .filter(a -> state.credentials().stream().anyMatch(c -> c.accountId().equals(a.id()) && works(state, c, allowed)))
+                .toList();
+    }
+
+    /**
      * Enabled accounts held to the emergency standard for their role alone (administrators who are
      * not emergency accounts) that hold credentials, none of which would pass their sign-in: a
      * synced passkey, a model the metadata reports compromised, or a model the allow-list does not (or no longer) admit.

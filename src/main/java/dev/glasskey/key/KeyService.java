@@ -17,6 +17,7 @@ import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.GlasskeyProperties;
 import dev.glasskey.system.Ids;
+import dev.glasskey.system.Notes;
 import dev.glasskey.system.Times;
 
 /**
@@ -49,7 +50,7 @@ public class KeyService {
     public SecurityKey register(Actor actor, KeyDetails details) {
         String label = required("label", details.label());
         if (store.labelTaken(label, null)) {
-            throw new GlasskeyException(ErrorCode.KEY_LABEL_TAKEN, "A key labelled '" + label + "' already exists.");
+            throw new GlasskeyException(ErrorCode.KEY_LABEL_TAKEN, "A key labelled '" + label + "' already exists.", "label");
         }
         int capacity = details.capacity() == null ? properties.defaultKeyCapacity() : validCapacity(details.capacity());
         return guards.guard("key.register", () -> {
@@ -69,7 +70,7 @@ public class KeyService {
             SecurityKey before = lock(id);
             String label = details.label() == null ? before.label() : required("label", details.label());
             if (store.labelTaken(label, id)) {
-                throw new GlasskeyException(ErrorCode.KEY_LABEL_TAKEN, "A key labelled '" + label + "' already exists.");
+                throw new GlasskeyException(ErrorCode.KEY_LABEL_TAKEN, "A key labelled '" + label + "' already exists.", "label");
             }
             String aaguid = details.aaguid() == null ? before.aaguid() : aaguid(details.aaguid());
             SecurityKey after = new SecurityKey(id, label, aaguid,
@@ -119,7 +120,8 @@ public class KeyService {
         return store.all();
     }
 
-    private SecurityKey changeStatus(Actor actor, String id, SecurityKey.Status status, String action, String note) {
+    private SecurityKey changeStatus(Actor actor, String id, SecurityKey.Status status, String action, String rawNote) {
+        String note = Notes.optional(rawNote);
         return guards.guard(action, () -> {
             SecurityKey before = lock(id);
             if (before.status() == status) {
@@ -132,7 +134,7 @@ public class KeyService {
                     before.custodian(), before.location(), before.capacity(), status, before.createdAt(), Times.now(clock));
             store.update(after);
             audit.record(AuditEvent.success(actor, action, id, true,
-                    "key '" + before.label() + "' " + status.value() + (note == null || note.isBlank() ? "" : ": " + note.strip())));
+                    "key '" + before.label() + "' " + status.value() + (note == null ? "" : ": " + note)));
             return after;
         });
     }
@@ -148,7 +150,7 @@ public class KeyService {
 
     private static int validCapacity(int capacity) {
         if (capacity < 1 || capacity > MAX_CAPACITY) {
-            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "capacity must be between 1 and " + MAX_CAPACITY + ".");
+            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "capacity must be between 1 and " + MAX_CAPACITY + ".", "capacity");
         }
         return capacity;
     }
@@ -156,7 +158,7 @@ public class KeyService {
     private static String required(String field, String value) {
         String v = optional(field, value);
         if (v == null) {
-            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, field + " is required.");
+            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, field + " is required.", field);
         }
         return v;
     }
@@ -167,7 +169,7 @@ public class KeyService {
         }
         String v = value.strip();
         if (v.length() > 200 || v.chars().anyMatch(Character::isISOControl)) {
-            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, field + " must be at most 200 printable characters.");
+            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, field + " must be at most 200 printable characters.", field);
         }
         return v;
     }
@@ -180,7 +182,7 @@ public class KeyService {
         try {
             return UUID.fromString(value.strip()).toString().toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException e) {
-            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "aaguid must be a UUID such as 01020304-0506-0708-0102-030405060708.");
+            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "aaguid must be a UUID such as 01020304-0506-0708-0102-030405060708.", "aaguid");
         }
     }
 }

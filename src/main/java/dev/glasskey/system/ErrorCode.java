@@ -75,6 +75,7 @@ public enum ErrorCode {
 
     // emergency readiness (DOMAIN rule 3: the lockout guard; drills)
     LOCKOUT_GUARD("emergency.lockout_guard", HttpStatus.CONFLICT, "The change would leave fewer usable emergency accounts than the configured minimum."),
+    LAST_ADMINISTRATOR("emergency.last_administrator", HttpStatus.CONFLICT, "The change would leave no enabled administrator who can sign in."),
     DRILL_NOT_FOUND("drill.not_found", HttpStatus.NOT_FOUND, "No such drill."),
     DRILL_CLOSED("drill.closed", HttpStatus.GONE, "The drill has expired or was closed; start a new one."),
     DRILL_OUT_OF_SCOPE("drill.out_of_scope", HttpStatus.BAD_REQUEST, "The key or account used is not part of this drill."),

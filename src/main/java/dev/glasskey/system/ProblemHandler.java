@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.ModelAndView;
 import org.springframework.web.servlet.NoHandlerFoundException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
@@ -33,18 +34,18 @@ public class ProblemHandler {
     private static final Logger log = LoggerFactory.getLogger(ProblemHandler.class);
 
     @ExceptionHandler(GlasskeyException.class)
-    public ResponseEntity<ProblemDetail> glasskey(GlasskeyException e, HttpServletRequest request) {
-        ResponseEntity<ProblemDetail> answer = respond(request, e.errorCode(), e.detail());
+    public Object glasskey(GlasskeyException e, HttpServletRequest request) {
         if (e instanceof RateLimitedException limited) {
+            ResponseEntity<ProblemDetail> answer = problem(request, e.errorCode(), e.detail(), null);
             // RFC 9110 §10.2.3 / RFC 6585 §4: when to try again, in seconds.
             return ResponseEntity.status(answer.getStatusCode()).headers(answer.getHeaders())
                     .header(HttpHeaders.RETRY_AFTER, Long.toString(limited.retryAfterSeconds())).body(answer.getBody());
         }
-        return answer;
+        return respond(request, e.errorCode(), e.detail(), e.field());
     }
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
-    public ResponseEntity<ProblemDetail> unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
+    public Object unreadable(HttpMessageNotReadableException e, HttpServletRequest request) {
         Throwable root = e.getMostSpecificCause();
         if (root instanceof BodyTooLargeException) {
             return respond(request, ErrorCode.REQUEST_TOO_LARGE, null);
@@ -53,39 +54,39 @@ public class ProblemHandler {
     }
 
     @ExceptionHandler(BodyTooLargeException.class)
-    public ResponseEntity<ProblemDetail> tooLarge(BodyTooLargeException e, HttpServletRequest request) {
+    public Object tooLarge(BodyTooLargeException e, HttpServletRequest request) {
         return respond(request, ErrorCode.REQUEST_TOO_LARGE, null);
     }
 
     @ExceptionHandler({MethodArgumentNotValidException.class, HandlerMethodValidationException.class,
             MethodValidationException.class, MissingServletRequestParameterException.class,
             MethodArgumentTypeMismatchException.class})
-    public ResponseEntity<ProblemDetail> invalid(Exception e, HttpServletRequest request) {
+    public Object invalid(Exception e, HttpServletRequest request) {
         return respond(request, ErrorCode.REQUEST_INVALID, null);
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
-    public ResponseEntity<ProblemDetail> mediaType(HttpServletRequest request) {
+    public Object mediaType(HttpServletRequest request) {
         return respond(request, ErrorCode.UNSUPPORTED_MEDIA_TYPE, "Send application/json.");
     }
 
     @ExceptionHandler(HttpMediaTypeNotAcceptableException.class)
-    public ResponseEntity<ProblemDetail> notAcceptable(HttpServletRequest request) {
+    public Object notAcceptable(HttpServletRequest request) {
         return respond(request, ErrorCode.REQUEST_INVALID, "Accept application/json.");
     }
 
     @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
-    public ResponseEntity<ProblemDetail> method(HttpServletRequest request) {
+    public Object method(HttpServletRequest request) {
         return respond(request, ErrorCode.METHOD_NOT_ALLOWED, null);
     }
 
     @ExceptionHandler({NoHandlerFoundException.class, NoResourceFoundException.class})
-    public ResponseEntity<ProblemDetail> notFound(HttpServletRequest request) {
+    public Object notFound(HttpServletRequest request) {
         return respond(request, ErrorCode.NOT_FOUND, null);
     }
 
     @ExceptionHandler(AccessDeniedException.class)
-    public ResponseEntity<ProblemDetail> denied(HttpServletRequest request) {
+    public Object denied(HttpServletRequest request) {
         return respond(request, ErrorCode.FORBIDDEN, null);
     }
 
@@ -95,13 +96,13 @@ public class ProblemHandler {
      */
     @ExceptionHandler({org.springframework.dao.DataIntegrityViolationException.class,
             org.springframework.dao.PessimisticLockingFailureException.class})
-    public ResponseEntity<ProblemDetail> conflict(Exception e, HttpServletRequest request) {
+    public Object conflict(Exception e, HttpServletRequest request) {
         log.info("Concurrent change refused on {} {}: {}", request.getMethod(), request.getRequestURI(), e.getClass().getSimpleName());
         return respond(request, ErrorCode.CONFLICT, "A concurrent change got there first; nothing was stored. Try again.");
     }
 
     @ExceptionHandler(Exception.class)
-    public ResponseEntity<ProblemDetail> unexpected(Exception e, HttpServletRequest request) {
+    public Object unexpected(Exception e, HttpServletRequest request) {
         if (DatabaseFailures.isUnavailable(e)) {
             log.warn("Database unavailable on {} {}: {}", request.getMethod(), request.getRequestURI(), DatabaseFailures.summary(e));
             return respond(request, ErrorCode.SYSTEM_UNAVAILABLE, null);
@@ -110,10 +111,29 @@ public class ProblemHandler {
         return respond(request, ErrorCode.INTERNAL, null);
     }
 
-    /** The problem document for {@code code}; the request is marked refused, so the refusal is audited (see {@link Problems#REFUSAL}). */
-    private static ResponseEntity<ProblemDetail> respond(HttpServletRequest request, ErrorCode code, String detail) {
+    private static Object respond(HttpServletRequest request, ErrorCode code, String detail) {
+        return respond(request, code, detail, null);
+    }
+
+    /**
+     * The answer for {@code code}; the request is marked refused, so the refusal is audited (see
+     * {@link Problems#REFUSAL}). A browser navigating to a page gets the same problem as an HTML page
+     * (template {@code problem}: code, title, detail, status); everyone else the problem document.
+     */
+    private static Object respond(HttpServletRequest request, ErrorCode code, String detail, String field) {
+        if (Problems.wantsHtml(request)) {
+            Problems.markRefused(request, code);
+            ModelAndView page = new ModelAndView("problem", code.status());
+            page.addObject("problem", Problems.of(code, detail, request.getRequestURI(), field));
+            page.addObject("code", code.code());
+            return page;
+        }
+        return problem(request, code, detail, field);
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpServletRequest request, ErrorCode code, String detail, String field) {
         Problems.markRefused(request, code);
         return ResponseEntity.status(code.status()).contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .body(Problems.of(code, detail, request.getRequestURI()));
+                .body(Problems.of(code, detail, request.getRequestURI(), field));
     }
 }

@@ -30,6 +30,24 @@ public final class Problems {
 
     private Problems() {}
 
+    /** The problem document, naming the request field the refusal is about when there is one. */
+    public static ProblemDetail of(ErrorCode code, String detail, String path, String field) {
+        ProblemDetail problem = of(code, detail, path);
+        if (field != null) {
+            problem.setProperty("field", field);
+        }
+        return problem;
+    }
+
+    /**
+     * A browser navigating to a page (not a script calling the API): it gets the problem as an HTML
+     * page with the same code; API clients always get {@code application/problem+json}.
+     */
+    public static boolean wantsHtml(HttpServletRequest request) {
+        String accept = request.getHeader("Accept");
+        return !request.getRequestURI().startsWith("/api/") && accept != null && accept.contains("text/html");
+    }
+
     public static ProblemDetail of(ErrorCode code, String detail, String path) {
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(code.status(), detail == null ? code.title() : detail);
         problem.setType(URI.create(TYPE_PREFIX + code.code()));

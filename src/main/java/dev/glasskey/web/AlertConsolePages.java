@@ -82,14 +82,6 @@ class AlertConsolePages {
                 new AlertService.ChannelRequest(null, null, enabled, null, null, null)).name() + "' " + (enabled ? "enabled." : "disabled."));
     }
 
-    @PostMapping("/admin/alerts/channels/{id}/delete")
-    String delete(@PathVariable String id, RedirectAttributes flash) {
-        return act(flash, () -> {
-            alerts.delete(Actors.current(), id);
-            return "Channel deleted.";
-        });
-    }
-
     @PostMapping("/admin/alerts/rules/{id}")
     String rule(@PathVariable String id, @RequestParam String severity, @RequestParam(defaultValue = "false") boolean enabled,
                 RedirectAttributes flash) {

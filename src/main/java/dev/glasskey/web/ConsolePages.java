@@ -105,41 +105,49 @@ class ConsolePages {
     }
 
     @PostMapping("/admin/accounts")
-    String createAccount(@RequestParam String displayName, @RequestParam(defaultValue = "false") boolean emergency,
+    String createAccount(@RequestParam(required = false) String displayName, @RequestParam(defaultValue = "false") boolean emergency,
                          @RequestParam(required = false) Set<String> roles, RedirectAttributes flash) {
-        return act(flash, () -> {
-            var a = accounts.create(Actors.current(), displayName, emergency, roles == null ? Set.of() : roles);
-            return "Account '" + a.displayName() + "' created.";
+        Set<String> chosen = roles == null ? Set.of() : roles.stream().filter(r -> !r.isBlank()).collect(Collectors.toSet());
+        return act(flash, "new-account", typed("displayName", displayName, "emergency", Boolean.toString(emergency),
+                "roles", String.join(",", chosen)), () -> {
+            var a = accounts.create(Actors.current(), displayName, emergency, chosen);
+            String namesakes = namesakes(a.id(), a.displayName());
+            return "Account '" + a.displayName() + "' created." + namesakes;
         });
     }
 
-    @PostMapping("/admin/accounts/{id}/enabled")
-    String setEnabled(@PathVariable String id, @RequestParam boolean enabled, RedirectAttributes flash) {
-        return act(flash, () -> "Account '" + accounts.setEnabled(Actors.current(), id, enabled).displayName() + "' "
-                + (enabled ? "enabled." : "disabled."));
+    /** Issue 18: a second account with the same name is accepted, with a warning (two one cannot tell apart invite a wrong click). */
+    private String namesakes(String id, String name) {
+        var same = accounts.namesakes(id, name);
+        return same.isEmpty() ? "" : " Warning: " + same.size() + " other account(s) have the same name; rename one so they "
+                + "cannot be confused (ids " + same.stream().map(a -> a.id().substring(0, 8)).collect(Collectors.joining(", ")) + ").";
+    }
+
+    /** Enabling gives access back and needs no confirmation; disabling goes through {@link ConfirmPages}. */
+    @PostMapping("/admin/accounts/{id}/enable")
+    String enable(@PathVariable String id, RedirectAttributes flash) {
+        return act(flash, null, Map.of(), () -> "Account '" + accounts.setEnabled(Actors.current(), id, true).displayName() + "' enabled.");
     }
 
     @PostMapping("/admin/keys")
-    String registerKey(@RequestParam String label, @RequestParam(required = false) String aaguid,
+    String registerKey(@RequestParam(required = false) String label, @RequestParam(required = false) String aaguid,
                        @RequestParam(required = false) String serial, @RequestParam(required = false) String custodian,
-                       @RequestParam(required = false) String location, @RequestParam(required = false) Integer capacity,
+                       @RequestParam(required = false) String location, @RequestParam(required = false) String capacity,
                        RedirectAttributes flash) {
-        return act(flash, () -> "Key '" + keys.register(Actors.current(),
-                new KeyService.KeyDetails(label, aaguid, null, serial, custodian, location, capacity)).label() + "' added.");
+        return act(flash, "new-key", typed("label", label, "aaguid", aaguid, "serial", serial, "custodian", custodian,
+                "location", location, "capacity", capacity), () -> "Key '" + keys.register(Actors.current(),
+                new KeyService.KeyDetails(label, aaguid, null, serial, custodian, location, capacity(capacity))).label() + "' added.");
     }
 
-    @PostMapping("/admin/keys/{id}/lost")
-    String lost(@PathVariable String id, @RequestParam(required = false) String note, RedirectAttributes flash) {
-        return act(flash, () -> "Key '" + keys.markLost(Actors.current(), id, note).label()
-                + "' marked lost: every credential on it stopped working.");
-    }
-
-    @PostMapping("/admin/credentials/{id}/revoke")
-    String revoke(@PathVariable String id, @RequestParam(required = false) String reason, RedirectAttributes flash) {
-        return act(flash, () -> {
-            var revoked = credentials.revoke(Actors.current(), id, reason);
-            return "Credential on key '" + revoked.keyLabel() + "' revoked.";
-        });
+    private static Integer capacity(String capacity) {
+        if (capacity == null || capacity.isBlank()) {
+            return null;
+        }
+        try {
+            return Integer.valueOf(capacity.strip());
+        } catch (NumberFormatException e) {
+            throw new GlasskeyException(dev.glasskey.system.ErrorCode.REQUEST_INVALID, "capacity must be a whole number.", "capacity");
+        }
     }
 
     @PostMapping("/admin/enrolments")
@@ -150,18 +158,49 @@ class ConsolePages {
             flash.addFlashAttribute("message", "Enrolment link issued for '" + accounts.get(accountId).displayName()
                     + "' on key '" + keys.get(keyId).label() + "'. Give it to the key's custodian; it works once.");
         } catch (GlasskeyException e) {
-            flash.addFlashAttribute("error", "[" + e.errorCode().code() + "] " + e.detail());
+            refused(flash, "new-enrolment", typed("accountId", accountId, "keyId", keyId), e);
         }
         return "redirect:/admin";
     }
 
     private static String act(RedirectAttributes flash, java.util.function.Supplier<String> action) {
+        return act(flash, null, Map.of(), action);
+    }
+
+    /**
+     * Runs a console form's action and goes back to the console. A refusal is shown next to the
+     * field it is about (or below the form {@code form}), with what was typed kept in the form.
+     */
+    private static String act(RedirectAttributes flash, String form, Map<String, String> typed, java.util.function.Supplier<String> action) {
         try {
             flash.addFlashAttribute("message", action.get());
         } catch (GlasskeyException e) {
-            flash.addFlashAttribute("error", "[" + e.errorCode().code() + "] " + e.detail());
+            refused(flash, form, typed, e);
         }
         return "redirect:/admin";
+    }
+
+    static void refused(RedirectAttributes flash, String form, Map<String, String> typed, GlasskeyException e) {
+        String message = "[" + e.errorCode().code() + "] " + e.detail();
+        if (form == null) {
+            flash.addFlashAttribute("error", message);
+            return;
+        }
+        flash.addFlashAttribute("typed", typed);
+        if (e.field() != null && typed.containsKey(e.field())) {
+            flash.addFlashAttribute("fieldErrors", Map.of(e.field(), message));
+        } else {
+            flash.addFlashAttribute("formErrors", Map.of(form, message));
+        }
+    }
+
+    /** Field name, value pairs as typed (nulls become empty). */
+    static Map<String, String> typed(String... pairs) {
+        Map<String, String> typed = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            typed.put(pairs[i], pairs[i + 1] == null ? "" : pairs[i + 1]);
+        }
+        return typed;
     }
 
     static List<String> sorted(Set<String> roles) {

@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
+import org.springframework.web.util.HtmlUtils;
 
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.Problems;
@@ -29,6 +30,20 @@ final class ProblemWriter {
         ProblemDetail problem = Problems.of(code, detail, request.getRequestURI());
         response.resetBuffer();
         response.setStatus(code.status().value());
+        if (Problems.wantsHtml(request)) {
+            // A browser navigating to a page: the same problem as a page (like the template "problem"
+            // the controller advice renders), with no script and the console's stylesheet.
+            response.setContentType(MediaType.TEXT_HTML_VALUE);
+            response.setCharacterEncoding("UTF-8");
+            response.getWriter().write("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>"
+                    + HtmlUtils.htmlEscape(problem.getTitle()) + " · Glasskey</title><link rel=\"stylesheet\" href=\"/css/glasskey.css\">"
+                    + "</head><body><main><h1 id=\"problem-title\">" + HtmlUtils.htmlEscape(problem.getTitle()) + "</h1>"
+                    + "<p id=\"problem-detail\">" + HtmlUtils.htmlEscape(problem.getDetail()) + "</p>"
+                    + "<p>Error code <code id=\"problem-code\">" + code.code() + "</code> (HTTP " + code.status().value() + ")."
+                    + " <a href=\"/admin\">Back to the console</a></p></main></body></html>");
+            response.flushBuffer();
+            return;
+        }
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");
         java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();

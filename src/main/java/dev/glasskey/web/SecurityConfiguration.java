@@ -3,6 +3,8 @@ package dev.glasskey.web;
 
 import jakarta.servlet.http.HttpServletRequest;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -14,11 +16,13 @@ import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 import dev.glasskey.account.Roles;
 import dev.glasskey.session.SessionService;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyProperties;
+import dev.glasskey.system.Problems;
 
 /**
  * One filter chain. Pages and JSON share the session; JSON callers get problem documents,
@@ -33,7 +37,8 @@ import dev.glasskey.system.GlasskeyProperties;
 public class SecurityConfiguration {
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http, GlasskeyProperties properties,
-                                    SecurityContextRepository contextRepository) throws Exception {
+                                    SecurityContextRepository contextRepository,
+                                    @Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> handlers) throws Exception {
         http.securityContext(c -> c.securityContextRepository(contextRepository));
         CookieCsrfTokenRepository csrfTokens = CookieCsrfTokenRepository.withHttpOnlyFalse();
         csrfTokens.setCookieCustomizer(cookie -> cookie.secure(properties.https()).sameSite("Lax"));
@@ -45,7 +50,7 @@ public class SecurityConfiguration {
                         "/api/drills/*/sign-in").permitAll()
                 .requestMatchers("/api/session", "/api/sessions", "/api/sessions/**", "/sign-out").authenticated()
                 .requestMatchers("/api/**", "/admin/**").hasRole(Roles.GLOBAL_ADMIN)
-                .anyRequest().denyAll());
+                .anyRequest().access(UnknownPaths.passToNotFound(handlers::getObject)));
         http.exceptionHandling(e -> e
                 .authenticationEntryPoint((request, response, ex) -> {
                     Object ended = request.getAttribute(SessionService.ENDED);
@@ -91,7 +96,6 @@ public class SecurityConfiguration {
     }
 
     static boolean wantsHtml(HttpServletRequest request) {
-        String accept = request.getHeader("Accept");
-        return !request.getRequestURI().startsWith("/api/") && accept != null && accept.contains("text/html");
+        return Problems.wantsHtml(request);
     }
 }

@@ -117,9 +117,16 @@ interface AdminApiContract extends Fixtures {
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).contains("data-credential-id=\"" + credential + "\"");
 
+        // The console's confirmation takes a note (issue 18): without one nothing is revoked.
+        Client.Response noNote = http.send(java.net.http.HttpRequest.newBuilder(http.uri("/admin/credentials/" + credential + "/revoke"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("note=+")));
+        assertThat(noNote.status()).as(noNote.toString()).isEqualTo(400);
+        assertThat(noNote.body()).contains("id=\"error-note\"").contains("[request.invalid] Say why");
+        assertThat(http.get("/api/accounts/" + account + "/credentials").json().get(0).path("status").asString()).isEqualTo("active");
         Client.Response revoke = http.send(java.net.http.HttpRequest.newBuilder(http.uri("/admin/credentials/" + credential + "/revoke"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("reason=key+retired")));
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("note=key+retired")));
         assertThat(revoke.status()).as(revoke.toString()).isEqualTo(302);
         JsonNode after = http.get("/api/accounts/" + account + "/credentials").json().get(0);
         assertThat(after.path("status").asString()).isEqualTo("revoked");

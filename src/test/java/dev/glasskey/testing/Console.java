@@ -119,6 +119,21 @@ public final class Console {
         return link;
     }
 
+    /**
+     * A destructive action: follows its link (a row's "Mark lost…", "Disable…", …) to the
+     * confirmation page, checks the page states the consequence, gives the note and confirms.
+     * Returns the consequence list's text as shown.
+     */
+    public String confirm(By link, String note) {
+        browser.click(link);
+        WebElement consequences = browser.visible(By.id("consequences"));
+        String shown = consequences.getText();
+        WebElement form = browser.visible(By.id("confirm-form"));
+        browser.fill(form, "note", note);
+        browser.submit(form);
+        return shown;
+    }
+
     /** The page shows no #error and a #message containing {@code expected}. */
     public void assertMessage(String expected) {
         List<WebElement> errors = browser.driver().findElements(By.id("error"));
@@ -132,6 +147,21 @@ public final class Console {
             List<WebElement> cells = row.findElements(By.tagName("td"));
             if (!cells.isEmpty() && cells.get(0).getText().equals(first)) {
                 return cells.get(column).getText();
+            }
+        }
+        throw new AssertionError("no row '" + first + "' in table #" + table);
+    }
+
+    /** The full id behind a short id shown in a console table cell (its title and its copy button). */
+    public String fullId(String table, String first, int column) {
+        for (WebElement row : browser.driver().findElements(By.cssSelector("#" + table + " tr"))) {
+            List<WebElement> cells = row.findElements(By.tagName("td"));
+            if (!cells.isEmpty() && cells.get(0).getText().equals(first)) {
+                WebElement code = cells.get(column).findElement(By.cssSelector(".id code"));
+                String full = code.getAttribute("title");
+                assertThat(cells.get(column).findElement(By.cssSelector("button.copy")).getAttribute("data-copy")).isEqualTo(full);
+                assertThat(full).startsWith(code.getText());
+                return full;
             }
         }
         throw new AssertionError("no row '" + first + "' in table #" + table);

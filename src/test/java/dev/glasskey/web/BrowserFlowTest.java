@@ -142,7 +142,8 @@ class BrowserFlowTest extends BrowserServerTest {
         assertThat(console.cell("accounts", BRAVO, 3)).isEqualTo("1");
         assertThat(console.cell("keys", KEY_A, 5)).startsWith("2 / ");
         assertThat(console.cell("keys", KEY_B, 5)).startsWith("1 / ");
-        assertThat(console.cell("keys", KEY_A, 1)).isEqualTo("01020304-0506-0708-0102-030405060708");
+        assertThat(console.fullId("keys", KEY_A, 1)).isEqualTo("01020304-0506-0708-0102-030405060708");
+        assertThat(console.cell("keys", KEY_A, 1)).startsWith("01020304").doesNotContain("-0506");
         browser.screenshot("04-console");
         console.signOut();
     }

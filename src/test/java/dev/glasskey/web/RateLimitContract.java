@@ -103,9 +103,8 @@ interface RateLimitContract extends Fixtures {
             assertThat(r.status()).as("request %d of %d: %s", i + 1, endpoint.limit.requests(), r).isNotEqualTo(429);
         }
         Client.Response refused = endpoint.send.apply(flood);
-        assertProblem(refused, 429, "request.rate_limited");
+        assertRateLimited(endpoint, refused);
         assertThat(refused.retryAfter()).isEqualTo(Long.toString(endpoint.retryAfter()));
-        assertThat(refused.json().path("detail").asString()).contains("this address");
         // Another address is not affected.
         assertThat(endpoint.send.apply(from(newAddress())).status()).isNotEqualTo(429);
         assertThat(storedState()).isEqualTo(state);
@@ -117,11 +116,23 @@ interface RateLimitContract extends Fixtures {
         for (int i = 0; i < refilled; i++) {
             assertThat(endpoint.send.apply(flood).status()).isNotEqualTo(429);
         }
-        assertProblem(endpoint.send.apply(flood), 429, "request.rate_limited");
+        assertRateLimited(endpoint, endpoint.send.apply(flood));
 
         // Both 429s are refusals like any other: counted into the address's aggregated entry.
         assertThat(aggregatedSince(audit)).filteredOn(e -> e.client().equals(attacker) && e.action().equals("request.refused"))
                 .singleElement().satisfies(e -> assertThat(e.codes()).containsEntry("request.rate_limited", 2L));
+    }
+
+    /** The 429: a problem document, or for a page a browser asked for (issue 18) the same problem as an HTML page. */
+    default void assertRateLimited(Endpoint endpoint, Client.Response refused) {
+        if (endpoint == Endpoint.ENROLMENT_PAGE || endpoint == Endpoint.DRILL_PAGE) {
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(429);
+            assertThat(refused.contentType()).startsWith("text/html");
+            assertThat(refused.body()).contains("request.rate_limited").contains("this address");
+        } else {
+            assertProblem(refused, 429, "request.rate_limited");
+            assertThat(refused.json().path("detail").asString()).contains("this address");
+        }
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.glasskey.web;
 
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 
 import dev.glasskey.testing.Browser;
 import dev.glasskey.testing.BrowserServerTest;
@@ -30,8 +29,8 @@ class SessionRevocationBrowserTest extends BrowserServerTest {
             assertThat(thiefBrowser.path()).isEqualTo("/admin");
 
             operatorBrowser.open("/admin");
-            WebElement lost = operatorBrowser.visible(By.cssSelector("tr[data-key-id='" + stolenKey + "'] form[action$='/lost']"));
-            operatorBrowser.submit(lost);
+            String consequence = operator.confirm(By.cssSelector("tr[data-key-id='" + stolenKey + "'] a[href$='/lost']"), "stolen from a car");
+            assertThat(consequence).contains("1 credential stops working.").contains("Can no longer sign in: Holder of the stolen key.");
             operator.assertMessage("marked lost: every credential on it stopped working.");
 
             // The thief's very next request: back at the sign-in page, the session gone.

@@ -1,0 +1,78 @@
+package dev.glasskey.web;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+
+import org.springframework.security.core.Authentication;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.stereotype.Component;
+
+import dev.glasskey.webauthn.GlasskeyAuthentication;
+
+/**
+ * Display helpers for the console's templates ({@code ${@view.ago(t)}}): times relative to the one
+ * clock with the absolute time on hover, short ids, and whether this is an emergency session. Only
+ * what a person reads is shortened; the full values stay in the page ({@code datetime}, {@code title},
+ * the copy buttons' {@code data-copy}).
+ */
+@Component("view")
+public class ConsoleView {
+    private static final DateTimeFormatter ABSOLUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter DAY = DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+    static final int SHORT_ID = 8;
+
+    private final Clock clock;
+
+    ConsoleView(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** "just now", "5 min ago", "3 h ago", "2 days ago", "in 4 days"; beyond 60 days the date. */
+    public String ago(Instant t) {
+        if (t == null) {
+            return "never";
+        }
+        Duration d = Duration.between(t, clock.instant());
+        boolean future = d.isNegative();
+        long s = Math.abs(d.getSeconds());
+        String amount;
+        if (s < 45) {
+            return "just now";
+        } else if (s < 3600) {
+            amount = Math.max(1, Math.round(s / 60.0)) + " min";
+        } else if (s < 36 * 3600) {
+            amount = Math.round(s / 3600.0) + " h";
+        } else if (s < 60L * 86400) {
+            long days = Math.round(s / 86400.0);
+            amount = days + (days == 1 ? " day" : " days");
+        } else {
+            return DAY.format(t);
+        }
+        return future ? "in " + amount : amount + " ago";
+    }
+
+    /** The absolute time to the second, in UTC (no microseconds). */
+    public String at(Instant t) {
+        return t == null ? "" : ABSOLUTE.format(t);
+    }
+
+    /** ISO-8601 to the second, for {@code <time datetime>}. */
+    public String iso(Instant t) {
+        return t == null ? "" : t.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** The first 8 characters of an id (a UUID's first group), enough to tell ids on one page apart. */
+    public String shortId(String id) {
+        return id == null ? "" : id.length() <= SHORT_ID ? id : id.substring(0, SHORT_ID);
+    }
+
+    /** The signed-in account is an emergency account: the console shows a red frame and a banner. */
+    public boolean emergencySession() {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        return auth != null && auth.getPrincipal() instanceof GlasskeyAuthentication.Principal p && p.signedIn().emergency();
+    }
+}

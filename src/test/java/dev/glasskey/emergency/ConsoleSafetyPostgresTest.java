@@ -1,0 +1,6 @@
+package dev.glasskey.emergency;
+
+import dev.glasskey.testing.IsolatedPostgresServerTest;
+
+class ConsoleSafetyPostgresTest extends IsolatedPostgresServerTest implements ConsoleSafetyContract {
+}
