@@ -72,9 +72,11 @@ class TwoNodesPostgresTest {
         awaitReady(0);
         nodes[1] = start(1);
         awaitReady(1);
-        // Each node, finding no administrator at its start, printed a first-administrator link; the later supersedes.
+        // Each node, finding no administrator at its start, prints a first-administrator link (the later
+        // supersedes), at the end of its start: a node may answer requests a moment before it has.
+        awaitUntil(() -> LINK.matcher(nodes[1].output()).find(), "node B printed the first administrator's link");
         Matcher link = LINK.matcher(nodes[1].output());
-        assertThat(link.find()).as("node B printed the first administrator's link").isTrue();
+        assertThat(link.find()).isTrue();
 
         String base = balancer.baseUrl();
         Client admin = browser(base);
@@ -121,6 +123,14 @@ class TwoNodesPostgresTest {
         balancer.nextTo(1);
         assertThat(other.get("/api/session").status()).isEqualTo(401);
 
+        // While both nodes live, each tries every job every interval, and the one whose turn falls inside
+        // the other's lease skips it (and says so). Waited for here, before node A is killed: a lone
+        // survivor never meets a held lease.
+        for (String job : List.of("audit-checkpoint", "readiness-monitor")) {
+            awaitUntil(() -> nodes[1].printed("Not executing '" + job + "'. It's locked.")
+                    || nodes[0].printed("Not executing '" + job + "'. It's locked."), "a node finds the " + job + " lease held");
+        }
+
         // Node A is killed (SIGKILL) between the options it handed out and the answer: B finishes the ceremony.
         Client survivor = browser(base);
         balancer.nextTo(0);
@@ -143,13 +153,9 @@ class TwoNodesPostgresTest {
         assertThat(verify.status()).isEqualTo(200);
         assertThat(verify.json().path("intact").asBoolean()).as(verify.body()).isTrue();
 
-        // The jobs that must run once took turns: each node tries every interval, a node whose turn
-        // falls inside the other's lease skips (it says so), and over both nodes no two runs of a
-        // job are closer than the interval — one checkpoint, one readiness recheck per interval.
-        for (String job : List.of("audit-checkpoint", "readiness-monitor")) {
-            awaitUntil(() -> nodes[1].printed("Not executing '" + job + "'. It's locked.")
-                    || nodes[0].printed("Not executing '" + job + "'. It's locked."), "a node finds the " + job + " lease held");
-        }
+        // The jobs that must run once took turns (above: a node found the other's lease held), and
+        // over both nodes no two runs of a job are closer than the interval — one checkpoint, one
+        // readiness recheck per interval.
         admin.get("/api/accounts"); // the log grows, so the next turn signs a checkpoint
         awaitUntil(() -> checkpoints().size() >= 2, "two checkpoints");
         awaitUntil(() -> monitorRuns().size() >= 2, "two readiness rechecks");
