@@ -59,10 +59,20 @@
     return out;
   }
 
+  // The CSRF token the server's XSRF-TOKEN cookie carries: the ceremony endpoints do not need it,
+  // the password sign-in and setup-link endpoints (people.js) do.
+  function csrfToken() {
+    const match = document.cookie.split('; ').find(c => c.startsWith('XSRF-TOKEN='));
+    return match ? decodeURIComponent(match.substring('XSRF-TOKEN='.length)) : null;
+  }
+
   async function postJson(url, body) {
+    const headers = { 'Content-Type': 'application/json', 'Accept': 'application/json' };
+    const token = csrfToken();
+    if (token) headers['X-XSRF-TOKEN'] = token;
     const res = await fetch(url, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+      headers: headers,
       credentials: 'same-origin',
       body: body === undefined ? '{}' : JSON.stringify(body)
     });
@@ -101,6 +111,9 @@
   function describe(e) {
     return (e.code ? '[' + e.code + '] ' : '') + (e.message || String(e));
   }
+
+  // Shared with people.js (loaded after this file).
+  window.glasskeyPages = { postJson: postJson, show: show, describe: describe };
 
   // A drill sign-in: verified like a sign-in, recorded for the (account, key) pair, no session opened.
   async function drill(drillId, status) {

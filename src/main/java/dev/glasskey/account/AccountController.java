@@ -26,14 +26,14 @@ class AccountController {
 
     /** An account; {@code warnings} is filled only when one is created (issue 18: another account has the same name). */
     record AccountJson(String id, String displayName, boolean emergency, boolean enabled, Set<String> roles,
-                       String createdAt, String updatedAt, List<String> warnings) {
+                       String createdAt, String updatedAt, List<String> warnings, String signInName) {
         static AccountJson of(Account a) {
             return of(a, List.of());
         }
 
         static AccountJson of(Account a, List<String> warnings) {
             return new AccountJson(a.id(), a.displayName(), a.emergency(), a.enabled(), new TreeSet<>(a.roles()),
-                    a.createdAt().toString(), a.updatedAt().toString(), warnings);
+                    a.createdAt().toString(), a.updatedAt().toString(), warnings, a.signInName());
         }
     }
 
@@ -42,6 +42,8 @@ class AccountController {
     record RolesBody(Set<String> roles) {}
 
     record NameBody(String displayName) {}
+
+    record SignInNameBody(String signInName) {}
 
     @GetMapping("/api/accounts")
     List<AccountJson> list() {
@@ -78,6 +80,12 @@ class AccountController {
     @PutMapping("/api/accounts/{id}/roles")
     AccountJson roles(@PathVariable String id, @RequestBody RolesBody body) {
         return AccountJson.of(accounts.setRoles(Actors.current(), id, body.roles()));
+    }
+
+    /** A person's sign-in name (issue 15); refused for emergency accounts ({@code account.key_only}). */
+    @PutMapping("/api/accounts/{id}/sign-in-name")
+    AccountJson signInName(@PathVariable String id, @RequestBody SignInNameBody body) {
+        return AccountJson.of(accounts.setSignInName(Actors.current(), id, body.signInName()));
     }
 
     @PutMapping("/api/accounts/{id}/display-name")

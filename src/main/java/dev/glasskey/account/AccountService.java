@@ -39,18 +39,36 @@ public class AccountService {
 
     @Transactional
     public Account create(Actor actor, String displayName, boolean emergency, Set<String> roles) {
+        return create(actor, displayName, emergency, roles, null);
+    }
+
+    /**
+     * Creates a person's account with a sign-in name (issue 15), for an invitation: the caller
+     * issues its setup link in the same transaction. An emergency account never has a sign-in name
+     * ({@code account.key_only}).
+     */
+    @Transactional
+    public Account createPerson(Actor actor, String displayName, String signInName, Set<String> roles) {
+        return create(actor, displayName, false, roles, SignInNames.valid(signInName));
+    }
+
+    private Account create(Actor actor, String displayName, boolean emergency, Set<String> roles, String signInName) {
         String name = validName(displayName);
         Set<String> validRoles = validRoles(roles);
+        if (signInName != null && store.signInNameTaken(signInName, null)) {
+            throw new GlasskeyException(ErrorCode.SIGN_IN_NAME_TAKEN, "Another account already signs in as '" + signInName + "'.", "signInName");
+        }
         return guards.guard("account.create", () -> {
             Instant now = Times.now(clock);
             String handle;
             do {
                 handle = Ids.randomToken(USER_HANDLE_BYTES);
             } while (store.userHandleIssued(handle));
-            Account account = new Account(Ids.uuid(), name, emergency, true, handle, validRoles, now, now, 0);
-            store.insert(account);
+            Account account = new Account(Ids.uuid(), name, emergency, true, handle, validRoles, now, now, 0, signInName);
+            insertUnique(account);
             audit.record(AuditEvent.success(actor, "account.create", account.id(), emergency,
-                    (emergency ? "emergency" : "regular") + " account '" + name + "' roles " + new TreeSet<>(validRoles)));
+                    (emergency ? "emergency" : "regular") + " account '" + name + "' roles " + new TreeSet<>(validRoles)
+                            + (signInName == null ? "" : " sign-in name '" + signInName + "'")));
             return account;
         });
     }
@@ -89,6 +107,43 @@ public class AccountService {
                     "'" + before.displayName() + "' -> '" + name + "'"));
             return get(id);
         });
+    }
+
+    /**
+     * Gives a person's account a (new) sign-in name. Emergency accounts never get one
+     * ({@code account.key_only}, DOMAIN rule 1).
+     */
+    @Transactional
+    public Account setSignInName(Actor actor, String id, String signInName) {
+        Account before = lock(id);
+        if (before.emergency()) {
+            throw keyOnly(before);
+        }
+        String name = SignInNames.valid(signInName);
+        if (store.signInNameTaken(name, id)) {
+            throw new GlasskeyException(ErrorCode.SIGN_IN_NAME_TAKEN, "Another account already signs in as '" + name + "'.", "signInName");
+        }
+        try {
+            store.setSignInName(id, name, Times.now(clock));
+        } catch (org.springframework.dao.DuplicateKeyException raced) {
+            throw new GlasskeyException(ErrorCode.SIGN_IN_NAME_TAKEN, "Another account already signs in as '" + name + "'.", "signInName");
+        }
+        audit.record(AuditEvent.success(actor, "account.sign_in_name", id, false,
+                "'" + before.displayName() + "' signs in as '" + name + "'"
+                        + (before.signInName() == null ? "" : " (was '" + before.signInName() + "')")));
+        return get(id);
+    }
+
+    /** DOMAIN rule 1: what every attempt to give an emergency account a non-key method is refused with. */
+    public static GlasskeyException keyOnly(Account account) {
+        return new GlasskeyException(ErrorCode.ACCOUNT_KEY_ONLY, "'" + account.displayName()
+                + "' is an emergency account: it signs in only with a security key, and takes no sign-in name, password or other method.");
+    }
+
+    /** The account with this sign-in name (compared without case), if any. */
+    @Transactional(readOnly = true)
+    public java.util.Optional<Account> findBySignInName(String signInName) {
+        return store.findBySignInName(signInName);
     }
 
     @Transactional
@@ -151,6 +206,16 @@ public class AccountService {
     @Transactional(readOnly = true)
     public long countWithRole(String role) {
         return store.countWithRole(role);
+    }
+
+    private void insertUnique(Account account) {
+        try {
+            store.insert(account);
+        } catch (org.springframework.dao.DuplicateKeyException raced) {
+            // Two invitations of one name at once: the unique index decides, the loser is told so.
+            throw new GlasskeyException(ErrorCode.SIGN_IN_NAME_TAKEN, "Another account already signs in as '" + account.signInName() + "'.",
+                    "signInName");
+        }
     }
 
     private Account lock(String id) {

@@ -28,9 +28,10 @@ class AccountStore {
         jdbc.sql("insert into user_handle_issued (user_handle, issued_at) values (:h, :at)")
                 .param("h", a.userHandle()).param("at", Times.db(a.createdAt())).update();
         jdbc.sql("""
-                insert into account (id, display_name, emergency, enabled, user_handle, created_at, updated_at)
-                values (:id, :name, :emergency, :enabled, :handle, :created, :updated)""")
+                insert into account (id, display_name, emergency, enabled, user_handle, created_at, updated_at, sign_in_name, sign_in_key)
+                values (:id, :name, :emergency, :enabled, :handle, :created, :updated, :signInName, :signInKey)""")
                 .param("id", a.id()).param("name", a.displayName()).param("emergency", a.emergency())
+                .param("signInName", a.signInName()).param("signInKey", a.signInName() == null ? null : SignInNames.key(a.signInName()))
                 .param("enabled", a.enabled()).param("handle", a.userHandle())
                 .param("created", Times.db(a.createdAt())).param("updated", Times.db(a.updatedAt())).update();
         replaceRoles(a.id(), a.roles());
@@ -44,6 +45,23 @@ class AccountStore {
     void rename(String id, String displayName, Instant at) {
         jdbc.sql("update account set display_name = :name, updated_at = :at where id = :id")
                 .param("name", displayName).param("at", Times.db(at)).param("id", id).update();
+    }
+
+    void setSignInName(String id, String signInName, Instant at) {
+        jdbc.sql("update account set sign_in_name = :name, sign_in_key = :key, updated_at = :at where id = :id")
+                .param("name", signInName).param("key", signInName == null ? null : SignInNames.key(signInName))
+                .param("at", Times.db(at)).param("id", id).update();
+    }
+
+    /** The account that has this sign-in name, compared without case. */
+    Optional<Account> findBySignInName(String signInName) {
+        return jdbc.sql("select * from account where sign_in_key = :key").param("key", SignInNames.key(signInName))
+                .query(this::row).optional().map(this::withRoles);
+    }
+
+    boolean signInNameTaken(String signInName, String exceptId) {
+        return jdbc.sql("select count(*) from account where sign_in_key = :key and id <> :id")
+                .param("key", SignInNames.key(signInName)).param("id", exceptId == null ? "" : exceptId).query(Long.class).single() > 0;
     }
 
     void replaceRoles(String id, Set<String> roles) {
@@ -103,13 +121,14 @@ class AccountStore {
 
     private static Account withRoles(Account a, Set<String> roles) {
         return new Account(a.id(), a.displayName(), a.emergency(), a.enabled(), a.userHandle(), roles, a.createdAt(),
-                a.updatedAt(), a.securityVersion());
+                a.updatedAt(), a.securityVersion(), a.signInName());
     }
 
     private Account row(ResultSet rs, int n) throws SQLException {
         return new Account(rs.getString("id"), rs.getString("display_name"), rs.getBoolean("emergency"),
                 rs.getBoolean("enabled"), rs.getString("user_handle"), Set.of(),
                 Times.instant(rs.getObject("created_at", OffsetDateTime.class)),
-                Times.instant(rs.getObject("updated_at", OffsetDateTime.class)), rs.getLong("security_version"));
+                Times.instant(rs.getObject("updated_at", OffsetDateTime.class)), rs.getLong("security_version"),
+                rs.getString("sign_in_name"));
     }
 }

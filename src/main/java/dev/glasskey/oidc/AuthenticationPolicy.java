@@ -14,21 +14,24 @@ import dev.glasskey.webauthn.SignedIn;
  * is good enough, a fresh security-key sign-in is needed, or the request must be refused; and
  * which {@code acr} the tokens will carry. Pure: no I/O, so every case is a unit of reasoning.
  *
- * <p>Authentication context classes (OpenID EAP ACR Values 1.0 §2):
+ * <p>Authentication context classes, a ladder {@code mfa} &lt; {@code phr} &lt; {@code phrh}
+ * ({@link SignedIn#acr(String, boolean, boolean)}: OpenID EAP ACR Values 1.0 §2 for the last two):
  * <ul>
  *   <li>{@code phrh} — phishing-resistant and hardware-protected: a WebAuthn sign-in with user
  *       verification whose key's attestation chains to a root pinned for an allowed model;</li>
- *   <li>{@code phr} — phishing-resistant: any other Glasskey sign-in (every sign-in is WebAuthn
- *       with user verification, origin-bound).</li>
+ *   <li>{@code phr} — phishing-resistant: any other WebAuthn sign-in (origin-bound), synced passkeys included;</li>
+ *   <li>{@code mfa} — a password and an authenticator-app code (issue 15).</li>
  * </ul>
- * A {@code phrh} sign-in also satisfies a request for {@code phr}. Glasskey treats
+ * A sign-in satisfies a request for its class and every class below it on the ladder. Glasskey treats
  * {@code acr_values} as a requirement, not a wish: it is a break-glass provider, and a relying
  * party that asks for {@code phrh} should not get less without being told.
  */
 public final class AuthenticationPolicy {
     public static final String PHRH = "phrh";
     public static final String PHR = "phr";
-    public static final List<String> SUPPORTED_ACR = List.of(PHRH, PHR);
+    public static final String MFA = "mfa";
+    /** Strongest first, as discovery lists them. */
+    public static final List<String> SUPPORTED_ACR = List.of(PHRH, PHR, MFA);
     /** The {@code prompt} values Glasskey implements (Discovery {@code prompt_values_supported}). */
     public static final List<String> SUPPORTED_PROMPT = List.of("none", "login");
 
@@ -84,7 +87,7 @@ public final class AuthenticationPolicy {
 
     /** The acr a sign-in achieved. */
     public static String acrOf(SignedIn s) {
-        return s.userVerified() && s.attestationTrusted() ? PHRH : PHR;
+        return s.acr();
     }
 
     /**
@@ -129,7 +132,10 @@ public final class AuthenticationPolicy {
         return new Decision.Grant(acr);
     }
 
+    /** On the ladder ({@link SignedIn#ACR_LADDER}), {@code achieved} is {@code requested} or above it. */
     static boolean satisfies(String achieved, String requested) {
-        return achieved.equals(requested) || (PHRH.equals(achieved) && PHR.equals(requested));
+        int have = SignedIn.ACR_LADDER.indexOf(achieved);
+        int want = SignedIn.ACR_LADDER.indexOf(requested);
+        return have >= 0 && want >= 0 && have >= want;
     }
 }

@@ -418,7 +418,7 @@ class OidcSecurityConfiguration {
         tx.executeWithoutResult(s -> audit.success(OidcAudit.client(issued.getClientId()), OidcAudit.AUTHORIZE,
                 facts == null ? null : facts.accountId(), facts != null && facts.emergency(),
                 "code issued, scopes " + issued.getScopes() + (facts == null ? "" : ", acr " + facts.acr() + ", signed in "
-                        + facts.authTime() + " with key " + facts.keyId())));
+                        + facts.authTime() + (facts.keyId() == null ? " with " + facts.amr() : " with key " + facts.keyId()))));
         response.sendRedirect(AuthorizationResponses.code(issued.getRedirectUri(), issued.getAuthorizationCode().getTokenValue(),
                 issued.getState(), issuer));
     }

@@ -23,30 +23,25 @@ import dev.glasskey.webauthn.SignedIn;
  */
 public record SignInFacts(String accountId, Instant authTime, String credentialId, String keyId,
                           boolean attestationTrusted, boolean userVerified, boolean emergency, String acr,
-                          long securityVersion) {
+                          long securityVersion, String method) {
 
     /** Authority of the one factor: WebAuthn with a hardware key and user verification. */
     static final String FACTOR = "FACTOR_WEBAUTHN";
 
-    /**
-     * RFC 8176 authentication method references for a security-key sign-in with user
-     * verification: {@code hwk} (proof of possession of a hardware-secured key), {@code user}
-     * (user presence, the touch), {@code mfa} (possession plus the key's PIN or fingerprint,
-     * RFC 8176 §2). {@code pin} / {@code fpt} are not claimed: WebAuthn does not say which of the
-     * two the key used.
-     */
+    /** RFC 8176 authentication method references of the sign-in: the one definition, {@link SignedIn#amr(String, boolean)}. */
     public List<String> amr() {
-        return userVerified ? List.of("hwk", "user", "mfa") : List.of("hwk", "user");
+        return SignedIn.amr(method, userVerified);
     }
 
     static SignInFacts of(SignedIn s, String acr) {
         return new SignInFacts(s.accountId(), s.authTime(), s.credentialId(), s.keyId(), s.attestationTrusted(),
-                s.userVerified(), s.emergency(), acr, s.securityVersion());
+                s.userVerified(), s.emergency(), acr, s.securityVersion(), s.method());
     }
 
     /** What the sign-in rests on, for {@link SessionCheck}: tokens made from it stand only while it would. */
     SessionCheck.Basis basis() {
-        return new SessionCheck.Basis(accountId, securityVersion, credentialId, keyId, emergency, authTime);
+        return new SessionCheck.Basis(accountId, securityVersion, credentialId, keyId, emergency, authTime,
+                SignedIn.PASSWORD_AND_CODE.equals(method));
     }
 
     /** The principal handed to the authorization server for this sign-in. */
@@ -61,6 +56,7 @@ public record SignInFacts(String accountId, Instant authTime, String credentialI
         details.put("emergency", Boolean.toString(emergency));
         details.put("acr", acr);
         details.put("securityVersion", Long.toString(securityVersion));
+        details.put("method", method);
         UsernamePasswordAuthenticationToken token = UsernamePasswordAuthenticationToken.authenticated(accountId, null,
                 List.of(FactorGrantedAuthority.withAuthority(FACTOR).issuedAt(authTime).build()));
         token.setDetails(details);
@@ -78,6 +74,8 @@ public record SignInFacts(String accountId, Instant authTime, String credentialI
                 Boolean.parseBoolean(String.valueOf(d.get("userVerified"))),
                 Boolean.parseBoolean(String.valueOf(d.get("emergency"))), String.valueOf(d.get("acr")),
                 // Authorizations made before security versions existed rest on the initial version.
-                d.get("securityVersion") == null ? 0 : Long.parseLong(String.valueOf(d.get("securityVersion"))));
+                d.get("securityVersion") == null ? 0 : Long.parseLong(String.valueOf(d.get("securityVersion"))),
+                // Authorizations made before methods existed were all security-key sign-ins.
+                d.get("method") == null ? SignedIn.SECURITY_KEY : String.valueOf(d.get("method")));
     }
 }

@@ -37,9 +37,14 @@ public class SessionCheck {
         this.mds = mds;
     }
 
-    /** What a sign-in rests on. */
+    /**
+     * What a sign-in rests on.
+     *
+     * @param passwordAndCode a password + authenticator-app sign-in (issue 15): it rests on the account's
+     *        authenticator app still being set up, not on a credential and key
+     */
     public record Basis(String accountId, long securityVersion, String credentialId, String keyId, boolean emergency,
-                        Instant authTime) {}
+                        Instant authTime, boolean passwordAndCode) {}
 
     /**
      * Why a sign-in no longer stands.
@@ -54,6 +59,9 @@ public class SessionCheck {
 
     /** Empty while the sign-in stands. */
     public Optional<Ended> check(Basis basis, Instant now) {
+        if (basis.passwordAndCode()) {
+            return checkPasswordAndCode(basis, now);
+        }
         Optional<Current> row = jdbc.sql("""
                 select a.enabled, a.security_version, c.status as credential_status, c.key_id, k.status as key_status, k.label,
                        a.emergency, c.aaguid, (select m.serial from mds_blob m where m.id = 1) as mds_serial
@@ -65,16 +73,12 @@ public class SessionCheck {
                 .query((rs, n) -> new Current(rs.getBoolean(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
                         rs.getString(6), rs.getBoolean(7), rs.getString(8), rs.getLong(9)))
                 .optional();
-        if (row.isEmpty()) {
-            return ended("account.not_found", "the account no longer exists");
+        Optional<Ended> account = accountEnded(row.isPresent(), row.map(Current::enabled).orElse(false),
+                row.map(Current::securityVersion).orElse(0L), basis);
+        if (account.isPresent()) {
+            return account;
         }
         Current c = row.get();
-        if (!c.enabled()) {
-            return ended("account.disabled", "the account was disabled");
-        }
-        if (c.securityVersion() != basis.securityVersion()) {
-            return ended("session.revoked", "access was taken away since the sign-in (a role removed, or signed out everywhere)");
-        }
         if (c.credentialStatus() == null || !c.keyId().equals(basis.keyId())) {
             return ended("credential.not_found", "the credential signed in with no longer exists");
         }
@@ -96,6 +100,55 @@ public class SessionCheck {
         if (!now.isBefore(end)) {
             return ended("session.expired", "the sign-in is older than its lifetime ("
                     + properties.maxAge(basis.emergency()) + (basis.emergency() ? " for an emergency account" : "") + ")");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * A password + code sign-in stands while the account is enabled, has the same security version,
+     * holds no role that needs a security key ({@code Roles#keyRequired}: a role added since is taken
+     * at the next request, not at the next sign-in), and its authenticator app is still active. Still
+     * one indexed read.
+     */
+    private Optional<Ended> checkPasswordAndCode(Basis basis, Instant now) {
+        record Row(boolean enabled, long securityVersion, boolean emergency, String totpStatus, long privilegedRoles) {}
+        Optional<Row> row = jdbc.sql("""
+                select a.enabled, a.security_version, a.emergency, t.status,
+                       (select count(*) from account_role r where r.account_id = a.id and r.role in (:privileged))
+                from account a left join account_totp t on t.account_id = a.id
+                where a.id = :account""")
+                .param("account", basis.accountId()).param("privileged", dev.glasskey.account.Roles.PRIVILEGED)
+                .query((rs, n) -> new Row(rs.getBoolean(1), rs.getLong(2), rs.getBoolean(3), rs.getString(4), rs.getLong(5)))
+                .optional();
+        Optional<Ended> account = accountEnded(row.isPresent(), row.map(Row::enabled).orElse(false),
+                row.map(Row::securityVersion).orElse(0L), basis);
+        if (account.isPresent()) {
+            return account;
+        }
+        Row r = row.get();
+        if (r.emergency() || r.privilegedRoles() > 0) {
+            return ended(ErrorCode.ACCOUNT_KEY_REQUIRED.code(), "the account now holds a role that signs in only with a security key");
+        }
+        if (!"active".equals(r.totpStatus())) {
+            return ended("totp.removed", "the authenticator app signed in with is no longer set up");
+        }
+        Instant end = expiresAt(basis);
+        if (!now.isBefore(end)) {
+            return ended("session.expired", "the sign-in is older than its lifetime (" + properties.maxAge(false) + ")");
+        }
+        return Optional.empty();
+    }
+
+    /** What every sign-in rests on, whatever its method: the account exists, is enabled, and nothing took access away since. */
+    private static Optional<Ended> accountEnded(boolean exists, boolean enabled, long securityVersion, Basis basis) {
+        if (!exists) {
+            return ended("account.not_found", "the account no longer exists");
+        }
+        if (!enabled) {
+            return ended("account.disabled", "the account was disabled");
+        }
+        if (securityVersion != basis.securityVersion()) {
+            return ended("session.revoked", "access was taken away since the sign-in (a role removed, or signed out everywhere)");
         }
         return Optional.empty();
     }

@@ -36,10 +36,11 @@ class SessionController {
 
     /** What a session says about its sign-in. */
     record SessionView(String accountId, String displayName, boolean emergency, Set<String> roles, String credentialId,
-                       String keyId, String authTime, String expiresAt, List<String> amr) {
+                       String keyId, String authTime, String expiresAt, List<String> amr, String acr, String method) {
+        /** {@code amr} and {@code acr} as ID tokens carry them (RFC 8176; the ladder in docs/API.md). */
         static SessionView of(SignedIn s, java.time.Instant expiresAt) {
             return new SessionView(s.accountId(), s.displayName(), s.emergency(), new TreeSet<>(s.roles()), s.credentialId(),
-                    s.keyId(), s.authTime().toString(), expiresAt.toString(), List.of("hwk", "user"));
+                    s.keyId(), s.authTime().toString(), expiresAt.toString(), s.amr(), s.acr(), s.method());
         }
     }
 

@@ -117,7 +117,8 @@ final class SessionSerialization {
 
     /** A sign-in read back has everything the per-request check needs, or it is no sign-in. */
     private static SignedIn complete(SignedIn s) {
-        if (s.accountId() == null || s.credentialId() == null || s.keyId() == null || s.authTime() == null) {
+        boolean keyless = s.passwordAndCode();
+        if (s.accountId() == null || s.authTime() == null || (!keyless && (s.credentialId() == null || s.keyId() == null))) {
             throw new SerializationFailedException("incomplete sign-in in a session attribute");
         }
         return s;

@@ -76,6 +76,11 @@ public class SessionService {
         session.setAttribute(SIGNED_IN, signedIn);
     }
 
+    /** The one clock, for the time a sign-in is made at. */
+    java.time.Clock clock() {
+        return clock;
+    }
+
     /** The sign-in a session rests on, or null (none, or a stored value that no longer reads). */
     static SignedIn signedIn(HttpSession session) {
         try {
@@ -92,7 +97,8 @@ public class SessionService {
     }
 
     static SessionCheck.Basis basis(SignedIn s) {
-        return new SessionCheck.Basis(s.accountId(), s.securityVersion(), s.credentialId(), s.keyId(), s.emergency(), s.authTime());
+        return new SessionCheck.Basis(s.accountId(), s.securityVersion(), s.credentialId(), s.keyId(), s.emergency(), s.authTime(),
+                s.passwordAndCode());
     }
 
     /** When the session of this sign-in ends at the latest. */
@@ -111,7 +117,7 @@ public class SessionService {
      * for ending it, not the session's cookie value (which never leaves the browser it belongs to).
      */
     public record SessionInfo(String id, boolean current, Instant createdAt, Instant lastUsedAt, Instant signedInAt,
-                              Instant expiresAt, String keyId, String credentialId, boolean emergency) {}
+                              Instant expiresAt, String keyId, String credentialId, boolean emergency, List<String> amr, String acr) {}
 
     /** The account's live sessions, newest first; {@code currentSessionId} marks the caller's own. */
     @Transactional(readOnly = true)
@@ -134,7 +140,7 @@ public class SessionService {
             // Rows of sessions that are over (idle, or no longer standing) await the janitor: not listed.
             if (s != null && now.isBefore(row.lastUsedAt().plus(properties.idleTimeout())) && check(s).isEmpty()) {
                 sessions.add(new SessionInfo(row.handle(), row.sessionId().equals(currentSessionId), row.createdAt(),
-                        row.lastUsedAt(), s.authTime(), expiresAt(s), s.keyId(), s.credentialId(), s.emergency()));
+                        row.lastUsedAt(), s.authTime(), expiresAt(s), s.keyId(), s.credentialId(), s.emergency(), s.amr(), s.acr()));
             }
         }
         sessions.sort(Comparator.comparing(SessionInfo::lastUsedAt).reversed());

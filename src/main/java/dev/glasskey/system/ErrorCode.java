@@ -111,6 +111,19 @@ public enum ErrorCode {
     ATTESTATION_MODEL_COMPROMISED("attestation.model_compromised", HttpStatus.FORBIDDEN, "The FIDO metadata reports this key model as compromised or revoked; emergency and administrator accounts cannot enrol it."),
     CREDENTIAL_MODEL_COMPROMISED("credential.model_compromised", HttpStatus.FORBIDDEN, "The FIDO metadata reports this credential's key model as compromised or revoked; emergency and administrator accounts cannot sign in with it."),
 
+    // people and their methods (issue 15): sign-in names, passwords, authenticator apps
+    ACCOUNT_KEY_ONLY("account.key_only", HttpStatus.CONFLICT, "Emergency accounts sign in only with a security key: they take no sign-in name, password, authenticator app or other method."),
+    ACCOUNT_KEY_REQUIRED("account.key_required", HttpStatus.FORBIDDEN, "Global administrators (and anyone who can change emergency settings) sign in only with a security key, never with a password and code."),
+    SIGN_IN_NAME_TAKEN("account.sign_in_name_taken", HttpStatus.CONFLICT, "Another account already has this sign-in name (names are compared without case)."),
+    PASSWORD_TOO_SHORT("password.too_short", HttpStatus.BAD_REQUEST, "The password must be at least 12 characters long."),
+    PASSWORD_TOO_LONG("password.too_long", HttpStatus.BAD_REQUEST, "The password must be at most 256 characters long."),
+    PASSWORD_BLOCKLISTED("password.blocklisted", HttpStatus.BAD_REQUEST, "The password is a common or breached password, or contains the sign-in name: choose another."),
+    PASSWORD_MISSING("password.missing", HttpStatus.CONFLICT, "Set a password before the authenticator app."),
+    TOTP_NOT_STARTED("totp.not_started", HttpStatus.CONFLICT, "No authenticator app set-up is waiting for a code: start the set-up first."),
+    TOTP_CODE_INVALID("totp.code_invalid", HttpStatus.BAD_REQUEST, "The code does not match the authenticator app's key: check the app's clock and enter the current code."),
+    SIGN_IN_FAILED("signin.failed", HttpStatus.UNAUTHORIZED, "The sign-in name, password or code is wrong."),
+    SIGN_IN_BUSY("signin.busy", HttpStatus.SERVICE_UNAVAILABLE, "Too many password checks are running right now; try again in a moment."),
+
     INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged.");
 
     private final String code;

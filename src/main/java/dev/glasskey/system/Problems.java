@@ -69,6 +69,19 @@ public final class Problems {
         }
     }
 
+    /**
+     * A page that refuses what its link names (an unknown, used or expired link): the page's status is
+     * the refusal's, the request is marked refused, and the model carries {@code error} (the code) and
+     * {@code message} for the page's error card. The service has audited the refusal already.
+     */
+    public static void showOnPage(HttpServletRequest request, jakarta.servlet.http.HttpServletResponse response,
+                                  org.springframework.ui.Model model, GlasskeyException e) {
+        markRefused(request, e.errorCode());
+        response.setStatus(e.errorCode().status().value());
+        model.addAttribute("error", e.errorCode());
+        model.addAttribute("message", e.detail());
+    }
+
     /** Who is refused: the signed-in actor, or anonymous when there is none or it cannot be read (the database is gone). */
     private static Actor actor() {
         try {

@@ -23,6 +23,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param authorize          per client address: the OpenID Connect authorization endpoint
  * @param token              per client address: the token, revocation and introspection endpoints (relying
  *                           parties' servers, several users behind one address)
+ * @param passwordFailures   per sign-in name (whether or not an account has it, so the answer tells nothing):
+ *                           failed password + code sign-ins, the first, fast tier (issue 15)
+ * @param passwordFailuresLong per sign-in name, the second, slow tier: together the delays grow — a few
+ *                           tries at once, then one every {@code per / requests} of the first tier, then of
+ *                           the second — and never become a lock: a bucket always refills
+ * @param passwordAddressFailures per client address: failed password + code sign-ins, fast tier
+ * @param passwordAddressFailuresLong per client address, slow tier
  * @param maxTrackedKeys     buckets kept per node; beyond it the least recently used is forgotten
  */
 @ConfigurationProperties(prefix = "glasskey.rate-limit")
@@ -36,6 +43,10 @@ public record RateLimitProperties(
         Limit drillId,
         Limit authorize,
         Limit token,
+        Limit passwordFailures,
+        Limit passwordFailuresLong,
+        Limit passwordAddressFailures,
+        Limit passwordAddressFailuresLong,
         Integer maxTrackedKeys) {
 
     /** {@code requests} per {@code per}. */
@@ -64,12 +75,16 @@ public record RateLimitProperties(
         drillId = orUnset(drillId).orDefault(120, MINUTE);
         authorize = orUnset(authorize).orDefault(60, MINUTE);
         token = orUnset(token).orDefault(600, MINUTE);
+        passwordFailures = orUnset(passwordFailures).orDefault(5, MINUTE);
+        passwordFailuresLong = orUnset(passwordFailuresLong).orDefault(20, Duration.ofHours(1));
+        passwordAddressFailures = orUnset(passwordAddressFailures).orDefault(20, MINUTE);
+        passwordAddressFailuresLong = orUnset(passwordAddressFailuresLong).orDefault(100, Duration.ofHours(1));
         maxTrackedKeys = maxTrackedKeys == null || maxTrackedKeys <= 0 ? 100_000 : maxTrackedKeys;
     }
 
     /** Every limit at its default. */
     public static RateLimitProperties defaults() {
-        return new RateLimitProperties(null, null, null, null, null, null, null, null, null, null);
+        return new RateLimitProperties(null, null, null, null, null, null, null, null, null, null, null, null, null, null);
     }
 
     private static Limit orUnset(Limit limit) {

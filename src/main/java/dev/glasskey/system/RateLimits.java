@@ -40,13 +40,15 @@ public class RateLimits {
 
     /** Which limit: each has its own buckets and its own setting. */
     public enum Kind {
-        SIGN_IN, CREDENTIAL_FAILURES, ENROLMENT, ENROLMENT_LINK, DRILL, DRILL_ID, AUTHORIZE, TOKEN
+        SIGN_IN, CREDENTIAL_FAILURES, ENROLMENT, ENROLMENT_LINK, DRILL, DRILL_ID, AUTHORIZE, TOKEN,
+        /** Failed password + code sign-ins per sign-in name, and per client address (two tiers each). */
+        PASSWORD_NAME, PASSWORD_ADDRESS
     }
 
     private final boolean enabled;
     private final TimeMeter time;
     private final Map<Kind, RateLimitProperties.Limit> limits = new EnumMap<>(Kind.class);
-    private final Map<Kind, Bandwidth> bandwidths = new EnumMap<>(Kind.class);
+    private final Map<Kind, java.util.List<Bandwidth>> bandwidths = new EnumMap<>(Kind.class);
     private final Map<String, Bucket> buckets;
 
     public RateLimits(RateLimitProperties properties, Clock clock) {
@@ -60,8 +62,13 @@ public class RateLimits {
         limits.put(Kind.DRILL_ID, properties.drillId());
         limits.put(Kind.AUTHORIZE, properties.authorize());
         limits.put(Kind.TOKEN, properties.token());
-        limits.forEach((kind, limit) -> bandwidths.put(kind, Bandwidth.builder()
-                .capacity(limit.requests()).refillGreedy(limit.requests(), limit.per()).build()));
+        limits.put(Kind.PASSWORD_NAME, properties.passwordFailures());
+        limits.put(Kind.PASSWORD_ADDRESS, properties.passwordAddressFailures());
+        limits.forEach((kind, limit) -> bandwidths.put(kind, java.util.List.of(bandwidth(limit))));
+        // Two tiers: a bucket with both limits waits for the one that is empty, so delays grow with the failures.
+        bandwidths.put(Kind.PASSWORD_NAME, java.util.List.of(bandwidth(properties.passwordFailures()), bandwidth(properties.passwordFailuresLong())));
+        bandwidths.put(Kind.PASSWORD_ADDRESS, java.util.List.of(bandwidth(properties.passwordAddressFailures()),
+                bandwidth(properties.passwordAddressFailuresLong())));
         int max = properties.maxTrackedKeys();
         this.buckets = Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, true) {
             @Override
@@ -134,11 +141,15 @@ public class RateLimits {
     }
 
     private Bucket bucket(Kind kind, String key) {
-        Bandwidth bandwidth = bandwidths.get(kind);
-        return buckets.computeIfAbsent(name(kind, key), k -> Bucket.builder()
-                .addLimit(bandwidth)
-                .withCustomTimePrecision(time)
-                .build());
+        return buckets.computeIfAbsent(name(kind, key), k -> {
+            var builder = Bucket.builder();
+            bandwidths.get(kind).forEach(builder::addLimit);
+            return builder.withCustomTimePrecision(time).build();
+        });
+    }
+
+    private static Bandwidth bandwidth(RateLimitProperties.Limit limit) {
+        return Bandwidth.builder().capacity(limit.requests()).refillGreedy(limit.requests(), limit.per()).build();
     }
 
     private static String name(Kind kind, String key) {

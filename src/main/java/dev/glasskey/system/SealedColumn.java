@@ -15,11 +15,13 @@ public record SealedColumn(String table, String idColumn, String valueColumn) {
     public static final SealedColumn OIDC_SIGNING_KEY = new SealedColumn("oidc_signing_key", "kid", "private_jwk");
     /** Alert channels: a webhook's HMAC secret, an SMTP password. */
     public static final SealedColumn ALERT_CHANNEL = new SealedColumn("alert_channel", "id", "secret");
+    /** People's authenticator apps: the RFC 6238 shared secret, base32 (issue 15). */
+    public static final SealedColumn TOTP = new SealedColumn("account_totp", "account_id", "secret");
     /** The check value that tells which key-encryption key sealed this database (secret/ package). */
     public static final SealedColumn KEK_CHECK = new SealedColumn("secret_kek", "kek_id", "check_value");
 
     /** Every column of secrets (the check values are not secrets and are not in this list). */
-    public static final List<SealedColumn> ALL = List.of(SERVER_KEY, OIDC_SIGNING_KEY, ALERT_CHANNEL);
+    public static final List<SealedColumn> ALL = List.of(SERVER_KEY, OIDC_SIGNING_KEY, ALERT_CHANNEL, TOTP);
 
     @Override
     public String toString() {

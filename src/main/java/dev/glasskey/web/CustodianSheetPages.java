@@ -16,6 +16,7 @@ import dev.glasskey.key.KeyService;
 import dev.glasskey.system.Actors;
 import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.Problems;
+import dev.glasskey.system.QrCodes;
 
 /**
  * Issue 18: the matrix's "issue all missing links" for one key, answered with the printable sheet

@@ -39,6 +39,12 @@ final class RateLimitFilter extends OncePerRequestFilter {
     private static final List<Endpoint> ENDPOINTS = List.of(
             new Endpoint("/api/webauthn/sign-in/options", "sign-in", Kind.SIGN_IN, null),
             new Endpoint("/api/webauthn/sign-in", "sign-in", Kind.SIGN_IN, null),
+            new Endpoint("/api/sign-in/password", "sign-in", Kind.SIGN_IN, null),
+            new Endpoint("/api/setup/{name}", "enrolment", Kind.ENROLMENT, Kind.ENROLMENT_LINK),
+            new Endpoint("/api/setup/{name}/password", "enrolment", Kind.ENROLMENT, Kind.ENROLMENT_LINK),
+            new Endpoint("/api/setup/{name}/totp", "enrolment", Kind.ENROLMENT, Kind.ENROLMENT_LINK),
+            new Endpoint("/api/setup/{name}/totp/confirm", "enrolment", Kind.ENROLMENT, Kind.ENROLMENT_LINK),
+            new Endpoint("/setup/{name}", "enrolment", Kind.ENROLMENT, Kind.ENROLMENT_LINK),
             new Endpoint("/api/enrolments/{name}/options", "enrolment", Kind.ENROLMENT, Kind.ENROLMENT_LINK),
             new Endpoint("/api/enrolments/{name}/credential", "enrolment", Kind.ENROLMENT, Kind.ENROLMENT_LINK),
             new Endpoint("/enrol/{name}", "enrolment", Kind.ENROLMENT, Kind.ENROLMENT_LINK),

@@ -45,10 +45,10 @@ public class SecurityConfiguration {
         http.csrf(csrf -> csrf.spa().csrfTokenRepository(csrfTokens).ignoringRequestMatchers("/api/webauthn/**", "/api/enrolments/*/options",
                 "/api/enrolments/*/credential", "/api/drills/*/sign-in"));
         http.authorizeHttpRequests(auth -> auth
-                .requestMatchers("/", "/sign-in", "/enrol/**", "/drill/*", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
+                .requestMatchers("/", "/sign-in", "/enrol/**", "/setup/*", "/drill/*", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
                 .requestMatchers("/api/webauthn/**", "/api/enrolments/*/options", "/api/enrolments/*/credential",
-                        "/api/drills/*/sign-in").permitAll()
-                .requestMatchers("/api/session", "/api/sessions", "/api/sessions/**", "/sign-out").authenticated()
+                        "/api/drills/*/sign-in", "/api/sign-in/password", "/api/setup/**").permitAll()
+                .requestMatchers("/api/session", "/api/sessions", "/api/sessions/**", "/api/me/**", "/sign-out").authenticated()
                 .requestMatchers("/api/**", "/admin/**").hasRole(Roles.GLOBAL_ADMIN)
                 .anyRequest().access(UnknownPaths.passToNotFound(handlers::getObject)));
         http.exceptionHandling(e -> e

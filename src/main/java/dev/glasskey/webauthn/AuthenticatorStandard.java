@@ -18,12 +18,8 @@ import dev.glasskey.account.Roles;
  * attestation from an allowed model.
  */
 public final class AuthenticatorStandard {
-    /**
-     * Roles whose holders can change emergency accounts, keys or the allow-list. Every
-     * administrative endpoint needs {@code global-admin} (docs/API.md); a new role that can change
-     * emergency settings belongs here.
-     */
-    public static final Set<String> PRIVILEGED_ROLES = Set.of(Roles.GLOBAL_ADMIN);
+    /** Roles whose holders can change emergency settings ({@link Roles#PRIVILEGED}). */
+    public static final Set<String> PRIVILEGED_ROLES = Roles.PRIVILEGED;
 
     private AuthenticatorStandard() {}
 
@@ -44,7 +40,7 @@ public final class AuthenticatorStandard {
 
     /** The same, from the facts alone (an emergency account, and the roles it holds). */
     public static boolean requiredFor(boolean emergency, Set<String> roles) {
-        return emergency || roles.stream().anyMatch(PRIVILEGED_ROLES::contains);
+        return Roles.keyRequired(emergency, roles);
     }
 
     /**

@@ -8,7 +8,8 @@ import java.time.Instant;
  *
  * @param keyId   the inventory key the credential will be tied to; null for the first
  *                administrator, whose key is added to the inventory from its attestation
- * @param purpose {@code admin}, {@code first-admin} or {@code bootstrap}
+ * @param purpose {@code admin}, {@code first-admin}, {@code bootstrap}, or {@code setup}: a person's setup
+ *                link (issue 15), for a password and an authenticator app, never for a key ceremony
  */
 public record Enrolment(String tokenHash, String accountId, String keyId, String purpose, String createdBy,
                         Instant createdAt, Instant expiresAt, Instant usedAt) {
@@ -16,4 +17,5 @@ public record Enrolment(String tokenHash, String accountId, String keyId, String
     public static final String ADMIN = "admin";
     public static final String FIRST_ADMIN = "first-admin";
     public static final String BOOTSTRAP = "bootstrap";
+    public static final String SETUP = "setup";
 }

@@ -123,6 +123,45 @@ public class EnrolmentService {
         return tx.execute(status -> createLink(actor, accounts.get(accountId), null, purpose));
     }
 
+    /**
+     * A person's setup link (issue 15): the same single-use, expiring link, for setting a password
+     * and an authenticator app at {@code /setup/<token>}; it permits no key ceremony. A new one
+     * supersedes the account's earlier unused setup link. Joins the caller's transaction.
+     */
+    public EnrolmentLink issueSetupLink(Actor actor, Account account) {
+        return tx.execute(status -> createLink(actor, account, null, Enrolment.SETUP));
+    }
+
+    /** The usable setup link of {@code token} (in the caller's transaction, if any): unknown, used, expired or another kind is refused. */
+    public Enrolment setupLink(String token) {
+        return tx.execute(status -> {
+            if (token == null || token.length() > 200) {
+                throw new GlasskeyException(ErrorCode.ENROLMENT_UNKNOWN);
+            }
+            Enrolment e = usableByHash(Ids.sha256Hex(token));
+            if (!Enrolment.SETUP.equals(e.purpose())) {
+                throw new GlasskeyException(ErrorCode.ENROLMENT_UNKNOWN);
+            }
+            return e;
+        });
+    }
+
+    /** Spends a setup link, in the caller's transaction: true for the one caller that did. */
+    @org.springframework.transaction.annotation.Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+    public void useSetupLink(Enrolment link) {
+        if (!enrolments.markUsed(link.tokenHash(), Times.now(clock))) {
+            throw new GlasskeyException(ErrorCode.ENROLMENT_UNKNOWN);
+        }
+    }
+
+    /** The account a link (known by its token) was issued for, or null: for auditing a refused step. */
+    public String accountOfLink(String token) {
+        if (token == null || token.length() > 200) {
+            return null;
+        }
+        return tx.execute(status -> enrolments.find(Ids.sha256Hex(token)).map(Enrolment::accountId).orElse(null));
+    }
+
     /** Pending (unused, unexpired) links, for the console. */
     public List<Enrolment> pending() {
         return tx.execute(status -> enrolments.pending(Times.now(clock)));
@@ -397,7 +436,8 @@ public class EnrolmentService {
                 purpose + " link for '" + account.displayName() + "'" + (keyId == null ? "" : " on key " + keyId)
                         + ", expires " + expires);
         audit.record(Enrolment.BOOTSTRAP.equals(purpose) ? event.flag() : event);
-        return new EnrolmentLink(properties.baseUrl() + "/enrol/" + token, token, account.id(), keyId, purpose, expires);
+        String page = Enrolment.SETUP.equals(purpose) ? "/setup/" : "/enrol/";
+        return new EnrolmentLink(properties.baseUrl() + page + token, token, account.id(), keyId, purpose, expires);
     }
 
     private void checkCapacity(SecurityKey key, String accountId) {
@@ -408,11 +448,16 @@ public class EnrolmentService {
         }
     }
 
+    /** A link usable for a key ceremony: a person's setup link is not one. */
     private Enrolment usable(String token) {
         if (token == null || token.length() > 200) {
             throw new GlasskeyException(ErrorCode.ENROLMENT_UNKNOWN);
         }
-        return usableByHash(Ids.sha256Hex(token));
+        Enrolment e = usableByHash(Ids.sha256Hex(token));
+        if (Enrolment.SETUP.equals(e.purpose())) {
+            throw new GlasskeyException(ErrorCode.ENROLMENT_UNKNOWN, "This is a setup link for a password and an authenticator app: open it at /setup/.");
+        }
+        return e;
     }
 
     private Enrolment usableByHash(String tokenHash) {

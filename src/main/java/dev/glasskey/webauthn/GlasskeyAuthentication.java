@@ -9,9 +9,9 @@ import dev.glasskey.system.Actor;
 import dev.glasskey.system.Actors;
 
 /**
- * The signed-in session: a verified security-key sign-in. Roles become authorities
- * {@code ROLE_<role>}; {@code FACTOR_HWK} records that a hardware key with user
- * verification was used.
+ * The signed-in session: a verified sign-in. Roles become authorities {@code ROLE_<role>};
+ * {@code FACTOR_HWK} records that a hardware key with user verification was used,
+ * {@code FACTOR_SWK} a synced passkey, {@code FACTOR_PWD_OTP} a password and code (issue 15).
  */
 public final class GlasskeyAuthentication extends AbstractAuthenticationToken {
     private final Principal principal;
@@ -25,7 +25,11 @@ public final class GlasskeyAuthentication extends AbstractAuthenticationToken {
     private static List<SimpleGrantedAuthority> authorities(SignedIn s) {
         return java.util.stream.Stream.concat(
                 s.roles().stream().map(r -> new SimpleGrantedAuthority("ROLE_" + r)),
-                java.util.stream.Stream.of(new SimpleGrantedAuthority("FACTOR_HWK"))).toList();
+                java.util.stream.Stream.of(new SimpleGrantedAuthority(switch (s.method()) {
+                    case SignedIn.PASSWORD_AND_CODE -> "FACTOR_PWD_OTP";
+                    case SignedIn.PASSKEY -> "FACTOR_SWK";
+                    default -> "FACTOR_HWK";
+                }))).toList();
     }
 
     public SignedIn signedIn() {

@@ -270,7 +270,8 @@ public class SignInService {
         audit.record(AuditEvent.success(new Actor(account.id(), account.displayName()), attempt.action, account.id(),
                 account.emergency(), "credential " + credential.id() + " on key '" + key.label() + "'"));
         return new SignedIn(account.id(), account.displayName(), account.emergency(), account.roles(), credential.id(),
-                key.id(), credential.aaguid(), credential.attestationTrusted(), true, now, account.securityVersion());
+                key.id(), credential.aaguid(), credential.attestationTrusted(), true, now, account.securityVersion(),
+                credential.backupEligible() ? SignedIn.PASSKEY : SignedIn.SECURITY_KEY);
     }
 
     private void recordFailure(Attempt attempt, GlasskeyException e) {

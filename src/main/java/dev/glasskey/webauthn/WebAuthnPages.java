@@ -65,11 +65,8 @@ class WebAuthnPages {
             model.addAttribute("view", enrolments.view(token));
             model.addAttribute("token", token);
         } catch (GlasskeyException e) {
-            // Recorded by the service already (enrolment.view); marked all the same, as every refusal.
-            Problems.markRefused(request, e.errorCode());
-            response.setStatus(e.errorCode().status().value());
-            model.addAttribute("error", e.errorCode());
-            model.addAttribute("message", e.detail());
+            // Recorded by the service already; marked all the same, as every refusal.
+            Problems.showOnPage(request, response, model, e);
         }
         return "enrol";
     }

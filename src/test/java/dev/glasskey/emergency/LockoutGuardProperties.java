@@ -267,7 +267,7 @@ class LockoutGuardProperties {
         /** Each try starts from an empty inventory (this context's database belongs to this test alone). */
         private void wipe() {
             for (String table : List.of("drill_result", "drill", "credential_registration", "credential", "ceremony", "enrolment",
-                    "account_role", "account", "security_key", "allowed_model", "readiness_state")) {
+                    "account_password", "account_totp", "recovery_code", "account_role", "account", "security_key", "allowed_model", "readiness_state")) {
                 jdbc.sql("delete from " + table).update();
             }
         }

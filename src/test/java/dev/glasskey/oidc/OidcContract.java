@@ -48,7 +48,7 @@ public interface OidcContract extends OidcFixtures {
         assertThat(metadata.getIssuer().getValue()).isEqualTo(baseUrl());
         assertThat(metadata.getIDTokenJWSAlgs()).extracting(Object::toString).contains("ES256", "RS256");
         assertThat(metadata.getCodeChallengeMethods()).extracting(Object::toString).containsExactly("S256");
-        assertThat(metadata.getACRs()).extracting(Object::toString).containsExactly("phrh", "phr");
+        assertThat(metadata.getACRs()).extracting(Object::toString).containsExactly("phrh", "phr", "mfa");
         assertThat(metadata.getEndSessionEndpointURI()).isNotNull();
         var jwks = com.nimbusds.jose.jwk.JWKSet.load(metadata.getJWKSetURI().toURL());
         assertThat(jwks.getKeys()).extracting(k -> k.getKeyType().getValue()).contains("EC", "RSA");
@@ -339,6 +339,41 @@ public interface OidcContract extends OidcFixtures {
         // phr is met by the same sign-in.
         RelyingParty.Attempt weak = rp.attempt().acr("phrh", "phr");
         assertThat(authorize(p, weak)).isNotNull();
+    }
+
+    @Test
+    default void aPasswordAndCodeSignInIsMfaInTokensAndTheLadderHoldsForAcrValuesAndMaxAge() throws Exception {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        PasswordPerson person = invitePerson(admin, "auditor");
+        Client browser = client();
+        Client.Response signedIn = passwordSignIn(browser, person.signInName(), person.password(), totpCode(person.secret(), 0));
+        assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
+        Person p = new Person(person.accountId(), null, null, browser);
+
+        RelyingParty.Attempt attempt = rp.attempt();
+        OIDCTokens t = RelyingParty.success(attempt.exchange(authorize(p, attempt))).getOIDCTokens();
+        IDTokenClaimsSet id = attempt.validate(t.getIDToken());
+        assertThat(id.getStringListClaim("amr")).containsExactly("pwd", "otp", "mfa");
+        assertThat(id.getACR().getValue()).isEqualTo("mfa");
+        assertThat(SignedJWT.parse(t.getAccessToken().getValue()).getJWTClaimsSet().getStringListClaim("amr")).containsExactly("pwd", "otp", "mfa");
+        // The sign-in behind the grant is re-checked at refresh, as for a key.
+        assertThat(rp.refresh(t.getRefreshToken()).indicatesSuccess()).isTrue();
+
+        // mfa is met; phr (phishing-resistant) is not: a fresh sign-in with a key is asked for.
+        assertThat(authorize(p, rp.attempt().acr("mfa"))).isNotNull();
+        Client.Redirect stronger = browser.navigate(rp.attempt().acr("phr").uri().toString());
+        assertThat(stronger.location()).contains("/sign-in?next=");
+        // max_age works with this method as with a key.
+        clock().advance(Duration.ofSeconds(5));
+        assertThat(browser.navigate(rp.attempt().maxAge(1).uri().toString()).location()).contains("/sign-in?next=");
+
+        // A key sign-in (phr) satisfies a request for mfa, the class below it on the ladder.
+        Person keyPerson = person(admin, false);
+        RelyingParty.Attempt mfa = rp.attempt().acr("mfa");
+        IDTokenClaimsSet keyId = mfa.validate(RelyingParty.success(mfa.exchange(authorize(keyPerson, mfa))).getOIDCTokens().getIDToken());
+        assertThat(keyId.getACR().getValue()).isEqualTo("mfa");
+        assertThat(keyId.getStringListClaim("amr")).containsExactly("hwk", "user", "mfa");
     }
 
     @Test

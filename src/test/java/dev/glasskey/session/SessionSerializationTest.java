@@ -39,6 +39,10 @@ class SessionSerializationTest {
         SignedIn signedIn = new SignedIn("acc", "Name", true, Set.of("global-admin", "auditor"), "cred", "key", "aaguid", true, true,
                 Instant.parse("2026-12-01T10:00:00Z"), 7);
         assertThat(roundTrip(signedIn)).isEqualTo(signedIn);
+        // A password + code sign-in (issue 15) has no credential or key, and reads back as one.
+        SignedIn withPassword = SignedIn.withPasswordAndCode("acc", "Name", Set.of("auditor"), Instant.parse("2026-12-01T10:00:00Z"), 3);
+        assertThat(roundTrip(withPassword)).isEqualTo(withPassword);
+        assertThat(((SignedIn) roundTrip(withPassword)).amr()).containsExactly("pwd", "otp", "mfa");
         Map<String, Instant> pending = new LinkedHashMap<>(Map.of("k", Instant.EPOCH));
         assertThat(roundTrip(pending)).isEqualTo(pending);
         assertThat(roundTrip("account-id")).isEqualTo("account-id");

@@ -89,7 +89,7 @@ public interface Fixtures {
      */
     default void emptyOrganisation() {
         for (String table : List.of("alert_delivery", "alert", "alert_channel", "drill_result", "drill", "credential_registration", "credential",
-                "ceremony", "enrolment", "account_role", "account", "security_key", "allowed_model", "readiness_state")) {
+                "ceremony", "enrolment", "account_password", "account_totp", "recovery_code", "account_role", "account", "security_key", "allowed_model", "readiness_state")) {
             jdbc().sql("delete from " + table).update();
         }
         jdbc().sql("""
@@ -98,6 +98,54 @@ public interface Fixtures {
         jdbc().sql("""
                 update mds_blob set serial = 0, next_update = null, sha256 = null, jws = null, loaded_at = null, loaded_by = null,
                 source = null where id = 1""").update();
+    }
+
+    /** An invited person who has set up a password and an authenticator app (issue 15); {@code secret} is the app's base32 key. */
+    record PasswordPerson(String accountId, String signInName, String password, String secret, List<String> recoveryCodes) {}
+
+    /**
+     * Invites a person through the API as the given admin and goes through the setup link over HTTP:
+     * password, authenticator app, first code. The clock is then moved on one time step, so the
+     * confirming code's step (spent) is behind the person's first sign-in.
+     */
+    default PasswordPerson invitePerson(Client admin, String... roles) {
+        String name = "person." + System.nanoTime() + "@example.org";
+        Client.Response invited = admin.post("/api/accounts/invitations", Map.of("displayName", "Person " + System.nanoTime(),
+                "signInName", name, "roles", List.of(roles)));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+        String token = invited.json().path("setupLink").path("token").asString();
+        Client browser = client();
+        String password = "correct battery " + System.nanoTime();
+        Client.Response set = browser.post("/api/setup/" + token + "/password", Map.of("password", password));
+        assertThat(set.status()).as(set.toString()).isEqualTo(204);
+        Client.Response started = browser.post("/api/setup/" + token + "/totp", "{}");
+        assertThat(started.status()).as(started.toString()).isEqualTo(200);
+        String secret = secretOf(started.json().path("uri").asString());
+        Client.Response confirmed = browser.post("/api/setup/" + token + "/totp/confirm", Map.of("code", totpCode(secret, 0)));
+        assertThat(confirmed.status()).as(confirmed.toString()).isEqualTo(200);
+        clock().advance(dev.glasskey.totp.Totp.STEP);
+        return new PasswordPerson(invited.json().path("accountId").asString(), name, password, secret,
+                confirmed.json().path("recoveryCodes").valueStream().map(JsonNode::asString).toList());
+    }
+
+    /** The {@code secret} parameter of an {@code otpauth://} URI. */
+    static String secretOf(String otpauthUri) {
+        return java.util.Arrays.stream(java.net.URI.create(otpauthUri).getRawQuery().split("&"))
+                .filter(p -> p.startsWith("secret=")).map(p -> p.substring("secret=".length())).findFirst().orElseThrow();
+    }
+
+    /** The authenticator app's code {@code steps} time steps from the server's clock now. */
+    default String totpCode(String secret, int steps) {
+        return dev.glasskey.totp.Totp.code(secret, dev.glasskey.totp.Totp.step(clock().instant()) + steps);
+    }
+
+    /** A password + code sign-in over HTTP. */
+    default Client.Response passwordSignIn(Client browser, String signInName, String password, String code) {
+        Map<String, String> body = new java.util.HashMap<>();
+        body.put("signInName", signInName);
+        body.put("password", password);
+        body.put("code", code);
+        return browser.post("/api/sign-in/password", body);
     }
 
     /** Starts a drill through the API as the given admin ({@code scope}: accountId, keyId, reason); returns its id. */

@@ -50,9 +50,12 @@ interface RateLimitContract extends Fixtures {
                 "credential-failures", DEFAULTS.credentialFailures(), "enrolment", DEFAULTS.enrolment(),
                 "enrolment-link", DEFAULTS.enrolmentLink(), "drill", DEFAULTS.drill(), "drill-id", DEFAULTS.drillId(),
                 "authorize", DEFAULTS.authorize(), "token", DEFAULTS.token());
-        limits.forEach((name, limit) -> {
-            registry.add("glasskey.rate-limit." + name + ".requests", limit::requests);
-            registry.add("glasskey.rate-limit." + name + ".per", () -> limit.per().toString());
+        Map<String, RateLimitProperties.Limit> passwordLimits = Map.of("password-failures", DEFAULTS.passwordFailures(),
+                "password-failures-long", DEFAULTS.passwordFailuresLong(), "password-address-failures", DEFAULTS.passwordAddressFailures(),
+                "password-address-failures-long", DEFAULTS.passwordAddressFailuresLong());
+        java.util.stream.Stream.of(limits, passwordLimits).flatMap(m -> m.entrySet().stream()).forEach(e -> {
+            registry.add("glasskey.rate-limit." + e.getKey() + ".requests", e.getValue()::requests);
+            registry.add("glasskey.rate-limit." + e.getKey() + ".per", () -> e.getValue().per().toString());
         });
     }
 
@@ -311,6 +314,58 @@ interface RateLimitContract extends Fixtures {
             assertThat(e.action()).isEqualTo("request.refused");
             assertThat(e.codes()).isEqualTo(Map.of("request.too_large", 2L, "request.malformed", 1L));
         });
+    }
+
+    /**
+     * Issue 15: failed password + code sign-ins are throttled per sign-in name (known or not, so the
+     * answer tells nothing) and per address, a few at once, then one per interval of the fast tier, then
+     * of the slow one — growing delays that always end: never a lock an attacker can set.
+     */
+    @Test
+    default void failedPasswordSignInsAreThrottledPerNameAndAddressWithGrowingDelaysThatAlwaysEnd() {
+        String name = "throttled." + System.nanoTime() + "@example.org";
+        Client first = from(newAddress());
+        RateLimitProperties.Limit fast = DEFAULTS.passwordFailures();
+        for (int i = 0; i < fast.requests(); i++) {
+            assertProblem(passwordSignIn(first, name, "a wrong long password", "000000"), 401, "signin.failed");
+        }
+        Client.Response throttled = passwordSignIn(first, name, "a wrong long password", "000000");
+        assertProblem(throttled, 429, "request.rate_limited");
+        long interval = fast.per().toSeconds() / fast.requests();
+        assertThat(throttled.retryAfter()).isEqualTo(Long.toString(interval));
+        // Per name: from another address too. Per address: another name from the first address still goes.
+        assertProblem(passwordSignIn(from(newAddress()), name, "a wrong long password", "000000"), 429, "request.rate_limited");
+        assertProblem(passwordSignIn(first, "other." + System.nanoTime() + "@example.org", "a wrong long password", "000000"), 401, "signin.failed");
+
+        // Waiting as told lets one more try through each time; once the slow tier runs dry the wait grows, and still ends.
+        long longest = 0;
+        int failures = fast.requests();
+        for (int i = 0; i < 80 && failures < DEFAULTS.passwordFailuresLong().requests() + 3; i++) {
+            Client.Response r = passwordSignIn(first, name, "a wrong long password", "000000");
+            if (r.status() == 429) {
+                long wait = Long.parseLong(r.retryAfter());
+                longest = Math.max(longest, wait);
+                clock().advance(Duration.ofSeconds(wait));
+            } else {
+                assertProblem(r, 401, "signin.failed");
+                failures++;
+            }
+        }
+        assertThat(failures).isEqualTo(DEFAULTS.passwordFailuresLong().requests() + 3);
+        RateLimitProperties.Limit slow = DEFAULTS.passwordFailuresLong();
+        assertThat(longest).isGreaterThan(interval).isLessThanOrEqualTo(slow.per().toSeconds() / slow.requests());
+
+        // Per address: the fast tier of an address allows more than one name's, then throttles every name from it.
+        Client busy = from(newAddress());
+        for (int i = 0; i < DEFAULTS.passwordAddressFailures().requests(); i++) {
+            assertProblem(passwordSignIn(busy, "n" + i + "." + System.nanoTime() + "@example.org", "a wrong long password", "000000"),
+                    401, "signin.failed");
+        }
+        assertProblem(passwordSignIn(busy, "fresh." + System.nanoTime() + "@example.org", "a wrong long password", "000000"), 429,
+                "request.rate_limited");
+        clock().advance(slow.per());
+        assertProblem(passwordSignIn(busy, "fresh." + System.nanoTime() + "@example.org", "a wrong long password", "000000"), 401,
+                "signin.failed");
     }
 
     // ------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-package dev.glasskey.web;
+package dev.glasskey.system;
 
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -20,13 +20,13 @@ import com.google.zxing.qrcode.decoder.ErrorCorrectionLevel;
  * QR codes made with ZXing (ISO/IEC 18004), as PNG {@code data:} URIs: the page's strict CSP
  * allows {@code img-src data:}, and the image never leaves the answer that carries the link.
  */
-final class QrCodes {
+public final class QrCodes {
     private static final int SIZE = 240;
 
     private QrCodes() {}
 
     /** The text as a QR code PNG, {@code data:image/png;base64,…}; error correction M, quiet zone of 2 modules. */
-    static String dataUri(String text) {
+    public static String dataUri(String text) {
         try {
             BitMatrix matrix = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, SIZE, SIZE,
                     Map.of(EncodeHintType.ERROR_CORRECTION, ErrorCorrectionLevel.M, EncodeHintType.MARGIN, 2));

@@ -1,0 +1,65 @@
+package dev.glasskey.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import dev.glasskey.people.PeopleService;
+import dev.glasskey.system.Actor;
+
+/** {@code glasskey account invite}: a person's account and its single-use setup link (issue 15). */
+@Command(mixinStandardHelpOptions = true, name = "account", description = "Invite a person (an account with a sign-in name and a setup link).",
+        subcommands = {AccountCommand.Invite.class})
+class AccountCommand {
+
+    @Command(mixinStandardHelpOptions = true, name = "invite",
+            description = "Create a person's account with a sign-in name; prints its single-use setup link (password and authenticator app).")
+    static class Invite implements Callable<Integer>, GlasskeyCommand.WhileServerRuns {
+        @Option(names = "--name", required = true, description = "Display name.")
+        String name;
+
+        @Option(names = "--sign-in-name", required = true, description = "The name the person signs in with (e.g. an e-mail address), unique without case.")
+        String signInName;
+
+        @Option(names = "--role", split = ",", description = "Role (repeatable): auditor, key-custodian. Administrators use security keys: not invited here.")
+        List<String> roles = new ArrayList<>();
+
+        @Option(names = "--data-dir", description = "Data directory of the embedded database (default: as the server).")
+        String dataDir;
+
+        @Option(names = "--base-url", description = "External URL of the server, as the server's glasskey.base-url: the link is made for it.")
+        String baseUrl;
+
+        @Override
+        public String whileServerRuns() {
+            return "use POST /api/accounts/invitations on the running server (docs/API.md), or stop it first";
+        }
+
+        @Override
+        public Integer call() {
+            List<String> args = new ArrayList<>();
+            if (dataDir != null) {
+                args.add("--glasskey.data-dir=" + dataDir);
+            }
+            if (baseUrl != null) {
+                args.add("--glasskey.base-url=" + baseUrl);
+            }
+            return ClientCommand.run(() -> {
+                try (ConfigurableApplicationContext context = GlasskeyCommand.offlineContext(args.toArray(String[]::new))) {
+                    PeopleService.Invitation invitation = context.getBean(PeopleService.class)
+                            .invite(Actor.CLI, name, signInName, Set.copyOf(roles));
+                    System.out.println("Invited '" + invitation.account().displayName() + "' (sign-in name '" + invitation.account().signInName()
+                            + "', account " + invitation.account().id() + ").");
+                    System.out.println("Setup link (single use, expires " + invitation.link().expiresAt() + "):");
+                    System.out.println(invitation.link().url());
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.glasskey.people;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+import dev.glasskey.account.Account;
+import dev.glasskey.system.Actors;
+import dev.glasskey.totp.MethodService;
+import dev.glasskey.webauthn.EnrolmentLink;
+
+/**
+ * Invitations (administrators) and the setup link's steps (the invited person, no session: the
+ * link is the permission). docs/API.md, "People".
+ */
+@RestController
+class PeopleController {
+    private final PeopleService people;
+
+    private final MethodService methods;
+
+    PeopleController(PeopleService people, MethodService methods) {
+        this.people = people;
+        this.methods = methods;
+    }
+
+    record InvitationBody(String displayName, String signInName, Set<String> roles) {}
+
+    record LinkJson(String url, String token, String expiresAt) {
+        static LinkJson of(EnrolmentLink link) {
+            return new LinkJson(link.url(), link.token(), link.expiresAt().toString());
+        }
+    }
+
+    record InvitationJson(String accountId, String displayName, String signInName, Set<String> roles, LinkJson setupLink) {
+        static InvitationJson of(Account a, EnrolmentLink link) {
+            return new InvitationJson(a.id(), a.displayName(), a.signInName(), new TreeSet<>(a.roles()), LinkJson.of(link));
+        }
+    }
+
+    @PostMapping("/api/accounts/invitations")
+    @ResponseStatus(HttpStatus.CREATED)
+    InvitationJson invite(@RequestBody InvitationBody body) {
+        PeopleService.Invitation invitation = people.invite(Actors.current(), body.displayName(), body.signInName(), body.roles());
+        return InvitationJson.of(invitation.account(), invitation.link());
+    }
+
+    @PostMapping("/api/accounts/{id}/setup-link")
+    @ResponseStatus(HttpStatus.CREATED)
+    LinkJson setupLink(@PathVariable String id) {
+        return LinkJson.of(people.setupLink(Actors.current(), id));
+    }
+
+    record SetupJson(String displayName, String signInName, String expiresAt, boolean passwordSet) {}
+
+    @GetMapping("/api/setup/{token}")
+    SetupJson view(@PathVariable String token) {
+        PeopleService.SetupView v = people.view(token);
+        return new SetupJson(v.displayName(), v.signInName(), v.expiresAt().toString(), v.passwordSet());
+    }
+
+    record PasswordBody(String password) {}
+
+    @PostMapping("/api/setup/{token}/password")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void password(@PathVariable String token, @RequestBody PasswordBody body) {
+        people.setPassword(token, body.password());
+    }
+
+    @PostMapping("/api/setup/{token}/totp")
+    MethodService.TotpSetup startTotp(@PathVariable String token) {
+        return people.startTotp(token);
+    }
+
+    record CodeBody(String code) {}
+
+    record RecoveryCodesJson(java.util.List<String> recoveryCodes) {}
+
+    /** The caller's own password + code method: whether set up, and how many recovery codes are left. */
+    @GetMapping("/api/me/methods")
+    MethodService.Methods myMethods() {
+        return methods.methods(Actors.current().id());
+    }
+
+    /** New recovery codes for the caller (shown once; the earlier ones stop working). */
+    @PostMapping("/api/me/recovery-codes")
+    RecoveryCodesJson myRecoveryCodes() {
+        return new RecoveryCodesJson(people.newRecoveryCodes(Actors.current(), Actors.current().id()));
+    }
+
+    @PostMapping("/api/setup/{token}/totp/confirm")
+    RecoveryCodesJson confirmTotp(@PathVariable String token, @RequestBody CodeBody body) {
+        return new RecoveryCodesJson(people.confirmTotp(token, body.code()));
+    }
+}

@@ -1,0 +1,147 @@
+package dev.glasskey.people;
+
+import java.time.Instant;
+import java.util.Set;
+
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.glasskey.account.Account;
+import dev.glasskey.account.AccountService;
+import dev.glasskey.account.Roles;
+import dev.glasskey.audit.Audit;
+import dev.glasskey.audit.AuditEvent;
+import dev.glasskey.system.Actor;
+import dev.glasskey.system.ErrorCode;
+import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.totp.MethodService;
+import dev.glasskey.webauthn.Enrolment;
+import dev.glasskey.webauthn.EnrolmentLink;
+import dev.glasskey.webauthn.EnrolmentService;
+
+/**
+ * People (issue 15): an administrator invites a person — an account with a sign-in name and a
+ * single-use, expiring setup link, the enrolment links' machinery with purpose {@code setup} — and
+ * the person sets their methods up through the link: a password, then an authenticator app
+ * confirmed by a first code, which spends the link. Every step a link refuses is audited, so
+ * probing for links leaves a trace. Emergency accounts never get a setup link, a sign-in name or a
+ * method of these ({@code account.key_only}); holders of a privileged role use a security key only
+ * ({@code account.key_required}).
+ */
+@Service
+public class PeopleService {
+    private final AccountService accounts;
+    private final EnrolmentService links;
+    private final MethodService methods;
+    private final Audit audit;
+    private final TransactionTemplate tx;
+
+    PeopleService(AccountService accounts, EnrolmentService links, MethodService methods, Audit audit,
+                  PlatformTransactionManager transactionManager) {
+        this.accounts = accounts;
+        this.links = links;
+        this.methods = methods;
+        this.audit = audit;
+        this.tx = new TransactionTemplate(transactionManager);
+    }
+
+    /** An invited person: the account and the link to hand them (the token appears only here). */
+    public record Invitation(Account account, EnrolmentLink link) {}
+
+    /** Creates a person's account and its setup link, in one transaction. */
+    public Invitation invite(Actor actor, String displayName, String signInName, Set<String> roles) {
+        if (roles != null && Roles.keyRequired(false, roles)) {
+            throw keyRequired("An account holding " + roles.stream().filter(Roles.PRIVILEGED::contains).sorted().toList());
+        }
+        return tx.execute(status -> {
+            Account account = accounts.createPerson(actor, displayName, signInName, roles);
+            return new Invitation(account, links.issueSetupLink(actor, account));
+        });
+    }
+
+    /** A new setup link for an existing person (the account must have a sign-in name); supersedes an unused one. */
+    public EnrolmentLink setupLink(Actor actor, String accountId) {
+        return tx.execute(status -> {
+            Account account = accounts.get(accountId);
+            if (account.emergency()) {
+                throw AccountService.keyOnly(account);
+            }
+            if (Roles.keyRequired(false, account.roles())) {
+                throw keyRequired("'" + account.displayName() + "'");
+            }
+            if (account.signInName() == null) {
+                throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "'" + account.displayName()
+                        + "' has no sign-in name: give it one first (PUT /api/accounts/{id}/sign-in-name).", "signInName");
+            }
+            if (!account.enabled()) {
+                throw new GlasskeyException(ErrorCode.ACCOUNT_DISABLED, "'" + account.displayName() + "' is disabled.");
+            }
+            return links.issueSetupLink(actor, account);
+        });
+    }
+
+    /** What the setup page shows. */
+    public record SetupView(String displayName, String signInName, Instant expiresAt, boolean passwordSet) {}
+
+    public SetupView view(String token) {
+        return step("setup.view", token, (link, account) ->
+                new SetupView(account.displayName(), account.signInName(), link.expiresAt(), methods.hasPassword(account.id())));
+    }
+
+    public void setPassword(String token, String password) {
+        step("password.set", token, (link, account) -> {
+            methods.setPassword(actor(account), account.id(), password);
+            return null;
+        });
+    }
+
+    public MethodService.TotpSetup startTotp(String token) {
+        return step("totp.start", token, (link, account) -> methods.startTotp(actor(account), account.id()));
+    }
+
+    /**
+     * Confirms the authenticator app with its first code; the link is spent in the same transaction.
+     * Returns the person's recovery codes, shown this once.
+     */
+    public java.util.List<String> confirmTotp(String token, String code) {
+        return step("totp.confirm", token, (link, account) -> {
+            java.util.List<String> codes = methods.confirmTotp(actor(account), account.id(), code);
+            links.useSetupLink(link);
+            return codes;
+        });
+    }
+
+    /** A signed-in person's new recovery codes (the earlier set stops working), in one transaction. */
+    public java.util.List<String> newRecoveryCodes(Actor actor, String accountId) {
+        return tx.execute(status -> methods.newRecoveryCodes(actor, accountId));
+    }
+
+    /** One step through a setup link, in one transaction; a refusal is audited (after the rollback) and rethrown. */
+    private <T> T step(String action, String token, java.util.function.BiFunction<Enrolment, Account, T> work) {
+        try {
+            return tx.execute(status -> {
+                Enrolment link = links.setupLink(token);
+                Account account = accounts.get(link.accountId());
+                if (!account.enabled()) {
+                    throw new GlasskeyException(ErrorCode.ACCOUNT_DISABLED);
+                }
+                return work.apply(link, account);
+            });
+        } catch (GlasskeyException e) {
+            String accountId = links.accountOfLink(token);
+            tx.executeWithoutResult(status -> audit.record(AuditEvent.failure(Actor.ANONYMOUS, action, accountId,
+                    e.errorCode().code(), false, e.detail() == null ? "through a setup link" : e.detail())));
+            throw e;
+        }
+    }
+
+    private static Actor actor(Account account) {
+        return new Actor(account.id(), account.displayName());
+    }
+
+    private static GlasskeyException keyRequired(String who) {
+        return new GlasskeyException(ErrorCode.ACCOUNT_KEY_REQUIRED, who + " signs in only with a security key: create it as an"
+                + " administrator and issue an enrolment link for a key (POST /api/enrolments) instead of an invitation.");
+    }
+}

@@ -1,0 +1,6 @@
+package dev.glasskey.people;
+
+import dev.glasskey.testing.PostgresServerTest;
+
+class PeoplePostgresTest extends PostgresServerTest implements PeopleContract {
+}
