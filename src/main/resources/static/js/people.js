@@ -56,6 +56,33 @@
         }
       });
     }
+    const newCodes = document.getElementById('new-recovery-codes');
+    if (newCodes) {
+      newCodes.addEventListener('click', async function () {
+        try {
+          const fresh = await postJson('/api/me/recovery-codes');
+          const list = document.getElementById('recovery-codes');
+          list.replaceChildren();
+          fresh.recoveryCodes.forEach(function (code) {
+            const item = document.createElement('li');
+            item.textContent = code;
+            list.appendChild(item);
+          });
+          document.getElementById('recovery-left').textContent = String(fresh.recoveryCodes.length);
+          show(status, 'New recovery codes, shown only now: the earlier ones no longer work.', true);
+        } catch (e) {
+          show(status, describe(e), false);
+        }
+      });
+      document.getElementById('remove-password-and-app').addEventListener('click', async function () {
+        try {
+          await window.glasskeyPages.requestJson('DELETE', '/api/me/password-and-app');
+          window.location.assign('/sign-in');
+        } catch (e) {
+          show(status, describe(e), false);
+        }
+      });
+    }
     const passwordSignIn = document.getElementById('password-sign-in');
     if (passwordSignIn) {
       onSubmit(passwordSignIn, async function () {

@@ -66,12 +66,16 @@
     return match ? decodeURIComponent(match.substring('XSRF-TOKEN='.length)) : null;
   }
 
-  async function postJson(url, body) {
+  function postJson(url, body) {
+    return requestJson('POST', url, body);
+  }
+
+  async function requestJson(method, url, body) {
     const headers = { 'Content-Type': 'application/json', 'Accept': 'application/json' };
     const token = csrfToken();
     if (token) headers['X-XSRF-TOKEN'] = token;
     const res = await fetch(url, {
-      method: 'POST',
+      method: method,
       headers: headers,
       credentials: 'same-origin',
       body: body === undefined ? '{}' : JSON.stringify(body)
@@ -113,7 +117,7 @@
   }
 
   // Shared with people.js (loaded after this file).
-  window.glasskeyPages = { postJson: postJson, show: show, describe: describe };
+  window.glasskeyPages = { postJson: postJson, requestJson: requestJson, show: show, describe: describe };
 
   // A drill sign-in: verified like a sign-in, recorded for the (account, key) pair, no session opened.
   async function drill(drillId, status) {

@@ -14,8 +14,8 @@ import dev.glasskey.people.PeopleService;
 import dev.glasskey.system.Actor;
 
 /** {@code glasskey account invite}: a person's account and its single-use setup link (issue 15). */
-@Command(mixinStandardHelpOptions = true, name = "account", description = "Invite a person (an account with a sign-in name and a setup link).",
-        subcommands = {AccountCommand.Invite.class})
+@Command(mixinStandardHelpOptions = true, name = "account", description = "Invite a person (an account with a sign-in name and a setup link), or reset their methods.",
+        subcommands = {AccountCommand.Invite.class, AccountCommand.ResetMethods.class})
 class AccountCommand {
 
     @Command(mixinStandardHelpOptions = true, name = "invite",
@@ -41,8 +41,8 @@ class AccountCommand {
             return "use POST /api/accounts/invitations on the running server (docs/API.md), or stop it first";
         }
 
-        @Override
-        public Integer call() {
+        /** The server's settings a command passes on: the data directory and the base URL links are made for. */
+        static String[] serverArgs(String dataDir, String baseUrl) {
             List<String> args = new ArrayList<>();
             if (dataDir != null) {
                 args.add("--glasskey.data-dir=" + dataDir);
@@ -50,14 +50,51 @@ class AccountCommand {
             if (baseUrl != null) {
                 args.add("--glasskey.base-url=" + baseUrl);
             }
+            return args.toArray(String[]::new);
+        }
+
+        @Override
+        public Integer call() {
             return ClientCommand.run(() -> {
-                try (ConfigurableApplicationContext context = GlasskeyCommand.offlineContext(args.toArray(String[]::new))) {
+                try (ConfigurableApplicationContext context = GlasskeyCommand.offlineContext(serverArgs(dataDir, baseUrl))) {
                     PeopleService.Invitation invitation = context.getBean(PeopleService.class)
                             .invite(Actor.CLI, name, signInName, Set.copyOf(roles));
                     System.out.println("Invited '" + invitation.account().displayName() + "' (sign-in name '" + invitation.account().signInName()
                             + "', account " + invitation.account().id() + ").");
                     System.out.println("Setup link (single use, expires " + invitation.link().expiresAt() + "):");
                     System.out.println(invitation.link().url());
+                }
+            });
+        }
+    }
+
+    @Command(mixinStandardHelpOptions = true, name = "reset-methods",
+            description = "Remove a person's password, authenticator app and recovery codes, end their sessions; prints a new setup link (audited, flagged).")
+    static class ResetMethods implements Callable<Integer>, GlasskeyCommand.WhileServerRuns {
+        @Option(names = "--account", required = true, description = "Account id.")
+        String accountId;
+
+        @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
+        String reason;
+
+        @Option(names = "--data-dir", description = "Data directory of the embedded database (default: as the server).")
+        String dataDir;
+
+        @Option(names = "--base-url", description = "External URL of the server, as the server's glasskey.base-url: the link is made for it.")
+        String baseUrl;
+
+        @Override
+        public String whileServerRuns() {
+            return "use POST /api/accounts/{id}/reset-methods on the running server (docs/API.md), or stop it first";
+        }
+
+        @Override
+        public Integer call() {
+            return ClientCommand.run(() -> {
+                try (ConfigurableApplicationContext context = GlasskeyCommand.offlineContext(Invite.serverArgs(dataDir, baseUrl))) {
+                    var link = context.getBean(PeopleService.class).resetMethods(Actor.CLI, accountId, reason);
+                    System.out.println("Methods reset; new setup link (single use, expires " + link.expiresAt() + "):");
+                    System.out.println(link.url());
                 }
             });
         }

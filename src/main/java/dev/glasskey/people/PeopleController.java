@@ -4,6 +4,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -56,6 +57,22 @@ class PeopleController {
     @ResponseStatus(HttpStatus.CREATED)
     LinkJson setupLink(@PathVariable String id) {
         return LinkJson.of(people.setupLink(Actors.current(), id));
+    }
+
+    record Note(String note) {}
+
+    /** An administrator's reset: methods removed, sessions ended, a new setup link (audited, flagged). */
+    @PostMapping("/api/accounts/{id}/reset-methods")
+    @ResponseStatus(HttpStatus.CREATED)
+    LinkJson resetMethods(@PathVariable String id, @RequestBody(required = false) Note body) {
+        return LinkJson.of(people.resetMethods(Actors.current(), id, body == null ? null : body.note()));
+    }
+
+    /** The caller removes their own password and authenticator app; refused when it is their last method. */
+    @DeleteMapping("/api/me/password-and-app")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void removeMine() {
+        people.removeOwnPasswordAndApp(Actors.current(), Actors.current().id());
     }
 
     record SetupJson(String displayName, String signInName, String expiresAt, boolean passwordSet) {}

@@ -16,8 +16,24 @@ import dev.glasskey.system.Problems;
 class PeoplePages {
     private final PeopleService people;
 
-    PeoplePages(PeopleService people) {
+    private final dev.glasskey.totp.MethodService methods;
+    private final dev.glasskey.webauthn.CredentialService credentials;
+
+    PeoplePages(PeopleService people, dev.glasskey.totp.MethodService methods, dev.glasskey.webauthn.CredentialService credentials) {
         this.people = people;
+        this.methods = methods;
+        this.credentials = credentials;
+    }
+
+    /** The signed-in person's own methods: security keys and passkeys, password and app, recovery codes left. */
+    @GetMapping("/security-info")
+    String securityInfo(Model model) {
+        String accountId = dev.glasskey.system.Actors.current().id();
+        model.addAttribute("methods", methods.methods(accountId));
+        model.addAttribute("keys", credentials.forAccount(accountId).stream().filter(dev.glasskey.webauthn.CredentialService.CredentialView::usable)
+                .map(v -> v.keyLabel()).toList());
+        model.addAttribute("me", dev.glasskey.system.Actors.current().name());
+        return "security-info";
     }
 
     @GetMapping("/setup/{token}")

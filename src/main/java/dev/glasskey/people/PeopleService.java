@@ -16,6 +16,8 @@ import dev.glasskey.system.Actor;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.totp.MethodService;
+import dev.glasskey.system.Notes;
+import dev.glasskey.webauthn.CredentialService;
 import dev.glasskey.webauthn.Enrolment;
 import dev.glasskey.webauthn.EnrolmentLink;
 import dev.glasskey.webauthn.EnrolmentService;
@@ -34,14 +36,16 @@ public class PeopleService {
     private final AccountService accounts;
     private final EnrolmentService links;
     private final MethodService methods;
+    private final CredentialService credentials;
     private final Audit audit;
     private final TransactionTemplate tx;
 
-    PeopleService(AccountService accounts, EnrolmentService links, MethodService methods, Audit audit,
+    PeopleService(AccountService accounts, EnrolmentService links, MethodService methods, CredentialService credentials, Audit audit,
                   PlatformTransactionManager transactionManager) {
         this.accounts = accounts;
         this.links = links;
         this.methods = methods;
+        this.credentials = credentials;
         this.audit = audit;
         this.tx = new TransactionTemplate(transactionManager);
     }
@@ -78,6 +82,54 @@ public class PeopleService {
                 throw new GlasskeyException(ErrorCode.ACCOUNT_DISABLED, "'" + account.displayName() + "' is disabled.");
             }
             return links.issueSetupLink(actor, account);
+        });
+    }
+
+    /**
+     * An administrator's reset of a person's methods (a lost phone, a password someone else knows):
+     * the password, authenticator app and recovery codes are removed, every session and token of the
+     * account ends, and a new setup link is issued — one transaction, audited and flagged.
+     */
+    public EnrolmentLink resetMethods(Actor actor, String accountId, String note) {
+        String why = Notes.optional(note);
+        return tx.execute(status -> {
+            Account account = accounts.get(accountId);
+            if (account.emergency()) {
+                throw AccountService.keyOnly(account);
+            }
+            if (Roles.keyRequired(false, account.roles())) {
+                throw keyRequired("'" + account.displayName() + "'");
+            }
+            if (account.signInName() == null) {
+                throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "'" + account.displayName()
+                        + "' has no sign-in name, so no password and code to reset.", "signInName");
+            }
+            methods.remove(account.id());
+            accounts.revokeAccess(account.id());
+            audit.record(AuditEvent.success(actor, "account.reset_methods", account.id(), false, "password, authenticator app and"
+                    + " recovery codes of '" + account.displayName() + "' removed, its sessions and tokens ended; a new setup link issued"
+                    + Notes.suffix(why)).flag());
+            return links.issueSetupLink(actor, account);
+        });
+    }
+
+    /**
+     * A person removes their own password and authenticator app (and recovery codes). Refused while
+     * it is their last way to sign in with two factors: no usable passkey or security key besides
+     * ({@code account.last_method}).
+     */
+    public void removeOwnPasswordAndApp(Actor actor, String accountId) {
+        tx.executeWithoutResult(status -> {
+            Account account = accounts.get(accountId);
+            if (credentials.forAccount(account.id()).stream().noneMatch(CredentialService.CredentialView::usable)) {
+                throw new GlasskeyException(ErrorCode.ACCOUNT_LAST_METHOD, "The password and authenticator app are the only way '"
+                        + account.displayName() + "' signs in: add a passkey or security key before removing them.");
+            }
+            if (!methods.remove(account.id())) {
+                throw new GlasskeyException(ErrorCode.NOT_FOUND, "This account has no password or authenticator app.");
+            }
+            audit.record(AuditEvent.success(actor, "methods.remove", account.id(), false, "'" + account.displayName()
+                    + "' removed their password, authenticator app and recovery codes"));
         });
     }
 

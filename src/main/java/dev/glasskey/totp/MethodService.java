@@ -134,6 +134,15 @@ public class MethodService {
         return codes;
     }
 
+    /**
+     * Removes the account's password, authenticator app and recovery codes, in the caller's
+     * transaction (which decides whether that may happen and records why). Sessions made with them
+     * end at their next request ({@code totp.removed}). True when there was anything to remove.
+     */
+    public boolean remove(String accountId) {
+        return store.removeAll(accountId);
+    }
+
     /** The password + code method of an account, as its security-info page shows it. */
     public record Methods(boolean password, boolean authenticatorApp, long recoveryCodesLeft) {}
 

@@ -64,6 +64,15 @@ class MethodStore {
                 .update() == 1;
     }
 
+    /** Removes the account's password, authenticator app and recovery codes; true when it had any of them. */
+    boolean removeAll(String accountId) {
+        int removed = 0;
+        for (String table : java.util.List.of("recovery_code", "account_totp", "account_password")) {
+            removed += jdbc.sql("delete from " + table + " where account_id = :a").param("a", accountId).update();
+        }
+        return removed > 0;
+    }
+
     /** Replaces the account's recovery codes with these (their hashes). */
     void replaceRecoveryCodes(String accountId, java.util.List<String> hashes, Instant at) {
         jdbc.sql("delete from recovery_code where account_id = :a").param("a", accountId).update();

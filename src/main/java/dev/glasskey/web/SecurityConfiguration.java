@@ -48,7 +48,7 @@ public class SecurityConfiguration {
                 .requestMatchers("/", "/sign-in", "/enrol/**", "/setup/*", "/drill/*", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
                 .requestMatchers("/api/webauthn/**", "/api/enrolments/*/options", "/api/enrolments/*/credential",
                         "/api/drills/*/sign-in", "/api/sign-in/password", "/api/setup/**").permitAll()
-                .requestMatchers("/api/session", "/api/sessions", "/api/sessions/**", "/api/me/**", "/sign-out").authenticated()
+                .requestMatchers("/api/session", "/api/sessions", "/api/sessions/**", "/api/me/**", "/security-info", "/sign-out").authenticated()
                 .requestMatchers("/api/**", "/admin/**").hasRole(Roles.GLOBAL_ADMIN)
                 .anyRequest().access(UnknownPaths.passToNotFound(handlers::getObject)));
         http.exceptionHandling(e -> e

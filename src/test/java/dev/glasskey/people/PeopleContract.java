@@ -307,6 +307,51 @@ interface PeopleContract extends Fixtures {
     }
 
     @Test
+    default void anAdministratorResetEndsEverySessionAndIssuesANewSetupLink() {
+        Client admin = newAdmin().http();
+        PasswordPerson p = invitePerson(admin, "auditor");
+        Client browser = client();
+        assertThat(passwordSignIn(browser, p.signInName(), p.password(), totpCode(p.secret(), 0)).status()).isEqualTo(200);
+        long audit = auditHead();
+        Client.Response reset = admin.post("/api/accounts/" + p.accountId() + "/reset-methods", Map.of("note", "phone stolen"));
+        assertThat(reset.status()).as(reset.toString()).isEqualTo(201);
+        assertThat(auditSince(audit)).extracting(Fixtures.AuditRow::action, Fixtures.AuditRow::flagged)
+                .contains(org.assertj.core.groups.Tuple.tuple("account.reset_methods", true));
+        assertThat(browser.get("/api/session").status()).isEqualTo(401);
+        assertProblem(passwordSignIn(client(), p.signInName(), p.password(), totpCode(p.secret(), 1)), 401, "signin.failed");
+        // The new link sets everything up again.
+        String token = reset.json().path("token").asString();
+        Client person = client();
+        assertThat(person.post("/api/setup/" + token + "/password", Map.of("password", "a brand new passphrase")).status()).isEqualTo(204);
+        String secret = Fixtures.secretOf(person.post("/api/setup/" + token + "/totp", "{}").json().path("uri").asString());
+        assertThat(person.post("/api/setup/" + token + "/totp/confirm", Map.of("code", totpCode(secret, 0))).status()).isEqualTo(200);
+        assertThat(passwordSignIn(client(), p.signInName(), "a brand new passphrase", totpCode(secret, 1)).status()).isEqualTo(200);
+
+        String emergency = createAccount(admin, "Reset glass " + System.nanoTime(), true, "global-admin").path("id").asString();
+        String before = storedState();
+        assertProblem(admin.post("/api/accounts/" + emergency + "/reset-methods", "{}"), 409, "account.key_only");
+        assertProblem(admin.post("/api/accounts/no-such-account/reset-methods", "{}"), 404, "account.not_found");
+        assertThat(storedState()).isEqualTo(before);
+    }
+
+    @Test
+    default void aPersonCannotRemoveTheirLastMethod() {
+        Client admin = newAdmin().http();
+        PasswordPerson p = invitePerson(admin);
+        Client browser = client();
+        assertThat(passwordSignIn(browser, p.signInName(), p.password(), totpCode(p.secret(), 0)).status()).isEqualTo(200);
+        String before = storedState();
+        assertProblem(browser.delete("/api/me/password-and-app"), 409, "account.last_method");
+        assertThat(storedState()).isEqualTo(before);
+        // With a security key besides, the password and app may go; the session made with them ends.
+        String key = registerKey(admin, "Person key " + System.nanoTime(), "Desk").path("id").asString();
+        assertThat(enrol(client(), issueLink(admin, p.accountId(), key), newKey()).status()).isEqualTo(201);
+        assertThat(browser.delete("/api/me/password-and-app").status()).isEqualTo(204);
+        assertProblem(browser.get("/api/session"), 401, "session.ended");
+        assertProblem(passwordSignIn(client(), p.signInName(), p.password(), totpCode(p.secret(), 1)), 401, "signin.failed");
+    }
+
+    @Test
     default void aRecoveryCodeStandsInForTheAppOnceAndItsUseIsFlagged() {
         Client admin = newAdmin().http();
         PasswordPerson p = invitePerson(admin);

@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Issue 15 in a real Chromium: an invited person opens the setup link, sets a password, scans the
  * QR code (the test decodes the image the page shows with ZXing and computes codes from it, as an
  * app would), confirms the first code, sees ten recovery codes, then signs in on the sign-in page
- * with "Use a password and code" and lands on their own page, which says how they signed in.
+ * with "Use a password and code", lands on their own page, which says how they signed in, and on
+ * the security-info page gets new recovery codes.
  */
 class PeopleBrowserTest extends BrowserServerTest {
 
@@ -64,6 +65,15 @@ class PeopleBrowserTest extends BrowserServerTest {
                 assertThat(browser.visible(By.id("method")).getText()).isEqualTo("a password and code");
                 assertThat(browser.visible(By.id("acr")).getText()).isEqualTo("mfa");
                 assertThat(browser.visible(By.id("amr")).getText()).isEqualTo("pwd, otp, mfa");
+
+                // Security info: the person's own methods, and new recovery codes shown once.
+                browser.click(By.id("security-info-link"));
+                assertThat(browser.visible(By.id("password-and-app")).getText()).isEqualTo("Set up");
+                assertThat(browser.visible(By.id("recovery-left")).getText()).isEqualTo("10");
+                browser.click(By.id("new-recovery-codes"));
+                browser.waitUntil(d -> d.findElements(By.cssSelector("#recovery-codes li")).size() == 10);
+                assertThat(browser.driver().findElements(By.cssSelector("#recovery-codes li")).stream().map(WebElement::getText).toList())
+                        .doesNotContainAnyElementsOf(recovery);
             } catch (AssertionError | RuntimeException e) {
                 browser.saveArtifacts("people-setup-and-sign-in");
                 throw e;
