@@ -1,22 +1,12 @@
 package dev.glasskey.web;
 
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import javax.imageio.ImageIO;
-
-import com.google.zxing.BinaryBitmap;
-import com.google.zxing.RGBLuminanceSource;
-import com.google.zxing.common.HybridBinarizer;
-import com.google.zxing.qrcode.QRCodeReader;
 import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -32,6 +22,7 @@ import org.springframework.test.context.TestPropertySource;
 import dev.glasskey.testing.Accessibility;
 import dev.glasskey.testing.Browser;
 import dev.glasskey.testing.Console;
+import dev.glasskey.testing.QrImages;
 import dev.glasskey.testing.ServerTest;
 import dev.glasskey.testing.TempDirs;
 import dev.glasskey.webauthn.FirstAdministrator;
@@ -146,7 +137,7 @@ class ReadmeWalkthroughBrowserTest extends ServerTest {
             for (WebElement entry : entries) {
                 String link = entry.findElement(By.cssSelector(".sheet-link")).getText().trim();
                 assertThat(link).startsWith(baseUrl() + "/enrol/");
-                assertThat(decodeQr(entry.findElement(By.tagName("img")).getAttribute("src"))).as("the QR code is the link").isEqualTo(link);
+                assertThat(QrImages.decode(entry.findElement(By.tagName("img")).getAttribute("src"))).as("the QR code is the link").isEqualTo(link);
                 links.put(entry.findElement(By.tagName("h2")).getText(), link);
             }
             assertThat(links.keySet()).containsExactlyInAnyOrderElementsOf(ACCOUNTS);
@@ -233,15 +224,5 @@ class ReadmeWalkthroughBrowserTest extends ServerTest {
 
     WebElement step(String id) {
         return browser.visible(By.cssSelector("#checklist li[data-step='" + id + "']"));
-    }
-
-    /** Reads a QR code from a data: URI PNG with ZXing. */
-    static String decodeQr(String dataUri) throws IOException, com.google.zxing.NotFoundException, com.google.zxing.ChecksumException,
-            com.google.zxing.FormatException {
-        assertThat(dataUri).startsWith("data:image/png;base64,");
-        BufferedImage image = ImageIO.read(new ByteArrayInputStream(Base64.getDecoder().decode(dataUri.substring(dataUri.indexOf(',') + 1))));
-        int[] pixels = image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth());
-        return new QRCodeReader().decode(new BinaryBitmap(new HybridBinarizer(
-                new RGBLuminanceSource(image.getWidth(), image.getHeight(), pixels)))).getText();
     }
 }
