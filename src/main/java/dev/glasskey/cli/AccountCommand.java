@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import dev.glasskey.people.PeopleService;
@@ -17,6 +18,26 @@ import dev.glasskey.system.Actor;
 @Command(mixinStandardHelpOptions = true, name = "account", description = "Invite a person (an account with a sign-in name and a setup link), or reset their methods.",
         subcommands = {AccountCommand.Invite.class, AccountCommand.ResetMethods.class})
 class AccountCommand {
+
+    /** The server's settings these commands pass on: the data directory, and the base URL links are made for. */
+    static class ServerOptions {
+        @Option(names = "--data-dir", description = "Data directory of the embedded database (default: as the server).")
+        String dataDir;
+
+        @Option(names = "--base-url", description = "External URL of the server, as the server's glasskey.base-url: the link is made for it.")
+        String baseUrl;
+
+        String[] args() {
+            List<String> args = new ArrayList<>();
+            if (dataDir != null) {
+                args.add("--glasskey.data-dir=" + dataDir);
+            }
+            if (baseUrl != null) {
+                args.add("--glasskey.base-url=" + baseUrl);
+            }
+            return args.toArray(String[]::new);
+        }
+    }
 
     @Command(mixinStandardHelpOptions = true, name = "invite",
             description = "Create a person's account with a sign-in name; prints its single-use setup link (password and authenticator app).")
@@ -30,33 +51,18 @@ class AccountCommand {
         @Option(names = "--role", split = ",", description = "Role (repeatable): auditor, key-custodian. Administrators use security keys: not invited here.")
         List<String> roles = new ArrayList<>();
 
-        @Option(names = "--data-dir", description = "Data directory of the embedded database (default: as the server).")
-        String dataDir;
-
-        @Option(names = "--base-url", description = "External URL of the server, as the server's glasskey.base-url: the link is made for it.")
-        String baseUrl;
+        @Mixin
+        ServerOptions server;
 
         @Override
         public String whileServerRuns() {
             return "use POST /api/accounts/invitations on the running server (docs/API.md), or stop it first";
         }
 
-        /** The server's settings a command passes on: the data directory and the base URL links are made for. */
-        static String[] serverArgs(String dataDir, String baseUrl) {
-            List<String> args = new ArrayList<>();
-            if (dataDir != null) {
-                args.add("--glasskey.data-dir=" + dataDir);
-            }
-            if (baseUrl != null) {
-                args.add("--glasskey.base-url=" + baseUrl);
-            }
-            return args.toArray(String[]::new);
-        }
-
         @Override
         public Integer call() {
             return ClientCommand.run(() -> {
-                try (ConfigurableApplicationContext context = GlasskeyCommand.offlineContext(serverArgs(dataDir, baseUrl))) {
+                try (ConfigurableApplicationContext context = GlasskeyCommand.offlineContext(server.args())) {
                     PeopleService.Invitation invitation = context.getBean(PeopleService.class)
                             .invite(Actor.CLI, name, signInName, Set.copyOf(roles));
                     System.out.println("Invited '" + invitation.account().displayName() + "' (sign-in name '" + invitation.account().signInName()
@@ -77,11 +83,8 @@ class AccountCommand {
         @Option(names = "--reason", required = true, description = "Why (recorded in the audit log).")
         String reason;
 
-        @Option(names = "--data-dir", description = "Data directory of the embedded database (default: as the server).")
-        String dataDir;
-
-        @Option(names = "--base-url", description = "External URL of the server, as the server's glasskey.base-url: the link is made for it.")
-        String baseUrl;
+        @Mixin
+        ServerOptions server;
 
         @Override
         public String whileServerRuns() {
@@ -91,7 +94,7 @@ class AccountCommand {
         @Override
         public Integer call() {
             return ClientCommand.run(() -> {
-                try (ConfigurableApplicationContext context = GlasskeyCommand.offlineContext(Invite.serverArgs(dataDir, baseUrl))) {
+                try (ConfigurableApplicationContext context = GlasskeyCommand.offlineContext(server.args())) {
                     var link = context.getBean(PeopleService.class).resetMethods(Actor.CLI, accountId, reason);
                     System.out.println("Methods reset; new setup link (single use, expires " + link.expiresAt() + "):");
                     System.out.println(link.url());

@@ -67,17 +67,7 @@ public class PeopleService {
     /** A new setup link for an existing person (the account must have a sign-in name); supersedes an unused one. */
     public EnrolmentLink setupLink(Actor actor, String accountId) {
         return tx.execute(status -> {
-            Account account = accounts.get(accountId);
-            if (account.emergency()) {
-                throw AccountService.keyOnly(account);
-            }
-            if (Roles.keyRequired(false, account.roles())) {
-                throw keyRequired("'" + account.displayName() + "'");
-            }
-            if (account.signInName() == null) {
-                throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "'" + account.displayName()
-                        + "' has no sign-in name: give it one first (PUT /api/accounts/{id}/sign-in-name).", "signInName");
-            }
+            Account account = person(accountId);
             if (!account.enabled()) {
                 throw new GlasskeyException(ErrorCode.ACCOUNT_DISABLED, "'" + account.displayName() + "' is disabled.");
             }
@@ -93,17 +83,7 @@ public class PeopleService {
     public EnrolmentLink resetMethods(Actor actor, String accountId, String note) {
         String why = Notes.optional(note);
         return tx.execute(status -> {
-            Account account = accounts.get(accountId);
-            if (account.emergency()) {
-                throw AccountService.keyOnly(account);
-            }
-            if (Roles.keyRequired(false, account.roles())) {
-                throw keyRequired("'" + account.displayName() + "'");
-            }
-            if (account.signInName() == null) {
-                throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "'" + account.displayName()
-                        + "' has no sign-in name, so no password and code to reset.", "signInName");
-            }
+            Account account = person(accountId);
             methods.remove(account.id());
             accounts.revokeAccess(account.id());
             audit.record(AuditEvent.success(actor, "account.reset_methods", account.id(), false, "password, authenticator app and"
@@ -186,6 +166,22 @@ public class PeopleService {
                     e.errorCode().code(), false, e.detail() == null ? "through a setup link" : e.detail())));
             throw e;
         }
+    }
+
+    /** An account that may hold a password and code: a person's, with a sign-in name, neither emergency nor administrator. */
+    private Account person(String accountId) {
+        Account account = accounts.get(accountId);
+        if (account.emergency()) {
+            throw AccountService.keyOnly(account);
+        }
+        if (Roles.keyRequired(false, account.roles())) {
+            throw keyRequired("'" + account.displayName() + "'");
+        }
+        if (account.signInName() == null) {
+            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "'" + account.displayName()
+                    + "' has no sign-in name: give it one first (PUT /api/accounts/{id}/sign-in-name).", "signInName");
+        }
+        return account;
     }
 
     private static Actor actor(Account account) {
