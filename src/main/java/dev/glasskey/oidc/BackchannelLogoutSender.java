@@ -22,6 +22,7 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.stereotype.Component;
+import org.springframework.util.function.SingletonSupplier;
 
 import dev.glasskey.alert.AlertProperties;
 import dev.glasskey.alert.DirectMessage;
@@ -52,7 +53,8 @@ class BackchannelLogoutSender implements DirectRecipient {
     private final String issuer;
     private final Clock clock;
     private final Audit audit;
-    private final HttpClient http;
+    /** Built on first send, as the webhook sender's: its TLS set-up is start-up time a server without such clients never needs. */
+    private final SingletonSupplier<HttpClient> http;
     private final Duration timeout;
 
     BackchannelLogoutSender(RegisteredClientRepository clients, SigningKeys keys, AuthorizationServerSettings settings, Clock clock,
@@ -63,7 +65,7 @@ class BackchannelLogoutSender implements DirectRecipient {
         this.clock = clock;
         this.audit = audit;
         this.timeout = alerts.sendTimeout();
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = SingletonSupplier.of(() -> HttpClient.newBuilder().connectTimeout(timeout).followRedirects(HttpClient.Redirect.NEVER).build());
     }
 
     @Override
@@ -86,7 +88,7 @@ class BackchannelLogoutSender implements DirectRecipient {
                 .header("User-Agent", "Glasskey-Logout/1")
                 .POST(HttpRequest.BodyPublishers.ofString("logout_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
                 .build();
-        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> response = http.obtain().send(request, HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException("HTTP " + response.statusCode() + " from the back-channel logout URI");
         }
