@@ -36,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * by a revocation (the account disabled) brings every client that received tokens in it and
  * registered a {@code backchannel_logout_uri} a logout token that verifies with the published JWK
  * Set; one receiver that is down at first gets it once it is up (the outbox's retry, driven by the
- * clock); a client without the URI gets nothing. The logout job ({@link BackchannelLogouts#sweep})
+ * clock); a client without the URI gets nothing; RP-initiated logout holds an ID token to its own
+ * session ({@code sid}). The logout job ({@link BackchannelLogouts#sweep})
  * and the outbox's delivery are driven by the test, as the alert tests drive delivery. Every test
  * removes its clients, so no pair it made outlives it in the shared server.
  */
@@ -298,6 +299,32 @@ public interface OidcBackchannelLogoutContract extends OidcFixtures, AlertChanne
                     .singleElement().satisfies(e -> assertThat(e.reason()).isEqualTo("client.not_found"));
             assertThat(s.receiver().received()).isEmpty();
         });
+    }
+
+    @Test
+    default void rpInitiatedLogoutWithAnIdTokenOfAnotherSessionIsRefusedAndSignsNothingOut() throws Exception {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        try {
+            Person p = person(admin, false);
+            Client elsewhere = client();
+            assertThat(signIn(elsewhere, p.key(), p.userHandle()).status()).isEqualTo(200);
+            RelyingParty.Attempt attempt = rp.attempt();
+            OIDCTokens tokens = RelyingParty.success(attempt.exchange(authorize(p, attempt))).getOIDCTokens();
+            URI logout = rp.logout(tokens.getIDToken(), URI.create("https://rp.example/signed-out"), new com.nimbusds.oauth2.sdk.id.State("x"));
+            // The same account's other browser: the ID token's sid names another session.
+            Client.Redirect refused = elsewhere.navigate(logout.toString());
+            assertThat(refused.status()).as(refused.toString()).isEqualTo(401);
+            assertThat(refused.body()).contains("\"error\":\"invalid_token\"");
+            assertThat(elsewhere.get("/api/session").status()).isEqualTo(200);
+            // In its own session it signs out.
+            Client.Redirect out = p.browser().navigate(logout.toString());
+            assertThat(out.status()).as(out.toString()).isEqualTo(302);
+            assertThat(p.browser().get("/api/session").status()).isEqualTo(401);
+            assertThat(elsewhere.get("/api/session").status()).isEqualTo(200);
+        } finally {
+            remove(admin, rp);
+        }
     }
 
     @Test
