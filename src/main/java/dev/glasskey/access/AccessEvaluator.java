@@ -41,12 +41,16 @@ public final class AccessEvaluator {
         List<PolicyResult> results = new ArrayList<>(policies.size());
         Combiner enforced = new Combiner();
         Combiner reportOnly = new Combiner();
+        // the resource's two possible explanations, made once per decision rather than once per policy
+        ConditionResult[] resource = {
+                new ConditionResult(Condition.RESOURCE, false, "does not target the " + context.resource()),
+                new ConditionResult(Condition.RESOURCE, true, "targets the " + context.resource())};
         for (int i = 0; i < policies.size(); i++) {
             Policy policy = policies.get(i);
             if (policy.state() == PolicyState.OFF) {
                 continue;
             }
-            PolicyResult result = evaluate(policy, set, set.compiled(i), context, located);
+            PolicyResult result = evaluate(policy, set, set.compiled(i), context, located, resource);
             results.add(result);
             (policy.state() == PolicyState.ON ? enforced : reportOnly).add(result);
         }
@@ -54,11 +58,11 @@ public final class AccessEvaluator {
     }
 
     private static PolicyResult evaluate(Policy policy, PolicySet set, PolicySet.Compiled compiled, SignInContext context,
-                                         boolean[] located) {
+                                         boolean[] located, ConditionResult[] resource) {
         List<ConditionResult> conditions = new ArrayList<>(5);
         Assignments who = policy.assignments();
         if (!add(conditions, people(who, context))
-                || !add(conditions, resource(who.resources(), context))) {
+                || !add(conditions, resource[who.resources().targets(context.resource()) ? 1 : 0])) {
             return notApplied(policy, conditions);
         }
         Conditions when = policy.conditions() == null ? Conditions.NONE : policy.conditions();
@@ -118,12 +122,6 @@ public final class AccessEvaluator {
             }
         }
         return new ConditionResult(Condition.PEOPLE, false, "the account is not among the people included");
-    }
-
-    static ConditionResult resource(TargetResources target, SignInContext context) {
-        boolean targeted = target.targets(context.resource());
-        return new ConditionResult(Condition.RESOURCE, targeted,
-                (targeted ? "targets the " : "does not target the ") + context.resource());
     }
 
     static ConditionResult network(Conditions.Network network, PolicySet set, PolicySet.Compiled compiled, boolean[] located) {
