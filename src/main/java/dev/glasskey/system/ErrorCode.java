@@ -112,6 +112,17 @@ public enum ErrorCode {
     ATTESTATION_MODEL_COMPROMISED("attestation.model_compromised", HttpStatus.FORBIDDEN, "The FIDO metadata reports this key model as compromised or revoked; emergency and administrator accounts cannot enrol it."),
     CREDENTIAL_MODEL_COMPROMISED("credential.model_compromised", HttpStatus.FORBIDDEN, "The FIDO metadata reports this credential's key model as compromised or revoked; emergency and administrator accounts cannot sign in with it."),
 
+    // Conditional Access (issue 17), the pure core in access/: a policy set that cannot be evaluated is refused
+    ACCESS_LOCATION_INVALID("access.location_invalid", HttpStatus.BAD_REQUEST, "A named location is invalid: it needs an id, a name and CIDR ranges that are IPv4 or IPv6 address literals with an optional prefix (no host names)."),
+    ACCESS_LOCATION_UNKNOWN("access.location_unknown", HttpStatus.BAD_REQUEST, "A policy names a location that does not exist."),
+    ACCESS_STRENGTH_UNKNOWN("access.strength_unknown", HttpStatus.BAD_REQUEST, "Unknown authentication strength; known: mfa, phishing-resistant, hardware-key, allowed-models."),
+    ACCESS_STRENGTH_MODELS("access.strength_models", HttpStatus.BAD_REQUEST, "The strength allowed-models must name at least one key model (AAGUID), and no other strength names any."),
+    ACCESS_ASSIGNMENT_EMPTY("access.assignment_empty", HttpStatus.BAD_REQUEST, "A policy includes nobody or targets no resource."),
+    ACCESS_CONDITION_EMPTY("access.condition_empty", HttpStatus.BAD_REQUEST, "A configured condition of a policy includes no network or names no method."),
+    ACCESS_CONTROLS_INVALID("access.controls_invalid", HttpStatus.BAD_REQUEST, "A policy's controls are invalid: it must block, or require a strength or a compliant device, or set a sign-in frequency; a block stands alone."),
+    ACCESS_SIGN_IN_FREQUENCY_INVALID("access.sign_in_frequency_invalid", HttpStatus.BAD_REQUEST, "A sign-in frequency must be more than zero and at most 365 days."),
+    ACCESS_POLICY_DUPLICATE("access.policy_duplicate", HttpStatus.CONFLICT, "Another policy already has this id."),
+
     INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged.");
 
     private final String code;
