@@ -113,7 +113,7 @@ class AreaPages {
         model.addAttribute("credentials", credentials.forAccount(id));
         model.addAttribute("sessions", sessions.forAccount(id, session == null ? null : session.getId()));
         model.addAttribute("trail", audit.forTarget(id, 50));
-        model.addAttribute("keyLabels", keys.list().stream().collect(Collectors.toMap(SecurityKey::id, SecurityKey::label)));
+        model.addAttribute("keyLabels", keyLabels());
         model.addAttribute("namesakes", accounts.namesakes(id, account.displayName()));
         return "account";
     }
@@ -171,7 +171,7 @@ class AreaPages {
     String credentials(@RequestParam(required = false) String q, @RequestParam(required = false) String state,
                        @RequestParam(required = false) String kind, @RequestParam(defaultValue = "1") int page, Model model) {
         String needle = needle(q);
-        Map<String, Account> byId = accounts.list().stream().collect(Collectors.toMap(Account::id, a -> a));
+        Map<String, Account> byId = accountsById();
         List<CredentialService.CredentialView> all = credentials.all().stream()
                 .filter(v -> needle == null || contains(v.keyLabel(), needle) || v.credential().id().startsWith(needle)
                         || contains(byId.get(v.credential().accountId()).displayName(), needle))
@@ -233,14 +233,13 @@ class AreaPages {
     @GetMapping("/admin/enrolments/{id}")
     String enrolment(@PathVariable String id, Model model) {
         model.addAttribute("me", Actors.current());
-        model.addAttribute("link", link(enrolments.get(id), accounts.list().stream().collect(Collectors.toMap(Account::id, a -> a)),
-                keys.list().stream().collect(Collectors.toMap(SecurityKey::id, SecurityKey::label))));
+        model.addAttribute("link", link(enrolments.get(id), accountsById(), keyLabels()));
         return "enrolment";
     }
 
     private List<Link> links() {
-        Map<String, Account> byId = accounts.list().stream().collect(Collectors.toMap(Account::id, a -> a));
-        Map<String, String> labels = keys.list().stream().collect(Collectors.toMap(SecurityKey::id, SecurityKey::label));
+        Map<String, Account> byId = accountsById();
+        Map<String, String> labels = keyLabels();
         return enrolments.recent().stream().map(e -> link(e, byId, labels)).toList();
     }
 
@@ -299,6 +298,14 @@ class AreaPages {
     String verify(Model model, HttpServletRequest request) {
         model.addAttribute("verification", integrity.verifyDatabase(n -> { }, 0));
         return audit(null, null, null, null, null, null, null, null, null, model, request);
+    }
+
+    private Map<String, Account> accountsById() {
+        return accounts.list().stream().collect(Collectors.toMap(Account::id, a -> a));
+    }
+
+    private Map<String, String> keyLabels() {
+        return keys.list().stream().collect(Collectors.toMap(SecurityKey::id, SecurityKey::label));
     }
 
     private static String needle(String q) {
