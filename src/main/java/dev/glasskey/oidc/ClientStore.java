@@ -25,6 +25,8 @@ class ClientStore {
         jdbc.sql("delete from oauth2_authorization_consent where registered_client_id = :id").param("id", registeredClientId).update();
         jdbc.sql("delete from oidc_client_assertion where client_id = (select client_id from oauth2_registered_client where id = :id)")
                 .param("id", registeredClientId).update();
+        jdbc.sql("delete from oidc_logout_session where client_id = (select client_id from oauth2_registered_client where id = :id)")
+                .param("id", registeredClientId).update();
         return jdbc.sql("delete from oauth2_registered_client where id = :id").param("id", registeredClientId).update();
     }
 

@@ -91,6 +91,7 @@ public enum ErrorCode {
     CLIENT_NOT_FOUND("client.not_found", HttpStatus.NOT_FOUND, "No such OpenID Connect client."),
     CLIENT_ID_TAKEN("client.id_taken", HttpStatus.CONFLICT, "Another client already has this client id."),
     CLIENT_REDIRECT_URI_INVALID("client.redirect_uri_invalid", HttpStatus.BAD_REQUEST, "A redirect URI is not an absolute https URI (or http on a loopback address) without a fragment."),
+    CLIENT_BACKCHANNEL_LOGOUT_URI_INVALID("client.backchannel_logout_uri_invalid", HttpStatus.BAD_REQUEST, "The back-channel logout URI is not an absolute https URI (or http on a loopback address) without a fragment."),
 
     // secrets at rest (secret/, system/Sealing)
     SECRET_UNREADABLE("secret.unreadable", HttpStatus.INTERNAL_SERVER_ERROR, "A stored secret does not open under this server's key-encryption keys (altered, moved from another row, or sealed under a key not configured here)."),
