@@ -124,7 +124,7 @@ class ClientCommand {
         public Integer call() {
             return run(() -> {
                 try (ConfigurableApplicationContext context = context()) {
-                    context.getBean(ClientService.class).remove(Actor.CLI, clientId);
+                    context.getBean(ClientService.class).remove(Actor.CLI, clientId, null);
                     System.out.println("removed " + clientId);
                 }
             });

@@ -28,6 +28,7 @@ import dev.glasskey.system.Actor;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.Ids;
+import dev.glasskey.system.Notes;
 import dev.glasskey.system.Times;
 import dev.glasskey.system.Untrusted;
 
@@ -208,16 +209,27 @@ public class ClientService {
         return OidcClient.of(find(clientId));
     }
 
-    /** Removes the client and revokes everything issued to it. */
+    /**
+     * Removes the client and revokes everything issued to it; {@code note} (optional, required by the
+     * console's confirmation) goes into the audit entry with the number of live tokens revoked.
+     */
     @Transactional
-    public void remove(Actor actor, String clientId) {
+    public void remove(Actor actor, String clientId, String note) {
+        String why = Notes.optional(note);
         RegisteredClient client = find(clientId);
+        OidcClient.LiveTokens live = store.liveTokens(client.getId(), Times.now(clock));
         store.delete(client.getId());
         if (repository instanceof CachingClientRepository caching) {
             caching.evictAll();
         }
         audit.record(AuditEvent.success(actor, "oidc.client.remove", clientId, false,
-                "client '" + client.getClientName() + "' removed; its tokens are revoked"));
+                "client '" + client.getClientName() + "' removed; its tokens are revoked (" + live.describe() + ")" + Notes.suffix(why)));
+    }
+
+    /** What removing the client would revoke now (the console's confirmation says it). */
+    @Transactional(readOnly = true)
+    public OidcClient.LiveTokens liveTokens(String clientId) {
+        return store.liveTokens(find(clientId).getId(), Times.now(clock));
     }
 
     private RegisteredClient find(String clientId) {

@@ -100,6 +100,21 @@ public record OidcClient(String clientId, String name, String type, List<String>
         return c.getClientSettings().getSetting(GROUPS_CLAIM) instanceof String name ? name : DEFAULT_GROUPS_CLAIM;
     }
 
+    /**
+     * The tokens issued to a client that still work at {@code now}: unexpired and not revoked
+     * (Spring Authorization Server marks a revoked token in its metadata, RFC 7009 §2.2).
+     *
+     * @param refreshTokens live refresh tokens (each a signed-in session of the relying party)
+     * @param accessTokens  live access tokens, client-credentials ones included
+     */
+    public record LiveTokens(long refreshTokens, long accessTokens) {
+        /** "3 refresh tokens, 1 access token". */
+        public String describe() {
+            return refreshTokens + (refreshTokens == 1 ? " refresh token, " : " refresh tokens, ")
+                    + accessTokens + (accessTokens == 1 ? " access token" : " access tokens");
+        }
+    }
+
     /** A newly registered client with its secret, shown this once (null for a public client). */
     public record Created(OidcClient client, String clientSecret) {}
 

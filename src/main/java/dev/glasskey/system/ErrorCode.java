@@ -39,6 +39,7 @@ public enum ErrorCode {
     // registration
     ENROLMENT_UNKNOWN("enrolment.unknown", HttpStatus.NOT_FOUND, "The enrolment link is unknown or has already been used."),
     ENROLMENT_EXPIRED("enrolment.expired", HttpStatus.GONE, "The enrolment link has expired; ask for a new one."),
+    ENROLMENT_NOT_PENDING("enrolment.not_pending", HttpStatus.CONFLICT, "The enrolment link was already used, revoked or has expired: there is nothing to revoke."),
     ATTESTATION_INVALID("attestation.invalid", HttpStatus.BAD_REQUEST, "The attestation statement does not verify."),
     ATTESTATION_UNTRUSTED("attestation.untrusted", HttpStatus.FORBIDDEN, "The attestation does not chain to a pinned root of an allowed key model."),
     MODEL_NOT_ALLOWED("attestation.model_not_allowed", HttpStatus.FORBIDDEN, "This key model (AAGUID) is not on the allow-list."),
