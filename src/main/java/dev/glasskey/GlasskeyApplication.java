@@ -2,7 +2,10 @@ package dev.glasskey;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.micrometer.observation.autoconfigure.ScheduledTasksObservationAutoConfiguration;
 import org.springframework.boot.security.autoconfigure.UserDetailsServiceAutoConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcObservationAutoConfiguration;
 
 import dev.glasskey.cli.GlasskeyCommand;
 import dev.glasskey.system.StartupRefusal;
@@ -13,12 +16,21 @@ import dev.glasskey.system.StartupRefusal;
  *
  * <p>Boot's in-memory user with a generated password is excluded: Glasskey has no password
  * anywhere, least of all a default one.
+ *
+ * <p>Micrometer's observations are excluded too: with an observation registry present, every request
+ * is timed per URI and Spring Security wraps each of its ~20 filters in an observation, which cost
+ * 0.45 ms of server CPU per sign-in (20 %, bench/ab.sh interleaved, docs/PERFORMANCE.md). Glasskey's
+ * own meters (system/Metrics) count what an operator alerts on; the JVM, process and connection-pool
+ * meters stay.
  */
-@SpringBootApplication(exclude = UserDetailsServiceAutoConfiguration.class)
+@SpringBootApplication(exclude = {UserDetailsServiceAutoConfiguration.class, ObservationAutoConfiguration.class,
+        ScheduledTasksObservationAutoConfiguration.class, WebMvcObservationAutoConfiguration.class})
 public class GlasskeyApplication {
 
     public static void main(String[] args) {
-        if (args.length > 0 && GlasskeyCommand.isCommand(args[0])) {
+        // A server option (--name=value) is never a command: the server then skips loading the CLI's ~30
+        // command classes and picocli that GlasskeyCommand.isCommand reads the names from (~100 ms of start-up).
+        if (args.length > 0 && !isServerOption(args[0]) && GlasskeyCommand.isCommand(args[0])) {
             System.exit(GlasskeyCommand.run(args));
         }
         try {
@@ -33,5 +45,9 @@ public class GlasskeyApplication {
             }
             throw e;
         }
+    }
+
+    private static boolean isServerOption(String arg) {
+        return arg.startsWith("--") && arg.indexOf('=') > 2;
     }
 }

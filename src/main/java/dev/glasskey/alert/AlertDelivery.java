@@ -37,6 +37,7 @@ public class AlertDelivery {
 
     private final AlertStore store;
     private final Map<AlertChannel.Type, ChannelSender> senders = new EnumMap<>(AlertChannel.Type.class);
+    private final Map<String, DirectRecipient> recipients = new java.util.HashMap<>();
     private final AlertProperties properties;
     private final Clock clock;
     private final TransactionTemplate tx;
@@ -44,12 +45,13 @@ public class AlertDelivery {
     private final AlertCoalescing coalescing;
     private final Metrics metrics;
 
-    AlertDelivery(AlertStore store, List<ChannelSender> senders, AlertProperties properties, Clock clock, TransactionTemplate tx, Audit audit,
-                  AlertCoalescing coalescing, Metrics metrics) {
+    AlertDelivery(AlertStore store, List<ChannelSender> senders, List<DirectRecipient> recipients, AlertProperties properties, Clock clock,
+                  TransactionTemplate tx, Audit audit, AlertCoalescing coalescing, Metrics metrics) {
         this.metrics = metrics;
         this.store = store;
         this.coalescing = coalescing;
         senders.forEach(s -> this.senders.put(s.type(), s));
+        recipients.forEach(r -> this.recipients.put(r.kind(), r));
         this.properties = properties;
         this.clock = clock;
         this.tx = tx;
@@ -102,6 +104,9 @@ public class AlertDelivery {
     /** Sends a delivery this caller holds the lease of, and records the outcome: whether it was delivered. */
     boolean sendClaimed(String deliveryId) {
         AlertStore.Claimed claimed = store.claimed(deliveryId).orElseThrow();
+        if (claimed.channel() == null) {
+            return sendDirect(claimed);
+        }
         AlertChannel channel = claimed.channel();
         String error = null;
         try {
@@ -134,6 +139,54 @@ public class AlertDelivery {
                                 + " times in a row: " + reason).flag());
             }
         });
+        return false;
+    }
+
+    /**
+     * A direct message ({@link DirectMessages}): sent by the recipient of its kind, retried with the
+     * same back-off as an alert; a recipient that says it can never be sent abandons it. No channel
+     * state: it goes to no channel.
+     */
+    private boolean sendDirect(AlertStore.Claimed claimed) {
+        AlertMessage m = claimed.message();
+        DirectMessage message = new DirectMessage(claimed.deliveryId(), m.rules(), m.eventJson(), claimed.attempts(), m.createdAt());
+        DirectRecipient recipient = recipients.get(m.rules());
+        String error = null;
+        String abandoned = null;
+        try {
+            if (recipient == null) {
+                // Queued by a version that knew the kind; this one cannot send it (kept, retried after an upgrade back).
+                throw new IllegalStateException("no recipient for messages of kind '" + m.rules() + "'");
+            }
+            recipient.send(message);
+        } catch (DirectRecipient.Abandon e) {
+            abandoned = e.getMessage();
+        } catch (Exception e) {
+            error = describe(e);
+        }
+        Instant done = Times.now(clock);
+        metrics.alertDelivery(m.rules(), error == null && abandoned == null);
+        if (abandoned != null) {
+            String reason = abandoned;
+            log.warn("Message {} ({}) abandoned: {}", claimed.deliveryId(), m.rules(), reason);
+            tx.executeWithoutResult(s -> {
+                store.abandoned(claimed.deliveryId(), done, reason);
+                recipient.abandoned(message, reason);
+            });
+            return false;
+        }
+        if (error == null) {
+            tx.executeWithoutResult(s -> {
+                store.delivered(claimed.deliveryId(), done);
+                recipient.delivered(message);
+            });
+            return true;
+        }
+        String reason = error;
+        Instant next = done.plus(properties.backoff(claimed.attempts()));
+        log.warn("Message {} ({}: {}) failed (attempt {}): {}; next attempt at {}", claimed.deliveryId(), m.rules(), m.summary(),
+                claimed.attempts(), reason, next);
+        tx.executeWithoutResult(s -> store.failed(claimed.deliveryId(), next, reason));
         return false;
     }
 

@@ -184,14 +184,15 @@ class AlertStore {
     }
 
     /**
-     * Due, unleased deliveries on enabled channels, most severe first, then oldest first: a
-     * critical alert never waits behind a backlog of lesser ones (index {@code alert_delivery_due}).
+     * Due, unleased deliveries on enabled channels (and direct messages, which go to no channel:
+     * {@link DirectMessages}), most severe first, then oldest first: a critical alert never waits
+     * behind a backlog of lesser ones (index {@code alert_delivery_due}).
      */
     List<String> due(Instant now, int limit) {
         return jdbc.sql("""
-                select d.id from alert_delivery d join alert_channel c on c.id = d.channel_id
+                select d.id from alert_delivery d left join alert_channel c on c.id = d.channel_id
                 where d.status = 'pending' and d.next_attempt_at <= :now and (d.lease_until is null or d.lease_until < :now)
-                and c.enabled = true order by d.priority, d.next_attempt_at fetch first :n rows only""")
+                and (d.channel_id is null or c.enabled = true) order by d.priority, d.next_attempt_at fetch first :n rows only""")
                 .param("now", Times.db(now)).param("n", limit).query(String.class).list();
     }
 
@@ -206,6 +207,7 @@ class AlertStore {
                 .param("id", id).param("now", Times.db(now)).param("until", Times.db(leaseUntil)).update() == 1;
     }
 
+    /** A claimed delivery: {@code channel} is null for a direct message ({@link DirectMessages}). */
     record Claimed(String deliveryId, int attempts, AlertChannel channel, AlertMessage message) {}
 
     Optional<Claimed> claimed(String id) {
@@ -221,14 +223,21 @@ class AlertStore {
                             rs.getString("rules"), severity, summary,
                             rs.getBoolean("checkpoint") ? summary : AlertText.text(severity, summary, rs.getBoolean("test")),
                             rs.getString("event_json"), rs.getBoolean("test"), at(rs, "alert_at"), rs.getBoolean("checkpoint"));
+                    String channelId = rs.getString("channel_id");
                     return new Claimed(rs.getString("delivery_id"), rs.getInt("attempts"),
-                            channel(rs.getString("channel_id")).orElseThrow(), message);
+                            channelId == null ? null : channel(channelId).orElseThrow(), message);
                 }).optional();
     }
 
     void delivered(String id, Instant now) {
         jdbc.sql("update alert_delivery set status = 'delivered', delivered_at = :now, lease_until = null, last_error = null where id = :id")
                 .param("id", id).param("now", Times.db(now)).update();
+    }
+
+    /** A direct message that can never be delivered (its recipient is gone): no longer pending, kept with the reason. */
+    void abandoned(String id, Instant now, String reason) {
+        jdbc.sql("update alert_delivery set status = 'abandoned', delivered_at = :now, lease_until = null, last_error = :err where id = :id")
+                .param("id", id).param("now", Times.db(now)).param("err", clip(reason)).update();
     }
 
     void failed(String id, Instant nextAttempt, String error) {

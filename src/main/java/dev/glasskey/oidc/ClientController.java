@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -43,8 +44,8 @@ class ClientController {
 
     @DeleteMapping("/api/clients/{clientId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
-    void remove(@PathVariable String clientId) {
-        clients.remove(Actors.current(), clientId);
+    void remove(@PathVariable String clientId, @RequestParam(required = false) String note) {
+        clients.remove(Actors.current(), clientId, note);
     }
 
     @GetMapping("/api/oidc/keys")
@@ -52,13 +53,17 @@ class ClientController {
         return keys.list();
     }
 
-    /** Body {@code {"activateInSeconds": n}} (optional, default 0). */
+    /** Body {@code {"activateInSeconds": n, "note": "…"}} (both optional; default 0, no note). */
     @PostMapping("/api/oidc/keys/rotate")
     List<SigningKey.View> rotate(@RequestBody(required = false) Map<String, Object> body) {
         long seconds = 0;
         if (body != null && body.get("activateInSeconds") instanceof Number n) {
             seconds = n.longValue();
         }
-        return keys.rotate(Actors.current(), java.time.Duration.ofSeconds(seconds));
+        Object note = body == null ? null : body.get("note");
+        if (note != null && !(note instanceof String)) {
+            throw new dev.glasskey.system.GlasskeyException(dev.glasskey.system.ErrorCode.REQUEST_INVALID, "note must be a string.", "note");
+        }
+        return keys.rotate(Actors.current(), java.time.Duration.ofSeconds(seconds), (String) note);
     }
 }

@@ -28,7 +28,9 @@ import dev.glasskey.system.Actor;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.Ids;
+import dev.glasskey.system.Notes;
 import dev.glasskey.system.Times;
+import dev.glasskey.system.Untrusted;
 
 /**
  * Registering and removing relying parties (REST API and CLI). Rules: exact redirect URIs,
@@ -129,6 +131,12 @@ public class ClientService {
             // Pushing needs client authentication at /oauth2/par (RFC 9126 §2), and a code flow to push.
             throw invalid("requirePushedAuthorizationRequests is for confidential clients with the authorization_code grant.");
         }
+        // Back-Channel Logout 1.0 §2.2: an absolute URI without fragment; https, or http on a loopback address (as redirect URIs).
+        String backchannelUri = r.backchannelLogoutUri() == null || r.backchannelLogoutUri().isBlank() ? null
+                : uris(List.of(r.backchannelLogoutUri()), "backchannelLogoutUri", ErrorCode.CLIENT_BACKCHANNEL_LOGOUT_URI_INVALID).get(0);
+        if (Boolean.TRUE.equals(r.backchannelLogoutSessionRequired()) && backchannelUri == null) {
+            throw invalid("backchannelLogoutSessionRequired needs a backchannelLogoutUri.");
+        }
         Instant now = Times.now(clock);
         String secret = isPublic || keyJwt ? null : ClientSecrets.generate();
         ClientSettings.Builder clientSettings = ClientSettings.builder().requireProofKey(pkce).requireAuthorizationConsent(false)
@@ -140,6 +148,10 @@ public class ClientService {
         }
         if (jwksUri != null) {
             clientSettings.jwkSetUrl(jwksUri);
+        }
+        if (backchannelUri != null) {
+            clientSettings.setting(OidcClient.BACKCHANNEL_LOGOUT_URI, backchannelUri)
+                    .setting(OidcClient.BACKCHANNEL_LOGOUT_SESSION_REQUIRED, Boolean.TRUE.equals(r.backchannelLogoutSessionRequired()));
         }
         RegisteredClient.Builder builder = RegisteredClient.withId(Ids.uuid())
                 .clientId(clientId)
@@ -175,7 +187,8 @@ public class ClientService {
                 + view.grantTypes() + ", redirect URIs " + view.redirectUris() + ", " + requestedAlg + ", authenticates with " + authMethod
                 + (jwksUri != null ? " (keys at " + jwksUri + ")" : "") + ", groups claim '" + groupsClaim + "'"
                 + (view.introspectAnyToken() ? ", may introspect any client's tokens" : "")
-                + (view.requirePushedAuthorizationRequests() ? ", pushed authorization requests required" : "")));
+                + (view.requirePushedAuthorizationRequests() ? ", pushed authorization requests required" : "")
+                + (backchannelUri != null ? ", back-channel logout to " + backchannelUri : "")));
         return new OidcClient.Created(view, secret);
     }
 
@@ -196,16 +209,27 @@ public class ClientService {
         return OidcClient.of(find(clientId));
     }
 
-    /** Removes the client and revokes everything issued to it. */
+    /**
+     * Removes the client and revokes everything issued to it; {@code note} (optional, required by the
+     * console's confirmation) goes into the audit entry with the number of live tokens revoked.
+     */
     @Transactional
-    public void remove(Actor actor, String clientId) {
+    public void remove(Actor actor, String clientId, String note) {
+        String why = Notes.optional(note);
         RegisteredClient client = find(clientId);
+        OidcClient.LiveTokens live = store.liveTokens(client.getId(), Times.now(clock));
         store.delete(client.getId());
         if (repository instanceof CachingClientRepository caching) {
             caching.evictAll();
         }
         audit.record(AuditEvent.success(actor, "oidc.client.remove", clientId, false,
-                "client '" + client.getClientName() + "' removed; its tokens are revoked"));
+                "client '" + client.getClientName() + "' removed; its tokens are revoked (" + live.describe() + ")" + Notes.suffix(why)));
+    }
+
+    /** What removing the client would revoke now (the console's confirmation says it). */
+    @Transactional(readOnly = true)
+    public OidcClient.LiveTokens liveTokens(String clientId) {
+        return store.liveTokens(find(clientId).getId(), Times.now(clock));
     }
 
     private RegisteredClient find(String clientId) {
@@ -241,6 +265,11 @@ public class ClientService {
 
     /** Absolute, no fragment; https, or http on a loopback address; no wildcards (exact matching). */
     static List<String> uris(List<String> values, String field) {
+        return uris(values, field, ErrorCode.CLIENT_REDIRECT_URI_INVALID);
+    }
+
+    /** As {@link #uris(List, String)}, refused with {@code refusal}. */
+    static List<String> uris(List<String> values, String field, ErrorCode refusal) {
         if (values == null) {
             return List.of();
         }
@@ -251,14 +280,14 @@ public class ClientService {
             try {
                 uri = new URI(v);
             } catch (URISyntaxException e) {
-                throw new GlasskeyException(ErrorCode.CLIENT_REDIRECT_URI_INVALID, field + ": '" + v + "' is not a URI.");
+                throw new GlasskeyException(refusal, field + ": '" + Untrusted.shown(v) + "' is not a URI.");
             }
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase();
             String host = uri.getHost() == null ? "" : uri.getHost();
             boolean loopback = host.equals("127.0.0.1") || host.equals("[::1]") || host.equals("localhost");
             if (!uri.isAbsolute() || uri.getFragment() != null || v.contains("*") || v.length() > 500
                     || host.isEmpty() || !(scheme.equals("https") || (scheme.equals("http") && loopback))) {
-                throw new GlasskeyException(ErrorCode.CLIENT_REDIRECT_URI_INVALID, field + ": '" + v
+                throw new GlasskeyException(refusal, field + ": '" + Untrusted.shown(v)
                         + "' must be an absolute https URI (http only on a loopback address), without fragment or wildcard.");
             }
             out.add(v);

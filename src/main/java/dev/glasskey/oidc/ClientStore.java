@@ -25,7 +25,45 @@ class ClientStore {
         jdbc.sql("delete from oauth2_authorization_consent where registered_client_id = :id").param("id", registeredClientId).update();
         jdbc.sql("delete from oidc_client_assertion where client_id = (select client_id from oauth2_registered_client where id = :id)")
                 .param("id", registeredClientId).update();
+        jdbc.sql("delete from oidc_logout_session where client_id = (select client_id from oauth2_registered_client where id = :id)")
+                .param("id", registeredClientId).update();
         return jdbc.sql("delete from oauth2_registered_client where id = :id").param("id", registeredClientId).update();
+    }
+
+    /** The tokens issued to a client that still work at {@code now}: {@link OidcClient.LiveTokens}. */
+    OidcClient.LiveTokens liveTokens(String registeredClientId, java.time.Instant now) {
+        long refresh = 0;
+        long access = 0;
+        var t = dev.glasskey.system.Times.db(now);
+        for (var row : jdbc.sql("""
+                select refresh_token_expires_at > :t as refresh_live, refresh_token_metadata,
+                       access_token_expires_at > :t as access_live, access_token_metadata
+                from oauth2_authorization
+                where registered_client_id = :id
+                  and ((refresh_token_value is not null and refresh_token_expires_at > :t)
+                    or (access_token_value is not null and access_token_expires_at > :t))""")
+                .param("id", registeredClientId).param("t", t).query().listOfRows()) {
+            if (Boolean.TRUE.equals(row.get("refresh_live")) && !invalidated((String) row.get("refresh_token_metadata"))) {
+                refresh++;
+            }
+            if (Boolean.TRUE.equals(row.get("access_live")) && !invalidated((String) row.get("access_token_metadata"))) {
+                access++;
+            }
+        }
+        access += jdbc.sql("select count(*) from oidc_client_token where registered_client_id = :id and expires_at > :t and invalidated = false")
+                .param("id", registeredClientId).param("t", t).query(Long.class).single();
+        return new OidcClient.LiveTokens(refresh, access);
+    }
+
+    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+
+    /** Whether a token's stored metadata says it was revoked. */
+    private static boolean invalidated(String metadata) {
+        if (metadata == null || metadata.isBlank()) {
+            return false;
+        }
+        return JSON.readTree(metadata).path(org.springframework.security.oauth2.server.authorization.OAuth2Authorization.Token.INVALIDATED_METADATA_NAME)
+                .asBoolean(false);
     }
 
     /**

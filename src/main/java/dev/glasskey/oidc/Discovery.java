@@ -62,5 +62,8 @@ final class Discovery {
         m.put("request_parameter_supported", false);
         m.put("request_uri_parameter_supported", false);
         m.put("claims_parameter_supported", false);
+        // Back-Channel Logout 1.0 §2.1: logout tokens to a registered backchannel_logout_uri, always with sid (BackchannelLogouts).
+        m.put("backchannel_logout_supported", true);
+        m.put("backchannel_logout_session_supported", true);
     }
 }

@@ -28,6 +28,10 @@ public class OidcAudit {
     public static final String REVOKE = "oidc.revoke";
     public static final String LOGOUT = "oidc.logout";
     public static final String REFUSED = "oidc.refused";
+    /** A logout token queued for a relying party whose session ended (Back-Channel Logout 1.0), then delivered or abandoned. */
+    public static final String BACKCHANNEL_LOGOUT = "oidc.backchannel_logout";
+    public static final String BACKCHANNEL_LOGOUT_DELIVERED = "oidc.backchannel_logout.delivered";
+    public static final String BACKCHANNEL_LOGOUT_ABANDONED = "oidc.backchannel_logout.abandoned";
 
     private final Audit audit;
 

@@ -25,11 +25,16 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
  * @param requirePushedAuthorizationRequests RFC 9126 §6 {@code require_pushed_authorization_requests}: this
  *        client's authorization requests are taken only by reference to one it pushed to {@code /oauth2/par};
  *        a plain one is refused with {@code invalid_request}. Default false
+ * @param backchannelLogoutUri OpenID Connect Back-Channel Logout 1.0 §2.2 {@code backchannel_logout_uri}: where a
+ *        logout token is POSTed when a Glasskey session this client received tokens in ends; null for none
+ * @param backchannelLogoutSessionRequired §2.2 {@code backchannel_logout_session_required}: the client needs
+ *        {@code sid} in logout tokens (Glasskey always sends it); default false
  */
 public record OidcClient(String clientId, String name, String type, List<String> grantTypes, List<String> redirectUris,
                          List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSignedResponseAlg,
                          boolean requirePkce, boolean introspectAnyToken, String groupsClaim, String tokenEndpointAuthMethod,
-                         String jwksUri, boolean requirePushedAuthorizationRequests, Instant createdAt) {
+                         String jwksUri, boolean requirePushedAuthorizationRequests, String backchannelLogoutUri,
+                         boolean backchannelLogoutSessionRequired, Instant createdAt) {
 
     /** What a client id is made of (ClientService registers no other; the column is 100 characters wide). */
     static final java.util.regex.Pattern CLIENT_ID = java.util.regex.Pattern.compile("[A-Za-z0-9._~-]{3,100}");
@@ -49,6 +54,9 @@ public record OidcClient(String clientId, String name, String type, List<String>
     static final String DEFAULT_GROUPS_CLAIM = "groups";
     /** Client setting behind {@link #requirePushedAuthorizationRequests}; absent on clients registered before it existed: false. */
     static final String REQUIRE_PAR = "settings.client.glasskey.require-pushed-authorization-requests";
+    /** Client settings behind {@link #backchannelLogoutUri} and {@link #backchannelLogoutSessionRequired}; absent: none, false. */
+    static final String BACKCHANNEL_LOGOUT_URI = "settings.client.glasskey.backchannel-logout-uri";
+    static final String BACKCHANNEL_LOGOUT_SESSION_REQUIRED = "settings.client.glasskey.backchannel-logout-session-required";
     /** What a groups claim may be called: a plain JSON member name, not one of the claims Glasskey already sets. */
     static final java.util.regex.Pattern CLAIM_NAME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_.:-]{0,63}");
     static final Set<String> RESERVED_CLAIMS = Set.of("iss", "sub", "aud", "exp", "iat", "nbf", "jti", "auth_time", "nonce", "acr", "amr",
@@ -59,7 +67,8 @@ public record OidcClient(String clientId, String name, String type, List<String>
     public record Registration(String clientId, String name, String type, List<String> grantTypes, List<String> redirectUris,
                                List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSignedResponseAlg,
                                Boolean requirePkce, Boolean introspectAnyToken, String groupsClaim, String tokenEndpointAuthMethod,
-                               Map<String, Object> jwks, String jwksUri, Boolean requirePushedAuthorizationRequests) {
+                               Map<String, Object> jwks, String jwksUri, Boolean requirePushedAuthorizationRequests,
+                               String backchannelLogoutUri, Boolean backchannelLogoutSessionRequired) {
         /** The JSON body of {@code POST /api/clients} binds to every component (the shorter constructor is for callers in code). */
         @com.fasterxml.jackson.annotation.JsonCreator
         public Registration {
@@ -70,7 +79,7 @@ public record OidcClient(String clientId, String name, String type, List<String>
                             List<String> postLogoutRedirectUris, List<String> scopes, String idTokenSignedResponseAlg,
                             Boolean requirePkce, Boolean introspectAnyToken) {
             this(clientId, name, type, grantTypes, redirectUris, postLogoutRedirectUris, scopes, idTokenSignedResponseAlg, requirePkce,
-                    introspectAnyToken, null, null, null, null, null);
+                    introspectAnyToken, null, null, null, null, null, null, null);
         }
     }
 
@@ -82,8 +91,28 @@ public record OidcClient(String clientId, String name, String type, List<String>
         return Boolean.TRUE.equals(c.getClientSettings().getSetting(REQUIRE_PAR));
     }
 
+    /** Where this client takes logout tokens (Back-Channel Logout 1.0 §2.2), or null. */
+    static String backchannelLogoutUri(RegisteredClient c) {
+        return c.getClientSettings().getSetting(BACKCHANNEL_LOGOUT_URI) instanceof String uri ? uri : null;
+    }
+
     static String groupsClaim(RegisteredClient c) {
         return c.getClientSettings().getSetting(GROUPS_CLAIM) instanceof String name ? name : DEFAULT_GROUPS_CLAIM;
+    }
+
+    /**
+     * The tokens issued to a client that still work at {@code now}: unexpired and not revoked
+     * (Spring Authorization Server marks a revoked token in its metadata, RFC 7009 §2.2).
+     *
+     * @param refreshTokens live refresh tokens (each a signed-in session of the relying party)
+     * @param accessTokens  live access tokens, client-credentials ones included
+     */
+    public record LiveTokens(long refreshTokens, long accessTokens) {
+        /** "3 refresh tokens, 1 access token". */
+        public String describe() {
+            return refreshTokens + (refreshTokens == 1 ? " refresh token, " : " refresh tokens, ")
+                    + accessTokens + (accessTokens == 1 ? " access token" : " access tokens");
+        }
     }
 
     /** A newly registered client with its secret, shown this once (null for a public client). */
@@ -95,7 +124,8 @@ public record OidcClient(String clientId, String name, String type, List<String>
                 sorted(c.getAuthorizationGrantTypes().stream().map(AuthorizationGrantType::getValue).toList()),
                 sorted(c.getRedirectUris()), sorted(c.getPostLogoutRedirectUris()), sorted(c.getScopes()),
                 String.valueOf(c.getTokenSettings().getIdTokenSignatureAlgorithm()), c.getClientSettings().isRequireProofKey(),
-                introspectsAnyToken(c), groupsClaim(c), authMethod(c), c.getClientSettings().getJwkSetUrl(), requiresPushedRequests(c), c.getClientIdIssuedAt());
+                introspectsAnyToken(c), groupsClaim(c), authMethod(c), c.getClientSettings().getJwkSetUrl(), requiresPushedRequests(c), backchannelLogoutUri(c),
+                Boolean.TRUE.equals(c.getClientSettings().getSetting(BACKCHANNEL_LOGOUT_SESSION_REQUIRED)), c.getClientIdIssuedAt());
     }
 
     static String authMethod(RegisteredClient c) {

@@ -49,6 +49,7 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.http.converter.OAuth2TokenIntrospectionHttpMessageConverter;
 import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcUserInfoAuthenticationContext;
+import org.springframework.security.oauth2.server.authorization.oidc.authentication.OidcLogoutAuthenticationProvider;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2DeviceCodeAuthenticationConverter;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2TokenExchangeAuthenticationConverter;
@@ -189,7 +190,10 @@ class OidcSecurityConfiguration {
                         .userInfoEndpoint(u -> u
                                 .userInfoMapper(context -> userInfo(context, accounts, sessionCheck, clients, clock))
                                 .errorResponseHandler(audited(tx, audit, clients, "userinfo", OidcSecurityConfiguration::writeBearerError)))
-                        .logoutEndpoint(l -> l.errorResponseHandler(audited(tx, audit, clients, "logout", oauthErrors)))));
+                        .logoutEndpoint(l -> l
+                                .authenticationProviders(providers -> providers.replaceAll(p ->
+                                        p instanceof OidcLogoutAuthenticationProvider ? new RpInitiatedLogout(p) : p))
+                                .errorResponseHandler(audited(tx, audit, clients, "logout", oauthErrors)))));
         http.authorizeHttpRequests(auth -> auth.requestMatchers(resourceMetadata).permitAll().anyRequest().authenticated());
         http.securityContext(c -> c.securityContextRepository(contextRepository));
         http.requestCache(c -> c.disable());

@@ -19,11 +19,12 @@ import dev.glasskey.webauthn.SignedIn;
  * {@code GlasskeyAuthentication} is handed to it as a plain
  * {@link UsernamePasswordAuthenticationToken} (name = account id) whose details carry these
  * facts as strings, and whose one {@link FactorGrantedAuthority} carries the sign-in time
- * (Spring's ID-token generator takes {@code auth_time} from it).
+ * (Spring's ID-token generator takes {@code auth_time} from it). {@code sid} is the Glasskey
+ * session's id (Back-Channel Logout 1.0 §2.1; null for authorizations made before sids existed).
  */
 public record SignInFacts(String accountId, Instant authTime, String credentialId, String keyId,
                           boolean attestationTrusted, boolean userVerified, boolean emergency, String acr,
-                          long securityVersion, String method) {
+                          long securityVersion, String sid, String method) {
 
     /** Authority of the one factor: WebAuthn with a hardware key and user verification. */
     static final String FACTOR = "FACTOR_WEBAUTHN";
@@ -33,9 +34,9 @@ public record SignInFacts(String accountId, Instant authTime, String credentialI
         return SignedIn.amr(method, userVerified);
     }
 
-    static SignInFacts of(SignedIn s, String acr) {
+    static SignInFacts of(SignedIn s, String acr, String sid) {
         return new SignInFacts(s.accountId(), s.authTime(), s.credentialId(), s.keyId(), s.attestationTrusted(),
-                s.userVerified(), s.emergency(), acr, s.securityVersion(), s.method());
+                s.userVerified(), s.emergency(), acr, s.securityVersion(), sid, s.method());
     }
 
     /** What the sign-in rests on, for {@link SessionCheck}: tokens made from it stand only while it would. */
@@ -56,6 +57,9 @@ public record SignInFacts(String accountId, Instant authTime, String credentialI
         details.put("emergency", Boolean.toString(emergency));
         details.put("acr", acr);
         details.put("securityVersion", Long.toString(securityVersion));
+        if (sid != null) {
+            details.put("sid", sid);
+        }
         details.put("method", method);
         UsernamePasswordAuthenticationToken token = UsernamePasswordAuthenticationToken.authenticated(accountId, null,
                 List.of(FactorGrantedAuthority.withAuthority(FACTOR).issuedAt(authTime).build()));
@@ -75,6 +79,7 @@ public record SignInFacts(String accountId, Instant authTime, String credentialI
                 Boolean.parseBoolean(String.valueOf(d.get("emergency"))), String.valueOf(d.get("acr")),
                 // Authorizations made before security versions existed rest on the initial version.
                 d.get("securityVersion") == null ? 0 : Long.parseLong(String.valueOf(d.get("securityVersion"))),
+                d.get("sid") == null ? null : String.valueOf(d.get("sid")),
                 // Authorizations made before methods existed were all security-key sign-ins.
                 d.get("method") == null ? SignedIn.SECURITY_KEY : String.valueOf(d.get("method")));
     }

@@ -127,7 +127,8 @@ public class SigningKeys implements SmartLifecycle {
      * {@code now + activateIn}; the keys they supersede stay published for the retention after that.
      */
     @Transactional
-    public List<SigningKey.View> rotate(Actor actor, Duration activateIn) {
+    public List<SigningKey.View> rotate(Actor actor, Duration activateIn, String note) {
+        String why = dev.glasskey.system.Notes.optional(note);
         if (activateIn == null || activateIn.isNegative() || activateIn.compareTo(Duration.ofDays(7)) > 0) {
             throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "activateIn must be between 0 and 7 days.");
         }
@@ -143,7 +144,7 @@ public class SigningKeys implements SmartLifecycle {
             kids.add(key.kid());
         }
         audit.record(AuditEvent.success(actor, "oidc.keys.rotate", String.join(",", kids), false,
-                "new signing keys " + kids + " sign from " + activatesAt + "; superseded keys published until " + unpublishAt));
+                "new signing keys " + kids + " sign from " + activatesAt + "; superseded keys published until " + unpublishAt + dev.glasskey.system.Notes.suffix(why)));
         snapshot = null;
         Instant at = now;
         return store.all().stream().map(k -> k.view(at)).toList();

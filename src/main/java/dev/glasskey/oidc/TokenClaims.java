@@ -30,7 +30,9 @@ import dev.glasskey.system.Times;
  *       EAP ACR Values 1.0), {@code emergency}, and {@code roles} — the roles the account holds
  *       <em>now</em>, read from the account, not from the sign-in — also under the client's groups
  *       claim name ({@link OidcClient#groupsClaim}, default {@code groups}); and no token at all for a
- *       sign-in that no longer stands ({@link SessionCheck}: {@code invalid_grant}, RFC 6749 §5.2).</li>
+ *       sign-in that no longer stands ({@link SessionCheck}: {@code invalid_grant}, RFC 6749 §5.2);</li>
+ *   <li>in ID tokens, {@code sid}: the Glasskey session the sign-in belongs to; a code exchange for a client
+ *       with a back-channel logout URI is recorded for {@link BackchannelLogouts}.</li>
  * </ul>
  */
 @Component
@@ -42,7 +44,10 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
     /** A refresh signs an access and an ID token for the same account: read it once per grant. */
     private final TransactionMemo<String, Account> accountsOfThisGrant = new TransactionMemo<>();
 
-    TokenClaims(AccountService accounts, SessionCheck sessionCheck, OidcProperties properties, Clock clock) {
+    private final BackchannelLogouts logouts;
+
+    TokenClaims(AccountService accounts, SessionCheck sessionCheck, OidcProperties properties, Clock clock, BackchannelLogouts logouts) {
+        this.logouts = logouts;
         this.accounts = accounts;
         this.sessionCheck = sessionCheck;
         this.properties = properties;
@@ -76,6 +81,15 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
                 .claim(OidcClient.groupsClaim(context.getRegisteredClient()), new java.util.ArrayList<>(new TreeSet<>(account.roles())));
         if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
             context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
+            if (AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType()) && context.getAuthorization() != null) {
+                // This client now holds tokens of the session: it is told when the session ends (BackchannelLogouts).
+                logouts.track(context.getAuthorization().getId(), facts.sid(), context.getRegisteredClient(), facts.accountId());
+            }
+        }
+        if (idToken && facts.sid() != null) {
+            // Back-Channel Logout 1.0 §2.1 / Front-Channel Logout §3: the Glasskey session, as its logout tokens name it
+            // (Spring Authorization Server's own sid hashes the session cookie, which changes at every fresh sign-in).
+            context.getClaims().claim("sid", facts.sid());
         }
         if (idToken) {
             var issuedAt = clock.instant();

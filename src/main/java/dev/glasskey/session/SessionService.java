@@ -26,6 +26,7 @@ import dev.glasskey.audit.AuditEvent;
 import dev.glasskey.system.Actor;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Ids;
 import dev.glasskey.system.Times;
 import dev.glasskey.webauthn.SignedIn;
 
@@ -39,6 +40,12 @@ import dev.glasskey.webauthn.SignedIn;
 public class SessionService {
     /** Session attribute holding the {@link SignedIn} the session rests on. */
     static final String SIGNED_IN = "glasskey.signedIn";
+    /**
+     * Session attribute holding the session's id as OpenID Connect tokens carry it ({@code sid},
+     * Back-Channel Logout 1.0 §2.1): random, never the cookie's value, and kept across a fresh sign-in
+     * of the same account in the same browser (a step-up is not a new session for the relying parties).
+     */
+    static final String SID = "glasskey.sid";
     /** Request attribute: why this request's session was ended by the re-check (the 401's detail). */
     public static final String ENDED = SessionService.class.getName() + ".ended";
 
@@ -72,6 +79,12 @@ public class SessionService {
             request.changeSessionId();
         }
         HttpSession session = request.getSession(true);
+        SignedIn before = signedIn(session);
+        boolean sameAccount = before != null && before.accountId().equals(signedIn.accountId());
+        if (!sameAccount || !(session.getAttribute(SID) instanceof String)) {
+            // Another account in this browser is another session for the relying parties: the previous one ended.
+            session.setAttribute(SID, Ids.randomToken(16));
+        }
         session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, signedIn.accountId());
         session.setAttribute(SIGNED_IN, signedIn);
     }
@@ -79,6 +92,22 @@ public class SessionService {
     /** The one clock, for the time a sign-in is made at. */
     java.time.Clock clock() {
         return clock;
+    }
+
+    /**
+     * The session's {@code sid} ({@link #SID}); a session signed in before sids existed gets one now.
+     * Null without a signed-in session.
+     */
+    public static String sid(HttpSession session) {
+        if (session == null || signedIn(session) == null) {
+            return null;
+        }
+        if (session.getAttribute(SID) instanceof String sid) {
+            return sid;
+        }
+        String sid = Ids.randomToken(16);
+        session.setAttribute(SID, sid);
+        return sid;
     }
 
     /** The sign-in a session rests on, or null (none, or a stored value that no longer reads). */
@@ -123,28 +152,60 @@ public class SessionService {
     @Transactional(readOnly = true)
     public List<SessionInfo> forAccount(String accountId, String currentSessionId) {
         accounts.get(accountId);
-        Instant now = Times.now(clock);
-        record Row(String handle, String sessionId, Instant createdAt, Instant lastUsedAt, SignedIn signedIn) {}
-        List<Row> rows = jdbc.sql("""
-                select s.primary_id, s.session_id, s.creation_time, s.last_access_time, a.attribute_bytes
-                from spring_session s
-                left join spring_session_attributes a on a.session_primary_id = s.primary_id and a.attribute_name = :attribute
-                where s.principal_name = :account""")
-                .param("attribute", SIGNED_IN).param("account", accountId)
-                .query((rs, n) -> new Row(rs.getString(1).strip(), rs.getString(2).strip(), Instant.ofEpochMilli(rs.getLong(3)),
-                        Instant.ofEpochMilli(rs.getLong(4)), read(rs.getBytes(5))))
-                .list();
         List<SessionInfo> sessions = new ArrayList<>();
-        for (Row row : rows) {
+        for (Row row : rows(accountId)) {
             SignedIn s = row.signedIn();
             // Rows of sessions that are over (idle, or no longer standing) await the janitor: not listed.
-            if (s != null && now.isBefore(row.lastUsedAt().plus(properties.idleTimeout())) && check(s).isEmpty()) {
+            if (s != null && ended(row).isEmpty()) {
                 sessions.add(new SessionInfo(row.handle(), row.sessionId().equals(currentSessionId), row.createdAt(),
                         row.lastUsedAt(), s.authTime(), expiresAt(s), s.keyId(), s.credentialId(), s.emergency(), s.amr(), s.acr()));
             }
         }
         sessions.sort(Comparator.comparing(SessionInfo::lastUsedAt).reversed());
         return sessions;
+    }
+
+    /**
+     * The account's sessions by {@code sid}, each with why it no longer stands (empty while it
+     * stands); a sid that is not in the map names no session any more (signed out, ended, purged).
+     * What the back-channel logout judges relying parties' sessions by.
+     */
+    @Transactional(readOnly = true)
+    public java.util.Map<String, Optional<SessionCheck.Ended>> sessionsBySid(String accountId) {
+        java.util.Map<String, Optional<SessionCheck.Ended>> out = new java.util.HashMap<>();
+        for (Row row : rows(accountId)) {
+            if (row.sid() != null) {
+                out.put(row.sid(), row.signedIn() == null ? Optional.of(SIGNED_OUT) : ended(row));
+            }
+        }
+        return out;
+    }
+
+    /** A session whose sign-in was removed (signed out, the session row kept for the browser). */
+    public static final SessionCheck.Ended SIGNED_OUT = new SessionCheck.Ended("session.signed_out", "signed out");
+
+    private record Row(String handle, String sessionId, Instant createdAt, Instant lastUsedAt, SignedIn signedIn, String sid) {}
+
+    private List<Row> rows(String accountId) {
+        return jdbc.sql("""
+                select s.primary_id, s.session_id, s.creation_time, s.last_access_time, a.attribute_bytes, i.attribute_bytes
+                from spring_session s
+                left join spring_session_attributes a on a.session_primary_id = s.primary_id and a.attribute_name = :attribute
+                left join spring_session_attributes i on i.session_primary_id = s.primary_id and i.attribute_name = :sid
+                where s.principal_name = :account""")
+                .param("attribute", SIGNED_IN).param("sid", SID).param("account", accountId)
+                .query((rs, n) -> new Row(rs.getString(1).strip(), rs.getString(2).strip(), Instant.ofEpochMilli(rs.getLong(3)),
+                        Instant.ofEpochMilli(rs.getLong(4)), read(rs.getBytes(5)) instanceof SignedIn s ? s : null,
+                        read(rs.getBytes(6)) instanceof String sid ? sid : null))
+                .list();
+    }
+
+    /** Why a stored session with a sign-in no longer stands: idle for the idle timeout, or the re-check. */
+    private Optional<SessionCheck.Ended> ended(Row row) {
+        if (!Times.now(clock).isBefore(row.lastUsedAt().plus(properties.idleTimeout()))) {
+            return Optional.of(new SessionCheck.Ended("session.idle", "unused for " + properties.idleTimeout() + " or more"));
+        }
+        return check(row.signedIn());
     }
 
     /** Ends one session of the account (signs that browser out), audited. */
@@ -175,13 +236,12 @@ public class SessionService {
         return ended;
     }
 
-    private SignedIn read(byte[] bytes) {
+    private Object read(byte[] bytes) {
         if (bytes == null) {
             return null;
         }
         try {
-            return serialization.convert(bytes, TypeDescriptor.valueOf(byte[].class), TypeDescriptor.valueOf(Object.class))
-                    instanceof SignedIn s ? s : null;
+            return serialization.convert(bytes, TypeDescriptor.valueOf(byte[].class), TypeDescriptor.valueOf(Object.class));
         } catch (RuntimeException unreadable) {
             return null;
         }

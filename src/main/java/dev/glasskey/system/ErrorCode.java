@@ -39,6 +39,7 @@ public enum ErrorCode {
     // registration
     ENROLMENT_UNKNOWN("enrolment.unknown", HttpStatus.NOT_FOUND, "The enrolment link is unknown or has already been used."),
     ENROLMENT_EXPIRED("enrolment.expired", HttpStatus.GONE, "The enrolment link has expired; ask for a new one."),
+    ENROLMENT_NOT_PENDING("enrolment.not_pending", HttpStatus.CONFLICT, "The enrolment link was already used, revoked or has expired: there is nothing to revoke."),
     ATTESTATION_INVALID("attestation.invalid", HttpStatus.BAD_REQUEST, "The attestation statement does not verify."),
     ATTESTATION_UNTRUSTED("attestation.untrusted", HttpStatus.FORBIDDEN, "The attestation does not chain to a pinned root of an allowed key model."),
     MODEL_NOT_ALLOWED("attestation.model_not_allowed", HttpStatus.FORBIDDEN, "This key model (AAGUID) is not on the allow-list."),
@@ -90,6 +91,7 @@ public enum ErrorCode {
     CLIENT_NOT_FOUND("client.not_found", HttpStatus.NOT_FOUND, "No such OpenID Connect client."),
     CLIENT_ID_TAKEN("client.id_taken", HttpStatus.CONFLICT, "Another client already has this client id."),
     CLIENT_REDIRECT_URI_INVALID("client.redirect_uri_invalid", HttpStatus.BAD_REQUEST, "A redirect URI is not an absolute https URI (or http on a loopback address) without a fragment."),
+    CLIENT_BACKCHANNEL_LOGOUT_URI_INVALID("client.backchannel_logout_uri_invalid", HttpStatus.BAD_REQUEST, "The back-channel logout URI is not an absolute https URI (or http on a loopback address) without a fragment."),
 
     // secrets at rest (secret/, system/Sealing)
     SECRET_UNREADABLE("secret.unreadable", HttpStatus.INTERNAL_SERVER_ERROR, "A stored secret does not open under this server's key-encryption keys (altered, moved from another row, or sealed under a key not configured here)."),
@@ -110,6 +112,17 @@ public enum ErrorCode {
     MDS_FETCH_FAILED("mds.fetch_failed", HttpStatus.BAD_GATEWAY, "The metadata BLOB could not be downloaded from the configured URL."),
     ATTESTATION_MODEL_COMPROMISED("attestation.model_compromised", HttpStatus.FORBIDDEN, "The FIDO metadata reports this key model as compromised or revoked; emergency and administrator accounts cannot enrol it."),
     CREDENTIAL_MODEL_COMPROMISED("credential.model_compromised", HttpStatus.FORBIDDEN, "The FIDO metadata reports this credential's key model as compromised or revoked; emergency and administrator accounts cannot sign in with it."),
+
+    // Conditional Access (issue 17), the pure core in access/: a policy set that cannot be evaluated is refused
+    ACCESS_LOCATION_INVALID("access.location_invalid", HttpStatus.BAD_REQUEST, "A named location is invalid: it needs an id, a name and CIDR ranges that are IPv4 or IPv6 address literals with an optional prefix (no host names)."),
+    ACCESS_LOCATION_UNKNOWN("access.location_unknown", HttpStatus.BAD_REQUEST, "A policy names a location that does not exist."),
+    ACCESS_STRENGTH_UNKNOWN("access.strength_unknown", HttpStatus.BAD_REQUEST, "Unknown authentication strength; known: mfa, phishing-resistant, hardware-key, allowed-models."),
+    ACCESS_STRENGTH_MODELS("access.strength_models", HttpStatus.BAD_REQUEST, "The strength allowed-models must name at least one key model (AAGUID), and no other strength names any."),
+    ACCESS_ASSIGNMENT_EMPTY("access.assignment_empty", HttpStatus.BAD_REQUEST, "A policy includes nobody or targets no resource."),
+    ACCESS_CONDITION_EMPTY("access.condition_empty", HttpStatus.BAD_REQUEST, "A configured condition of a policy includes no network or names no method."),
+    ACCESS_CONTROLS_INVALID("access.controls_invalid", HttpStatus.BAD_REQUEST, "A policy's controls are invalid: it must block, or require a strength or a compliant device, or set a sign-in frequency; a block stands alone."),
+    ACCESS_SIGN_IN_FREQUENCY_INVALID("access.sign_in_frequency_invalid", HttpStatus.BAD_REQUEST, "A sign-in frequency must be more than zero and at most 365 days."),
+    ACCESS_POLICY_DUPLICATE("access.policy_duplicate", HttpStatus.CONFLICT, "Another policy already has this id."),
 
     // people and their methods (issue 15): sign-in names, passwords, authenticator apps
     ACCOUNT_KEY_ONLY("account.key_only", HttpStatus.CONFLICT, "Emergency accounts sign in only with a security key: they take no sign-in name, password, authenticator app or other method."),

@@ -1,6 +1,7 @@
 package dev.glasskey.web;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -33,12 +34,14 @@ import dev.glasskey.key.SecurityKey;
 import dev.glasskey.session.SessionService;
 import dev.glasskey.system.Actors;
 import dev.glasskey.webauthn.CredentialService;
+import dev.glasskey.webauthn.Enrolment;
+import dev.glasskey.webauthn.EnrolmentService;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Issue 18: one area per resource — a list with search, filter and paging, and a detail page —
- * for accounts (roles, credentials, sessions, audit trail) and keys (accounts, custodian,
- * location, drill history), and the audit-log page (filters, search, paging, export, verify).
+ * for accounts (roles, credentials, sessions, audit trail), keys (accounts, custodian, location,
+ * drill history), credentials and enrolment links, and the audit-log page (filters, search, paging, export, verify).
  * Read-only pages; every change still goes through the forms and confirmations of the console.
  */
 @Controller
@@ -53,9 +56,13 @@ class AreaPages {
     private final DrillService drills;
     private final Audit audit;
     private final AuditIntegrity integrity;
+    private final EnrolmentService enrolments;
+    private final Clock clock;
 
     AreaPages(AccountService accounts, KeyService keys, CredentialService credentials, SessionService sessions, DrillService drills,
-              Audit audit, AuditIntegrity integrity) {
+              Audit audit, AuditIntegrity integrity, EnrolmentService enrolments, Clock clock) {
+        this.enrolments = enrolments;
+        this.clock = clock;
         this.accounts = accounts;
         this.keys = keys;
         this.credentials = credentials;
@@ -106,7 +113,7 @@ class AreaPages {
         model.addAttribute("credentials", credentials.forAccount(id));
         model.addAttribute("sessions", sessions.forAccount(id, session == null ? null : session.getId()));
         model.addAttribute("trail", audit.forTarget(id, 50));
-        model.addAttribute("keyLabels", keys.list().stream().collect(Collectors.toMap(SecurityKey::id, SecurityKey::label)));
+        model.addAttribute("keyLabels", keyLabels());
         model.addAttribute("namesakes", accounts.namesakes(id, account.displayName()));
         return "account";
     }
@@ -152,6 +159,94 @@ class AreaPages {
         model.addAttribute("history", history);
         model.addAttribute("trail", audit.forTarget(id, 50));
         return "key";
+    }
+
+    // --- credentials ----------------------------------------------------------------------------------------
+
+    /**
+     * Every credential with its account and key; {@code state} is {@code usable} (signs in now),
+     * {@code unusable} (active but on a lost or retired key, or suspect) or {@code revoked}.
+     */
+    @GetMapping("/admin/credentials")
+    String credentials(@RequestParam(required = false) String q, @RequestParam(required = false) String state,
+                       @RequestParam(required = false) String kind, @RequestParam(defaultValue = "1") int page, Model model) {
+        String needle = needle(q);
+        Map<String, Account> byId = accountsById();
+        List<CredentialService.CredentialView> all = credentials.all().stream()
+                .filter(v -> needle == null || contains(v.keyLabel(), needle) || v.credential().id().startsWith(needle)
+                        || contains(byId.get(v.credential().accountId()).displayName(), needle))
+                .filter(v -> state == null || state.isBlank() || state.equals(credentialState(v)))
+                .filter(v -> kind == null || kind.isBlank() || (kind.equals("emergency") == byId.get(v.credential().accountId()).emergency()))
+                .sorted(Comparator.comparing((CredentialService.CredentialView v) -> byId.get(v.credential().accountId()).displayName()
+                        .toLowerCase(Locale.ROOT)).thenComparing(v -> v.keyLabel().toLowerCase(Locale.ROOT)).thenComparing(v -> v.credential().id()))
+                .toList();
+        model.addAttribute("me", Actors.current());
+        model.addAttribute("page", Page.of(all, page));
+        model.addAttribute("accounts", byId);
+        model.addAttribute("q", q);
+        model.addAttribute("state", state);
+        model.addAttribute("kind", kind);
+        return "credentials";
+    }
+
+    static String credentialState(CredentialService.CredentialView v) {
+        return v.usable() ? "usable" : v.credential().status() == dev.glasskey.webauthn.Credential.Status.REVOKED ? "revoked" : "unusable";
+    }
+
+    @GetMapping("/admin/credentials/{id}")
+    String credential(@PathVariable String id, Model model) {
+        CredentialService.CredentialView v = credentials.get(id);
+        model.addAttribute("me", Actors.current());
+        model.addAttribute("v", v);
+        model.addAttribute("state", credentialState(v));
+        model.addAttribute("account", accounts.get(v.credential().accountId()));
+        // The credential's own entries: its id is in their detail (registered, revoked, refused sign-ins).
+        model.addAttribute("trail", audit.search(AuditQuery.parse(null, null, v.credential().accountId(), null, null, null, null, id, null, 50)));
+        return "credential";
+    }
+
+    // --- enrolment links ------------------------------------------------------------------------------------
+
+    /** A link as listed: {@code state} is {@code pending}, {@code used} or {@code ended} (expired or revoked). */
+    record Link(Enrolment enrolment, String accountName, boolean emergency, String keyLabel, String state) {
+        public String id() {
+            return enrolment.tokenHash();
+        }
+    }
+
+    @GetMapping("/admin/enrolments")
+    String enrolments(@RequestParam(required = false) String q, @RequestParam(required = false) String state,
+                      @RequestParam(defaultValue = "1") int page, Model model) {
+        String needle = needle(q);
+        List<Link> all = links().stream()
+                .filter(l -> needle == null || contains(l.accountName(), needle) || contains(l.keyLabel(), needle) || l.id().startsWith(needle))
+                .filter(l -> state == null || state.isBlank() || l.state().equals(state))
+                .toList();
+        model.addAttribute("me", Actors.current());
+        model.addAttribute("page", Page.of(all, page));
+        model.addAttribute("q", q);
+        model.addAttribute("state", state);
+        model.addAttribute("recent", EnrolmentService.RECENT);
+        return "enrolments";
+    }
+
+    @GetMapping("/admin/enrolments/{id}")
+    String enrolment(@PathVariable String id, Model model) {
+        model.addAttribute("me", Actors.current());
+        model.addAttribute("link", link(enrolments.get(id), accountsById(), keyLabels()));
+        return "enrolment";
+    }
+
+    private List<Link> links() {
+        Map<String, Account> byId = accountsById();
+        Map<String, String> labels = keyLabels();
+        return enrolments.recent().stream().map(e -> link(e, byId, labels)).toList();
+    }
+
+    private Link link(Enrolment e, Map<String, Account> byId, Map<String, String> labels) {
+        Account a = byId.get(e.accountId());
+        String state = e.usedAt() != null ? "used" : clock.instant().isBefore(e.expiresAt()) ? "pending" : "ended";
+        return new Link(e, a.displayName(), a.emergency(), e.keyId() == null ? null : labels.get(e.keyId()), state);
     }
 
     // --- audit log ------------------------------------------------------------------------------------------
@@ -203,6 +298,14 @@ class AreaPages {
     String verify(Model model, HttpServletRequest request) {
         model.addAttribute("verification", integrity.verifyDatabase(n -> { }, 0));
         return audit(null, null, null, null, null, null, null, null, null, model, request);
+    }
+
+    private Map<String, Account> accountsById() {
+        return accounts.list().stream().collect(Collectors.toMap(Account::id, a -> a));
+    }
+
+    private Map<String, String> keyLabels() {
+        return keys.list().stream().collect(Collectors.toMap(SecurityKey::id, SecurityKey::label));
     }
 
     private static String needle(String q) {

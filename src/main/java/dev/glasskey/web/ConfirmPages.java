@@ -1,5 +1,6 @@
 package dev.glasskey.web;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,16 +22,22 @@ import dev.glasskey.alert.AlertService;
 import dev.glasskey.emergency.ChangePreview;
 import dev.glasskey.key.KeyService;
 import dev.glasskey.key.SecurityKey;
+import dev.glasskey.oidc.ClientService;
+import dev.glasskey.oidc.OidcProperties;
+import dev.glasskey.oidc.SigningKey;
+import dev.glasskey.oidc.SigningKeys;
 import dev.glasskey.system.Actors;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.Notes;
 import dev.glasskey.system.Problems;
 import dev.glasskey.webauthn.CredentialService;
+import dev.glasskey.webauthn.EnrolmentService;
 
 /**
- * Issue 18: every destructive action in the console — disable an account, revoke a credential,
- * mark a key lost, retire a key, delete an alert channel or rule — first shows what it will do
+ * Issue 18: every destructive action in the console — disable an account, revoke a credential or an
+ * enrolment link, mark a key lost, retire a key, delete an alert channel or rule, delete an OpenID
+ * Connect client, rotate the token signing keys — first shows what it will do
  * (credentials that stop working, accounts that can no longer sign in, readiness before and
  * after, and whether the lockout guard will refuse it; {@link ChangePreview}) and asks for a note,
  * which the change's audit entry keeps. The GET shows the confirmation; the POST, with its note,
@@ -44,13 +51,22 @@ class ConfirmPages {
     private final CredentialService credentials;
     private final AlertService alerts;
     private final ChangePreview preview;
+    private final ClientService clients;
+    private final SigningKeys signingKeys;
+    private final OidcProperties oidc;
+    private final EnrolmentService enrolments;
 
-    ConfirmPages(AccountService accounts, KeyService keys, CredentialService credentials, AlertService alerts, ChangePreview preview) {
+    ConfirmPages(AccountService accounts, KeyService keys, CredentialService credentials, AlertService alerts, ChangePreview preview,
+                 ClientService clients, SigningKeys signingKeys, OidcProperties oidc, EnrolmentService enrolments) {
         this.accounts = accounts;
         this.keys = keys;
         this.credentials = credentials;
         this.alerts = alerts;
         this.preview = preview;
+        this.clients = clients;
+        this.signingKeys = signingKeys;
+        this.oidc = oidc;
+        this.enrolments = enrolments;
     }
 
     /** What the confirmation page shows. */
@@ -191,6 +207,88 @@ class ConfirmPages {
         return new Confirmation("Delete alert rule '" + id + "'?", "/admin/alerts/rules/" + id + "/delete", "Delete rule",
                 "/admin/alerts", List.of("Events matching it (" + String.join(", ", rule.actions()) + ") no longer raise a "
                 + rule.severity().value() + " alert: " + rule.description() + ". To silence it for a while, turn it off instead."),
+                null);
+    }
+
+    // --- OpenID Connect clients and signing keys ------------------------------------------------------------
+
+    @GetMapping("/admin/clients/{clientId}/delete")
+    String confirmDeleteClient(@PathVariable String clientId, Model model) {
+        return show(model, deleteClient(clientId), null, null);
+    }
+
+    @PostMapping("/admin/clients/{clientId}/delete")
+    String deleteClient(@PathVariable String clientId, @RequestParam(required = false) String note, Model model, RedirectAttributes flash,
+                        HttpServletRequest request, HttpServletResponse response) {
+        return act(model, flash, request, response, () -> deleteClient(clientId), note, "/admin/clients", () -> {
+            String name = clients.get(clientId).name();
+            clients.remove(Actors.current(), clientId, Notes.required(note));
+            return "Client '" + name + "' deleted; the tokens issued to it are revoked.";
+        });
+    }
+
+    private Confirmation deleteClient(String clientId) {
+        var client = clients.get(clientId);
+        var live = clients.liveTokens(clientId);
+        return new Confirmation("Delete client '" + client.name() + "'?", "/admin/clients/" + clientId + "/delete", "Delete client",
+                "/admin/clients/" + clientId, List.of(
+                        live.refreshTokens() + (live.refreshTokens() == 1 ? " active refresh token is" : " active refresh tokens are")
+                                + " revoked: the people signed in to '" + client.name() + "' through Glasskey must sign in again"
+                                + " once the client is registered anew.",
+                        live.accessTokens() + (live.accessTokens() == 1 ? " unexpired access token stops" : " unexpired access tokens stop")
+                                + " working at token introspection (a resource server that only checks the signature accepts it until it expires).",
+                        "Client id '" + client.clientId() + "' is freed; its redirect URIs (" + String.join(", ", client.redirectUris())
+                                + ") no longer receive codes. This cannot be undone: registering again gives a new secret."),
+                null);
+    }
+
+    @GetMapping("/admin/signing-keys/rotate")
+    String confirmRotate(Model model) {
+        return show(model, rotate(), null, null);
+    }
+
+    @PostMapping("/admin/signing-keys/rotate")
+    String rotate(@RequestParam(required = false) String note, Model model, RedirectAttributes flash,
+                  HttpServletRequest request, HttpServletResponse response) {
+        return act(model, flash, request, response, this::rotate, note, "/admin/signing-keys", () -> {
+            signingKeys.rotate(Actors.current(), Duration.ZERO, Notes.required(note));
+            return "Signing keys rotated: the new keys sign from now on.";
+        });
+    }
+
+    private Confirmation rotate() {
+        var active = signingKeys.list().stream().filter(k -> k.state().equals("active")).map(SigningKey.View::kid).sorted().toList();
+        return new Confirmation("Rotate the token signing keys?", "/admin/signing-keys/rotate", "Rotate keys", "/admin/signing-keys",
+                List.of("A new ES256 and a new RS256 key are generated and sign every token from now on.",
+                        "The keys in force now (" + String.join(", ", active) + ") stop signing; they stay in the JWK Set for "
+                                + ConsoleView.length(oidc.retiredKeyRetention()) + ", so tokens they signed keep verifying until they expire.",
+                        "A relying party that pinned a key instead of reading the JWK Set rejects new tokens until it fetches the new keys."),
+                null);
+    }
+
+    // --- enrolment links ------------------------------------------------------------------------------------
+
+    @GetMapping("/admin/enrolments/{id}/revoke")
+    String confirmRevokeLink(@PathVariable String id, Model model) {
+        return show(model, revokeLink(id), null, null);
+    }
+
+    @PostMapping("/admin/enrolments/{id}/revoke")
+    String revokeLink(@PathVariable String id, @RequestParam(required = false) String note, Model model, RedirectAttributes flash,
+                      HttpServletRequest request, HttpServletResponse response) {
+        return act(model, flash, request, response, () -> revokeLink(id), note, "/admin/enrolments", () -> {
+            enrolments.revoke(Actors.current(), id, Notes.required(note));
+            return "Enrolment link revoked.";
+        });
+    }
+
+    private Confirmation revokeLink(String id) {
+        var link = enrolments.get(id);
+        var account = accounts.get(link.accountId());
+        String key = link.keyId() == null ? "a new key (added to the inventory when enrolled)" : "key '" + keys.get(link.keyId()).label() + "'";
+        return new Confirmation("Revoke the enrolment link of '" + account.displayName() + "'?", "/admin/enrolments/" + id + "/revoke",
+                "Revoke link", "/admin/enrolments/" + id, List.of("The link for '" + account.displayName() + "' on " + key
+                + " stops working now: whoever holds it is told it has expired. No credential changes; issue a new link to enrol."),
                 null);
     }
 

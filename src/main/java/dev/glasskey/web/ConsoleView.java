@@ -65,6 +65,38 @@ public class ConsoleView {
         return t == null ? "" : t.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
+    /** A length of time as a person says it: "90 days", "1 day", "8 h", "15 min", "10 s". */
+    public String duration(Duration d) {
+        return length(d);
+    }
+
+    static String length(Duration d) {
+        if (d == null) {
+            return "";
+        }
+        long s = d.getSeconds();
+        if (s != 0 && s % 86400 == 0) {
+            return s / 86400 + (s == 86400 ? " day" : " days");
+        } else if (s != 0 && s % 3600 == 0) {
+            return s / 3600 + " h";
+        } else if (s != 0 && s % 60 == 0) {
+            return s / 60 + " min";
+        }
+        return d.getNano() == 0 ? s + " s" : d.toMillis() + " ms";
+    }
+
+    /**
+     * A token signing key's kid as shown: its random end (the kid is {@code es256-20261207-Ab3dE5fG},
+     * so its first characters would be alike for every key of an algorithm and day).
+     */
+    public String shortKid(String kid) {
+        if (kid == null) {
+            return "";
+        }
+        String[] parts = kid.split("-", 3);
+        return parts.length == 3 && !parts[2].isEmpty() ? parts[2] : shortId(kid);
+    }
+
     /** The first 8 characters of an id (a UUID's first group), enough to tell ids on one page apart. */
     public String shortId(String id) {
         return id == null ? "" : id.length() <= SHORT_ID ? id : id.substring(0, SHORT_ID);

@@ -27,16 +27,27 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * were written by the client and prove nothing.
  */
 final class ForwardedHeaders extends OncePerRequestFilter {
-    private final List<IpAddressMatcher> trusted;
+    private final List<TrustedRange> trusted;
+
+    /**
+     * A configured range and its family. Spring Security's {@link IpAddressMatcher} compares leading
+     * bits whatever the families (10.0.0.0/8 matches a00::1, ::/0 matches every IPv4 address), so an
+     * address is only ever held against ranges of its own family.
+     */
+    private record TrustedRange(IpAddressMatcher matcher, boolean ipv6) {
+        boolean matches(String address) {
+            return ipv6 == (address.indexOf(':') >= 0) && matcher.matches(address);
+        }
+    }
 
     ForwardedHeaders(List<String> trustedProxies) {
-        List<IpAddressMatcher> matchers = new ArrayList<>();
+        List<TrustedRange> ranges = new ArrayList<>();
         for (String cidr : trustedProxies) {
             if (!cidr.isBlank()) {
-                matchers.add(new IpAddressMatcher(cidr.strip()));
+                ranges.add(new TrustedRange(new IpAddressMatcher(cidr.strip()), cidr.indexOf(':') >= 0));
             }
         }
-        this.trusted = List.copyOf(matchers);
+        this.trusted = List.copyOf(ranges);
     }
 
     @Override
@@ -75,7 +86,7 @@ final class ForwardedHeaders extends OncePerRequestFilter {
         if (address == null) {
             return false;
         }
-        for (IpAddressMatcher m : trusted) {
+        for (TrustedRange m : trusted) {
             try {
                 if (m.matches(address)) {
                     return true;

@@ -167,6 +167,48 @@ public class EnrolmentService {
         return tx.execute(status -> enrolments.pending(Times.now(clock)));
     }
 
+    /** How many links the console's list shows at most (newest first). */
+    public static final int RECENT = 1000;
+
+    /** Links used, expired and revoked as well as pending, newest first, for the console's list. */
+    public List<Enrolment> recent() {
+        return tx.execute(status -> enrolments.recent(RECENT));
+    }
+
+    /** One link by its id, the SHA-256 of its token in hex (the token itself is never stored). */
+    public Enrolment get(String id) {
+        if (id == null || !ENROLMENT_ID.matcher(id).matches()) {
+            // Not an id Glasskey makes: nobody's link, and never looked up.
+            throw new GlasskeyException(ErrorCode.ENROLMENT_UNKNOWN);
+        }
+        return tx.execute(status -> enrolments.find(id)).orElseThrow(() -> new GlasskeyException(ErrorCode.ENROLMENT_UNKNOWN));
+    }
+
+    private static final java.util.regex.Pattern ENROLMENT_ID = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+
+    /**
+     * Revokes a pending link: it ends now, as if it had expired (so whoever holds it is told to ask
+     * for a new one), audited with the note. A link already used or ended is refused with
+     * {@code enrolment.not_pending} and nothing changes.
+     */
+    public Enrolment revoke(Actor actor, String id, String rawNote) {
+        String note = dev.glasskey.system.Notes.optional(rawNote);
+        Enrolment e = get(id);
+        return tx.execute(status -> {
+            Instant now = Times.now(clock);
+            if (!enrolments.expire(e.tokenHash(), now)) {
+                throw new GlasskeyException(ErrorCode.ENROLMENT_NOT_PENDING, "This link was " + (e.usedAt() != null ? "used" : "ended")
+                        + " already: there is nothing to revoke.");
+            }
+            Account account = accounts.get(e.accountId());
+            String keyLabel = e.keyId() == null ? null : keys.get(e.keyId()).label();
+            audit.record(AuditEvent.success(actor, "enrolment.revoke", account.id(), account.emergency(), e.purpose() + " link for '"
+                    + account.displayName() + "'" + (keyLabel == null ? "" : " on key '" + keyLabel + "'") + " revoked"
+                    + dev.glasskey.system.Notes.suffix(note)));
+            return enrolments.find(e.tokenHash()).orElseThrow();
+        });
+    }
+
     /** What the enrolment page shows before the ceremony. */
     public record EnrolmentView(String accountName, boolean emergency, String keyLabel, Instant expiresAt) {}
 

@@ -33,10 +33,26 @@ class EnrolmentStore {
         return jdbc.sql("select * from enrolment where token_hash = :t").param("t", tokenHash).query(EnrolmentStore::row).optional();
     }
 
-    /** Marks the link used; true only for the one caller that did so (single use under concurrency). */
+    /**
+     * Marks the link used; true only for the one caller that did so (single use under concurrency).
+     * A link revoked (expired early, {@link #expire}) by a transaction that committed first is not
+     * used: the two updates of the row take turns.
+     */
     boolean markUsed(String tokenHash, Instant at) {
-        return jdbc.sql("update enrolment set used_at = :at where token_hash = :t and used_at is null")
+        return jdbc.sql("update enrolment set used_at = :at where token_hash = :t and used_at is null and expires_at > :at")
                 .param("at", Times.db(at)).param("t", tokenHash).update() == 1;
+    }
+
+    /** Ends a pending link now (revoked); true when it was pending. */
+    boolean expire(String tokenHash, Instant at) {
+        return jdbc.sql("update enrolment set expires_at = :at where token_hash = :t and used_at is null and expires_at > :at")
+                .param("at", Times.db(at)).param("t", tokenHash).update() == 1;
+    }
+
+    /** Every link, used and expired ones too, newest first (at most {@code limit}). */
+    List<Enrolment> recent(int limit) {
+        return jdbc.sql("select * from enrolment order by created_at desc, token_hash fetch first :limit rows only")
+                .param("limit", limit).query(EnrolmentStore::row).list();
     }
 
     List<Enrolment> pending(Instant now) {

@@ -40,12 +40,22 @@ class WebAuthnAdminController {
         return enrolments.issue(Actors.current(), body.accountId(), body.keyId());
     }
 
-    record PendingLink(String accountId, String keyId, String purpose, String createdBy, String expiresAt) {}
+    /** @param id the SHA-256 of the link's token (hex): names the link without being it */
+    record PendingLink(String id, String accountId, String keyId, String purpose, String createdBy, String expiresAt) {}
 
     @GetMapping("/api/enrolments")
     List<PendingLink> pending() {
-        return enrolments.pending().stream().map(e -> new PendingLink(e.accountId(), e.keyId(), e.purpose(), e.createdBy(),
+        return enrolments.pending().stream().map(e -> new PendingLink(e.tokenHash(), e.accountId(), e.keyId(), e.purpose(), e.createdBy(),
                 e.expiresAt().toString())).toList();
+    }
+
+    record Note(String note) {}
+
+    /** Ends a pending link now; body {@code {"note": "…"}} (optional, audited). */
+    @PostMapping("/api/enrolments/{id}/revoke")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void revokeLink(@PathVariable String id, @RequestBody(required = false) Note body) {
+        enrolments.revoke(Actors.current(), id, body == null ? null : body.note());
     }
 
     @GetMapping("/api/accounts/{id}/credentials")

@@ -365,6 +365,95 @@ public interface ConsoleSafetyContract extends EmergencyWorld {
     }
 
     /** A signed-in account without any role. */
+    // ------------------------------------------------------------------------------------------
+    // The areas for clients, signing keys, credentials, enrolment links and settings
+    // ------------------------------------------------------------------------------------------
+
+    @Test
+    default void theNewAreasAndTheirChangesAreForAdministratorsOnly() {
+        Client user = newUser();
+        Client anonymous = client();
+        String state = storedState();
+        String clients = jdbc().sql("select count(*) from oauth2_registered_client").query(Long.class).single().toString();
+        String keys = jdbc().sql("select count(*) from oidc_signing_key").query(Long.class).single().toString();
+        String id = "0".repeat(64);
+        for (String page : List.of("/admin/clients", "/admin/clients/some-client", "/admin/clients/some-client/delete", "/admin/signing-keys",
+                "/admin/signing-keys/rotate", "/admin/credentials", "/admin/credentials/" + id, "/admin/credentials/" + id + "/revoke",
+                "/admin/enrolments", "/admin/enrolments/" + id, "/admin/enrolments/" + id + "/revoke", "/admin/settings")) {
+            assertProblem(user.get(page), 403, "auth.forbidden");
+            assertProblem(anonymous.get(page), 401, "auth.required");
+        }
+        for (String change : List.of("/admin/clients", "/admin/clients/some-client/delete", "/admin/signing-keys/rotate",
+                "/admin/enrolments/" + id + "/revoke", "/api/enrolments/" + id + "/revoke", "/api/oidc/keys/rotate")) {
+            assertProblem(user.post(change, Map.of("note", "not mine to make")), 403, "auth.forbidden");
+        }
+        assertProblem(user.delete("/api/clients/some-client?note=x"), 403, "auth.forbidden");
+        assertThat(storedState()).isEqualTo(state);
+        assertThat(jdbc().sql("select count(*) from oauth2_registered_client").query(Long.class).single().toString()).isEqualTo(clients);
+        assertThat(jdbc().sql("select count(*) from oidc_signing_key").query(Long.class).single().toString()).isEqualTo(keys);
+    }
+
+    @Test
+    default void revokingAnEnrolmentLinkEndsItWithTheNoteAuditedAndEveryRefusalChangesNothing() {
+        Client admin = newAdmin().http();
+        String accountId = createAccount(admin, "Link holder " + System.nanoTime(), false).path("id").asString();
+        String keyId = registerKey(admin, "Link key " + System.nanoTime(), "Drawer").path("id").asString();
+        String token = issueLink(admin, accountId, keyId);
+        String id = dev.glasskey.system.Ids.sha256Hex(token);
+        assertThat(admin.get("/api/enrolments").json().findValues("id").stream().map(JsonNode::asString)).contains(id);
+
+        String state = storedState();
+        long head = auditHead();
+        assertProblem(admin.post("/api/enrolments/" + "f".repeat(64) + "/revoke", Map.of("note", "x")), 404, "enrolment.unknown");
+        for (String malformed : List.of("z".repeat(64), "F".repeat(64), "0".repeat(63), "0".repeat(65), token)) {
+            assertProblem(admin.post("/api/enrolments/" + malformed + "/revoke", Map.of("note", "x")), 404, "enrolment.unknown");
+        }
+        Client.Response tooLong = admin.post("/api/enrolments/" + id + "/revoke", Map.of("note", TOO_LONG));
+        assertProblem(tooLong, 400, "request.invalid");
+        assertThat(tooLong.json().path("field").asString()).isEqualTo("note");
+        assertProblem(admin.post("/api/enrolments/" + id + "/revoke", Map.of("note", "two\nlines")), 400, "request.invalid");
+        assertThat(storedState()).as("refusals change nothing").isEqualTo(state);
+        assertThat(auditSince(head)).noneMatch(e -> e.action().equals("enrolment.revoke") && e.outcome().equals("success"));
+
+        Client.Response revoked = admin.post("/api/enrolments/" + id + "/revoke", Map.of("note", "handed to the wrong person"));
+        assertThat(revoked.status()).as(revoked.toString()).isEqualTo(204);
+        List<AuditRow> entries = auditSince(head).stream().filter(e -> e.action().equals("enrolment.revoke") && e.outcome().equals("success")).toList();
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).target()).isEqualTo(accountId);
+        assertThat(entries.get(0).detail()).endsWith("revoked; note: handed to the wrong person");
+        assertThat(admin.get("/api/enrolments").json().findValues("id").stream().map(JsonNode::asString)).doesNotContain(id);
+        // Its holder is told it has ended, and nothing is enrolled.
+        assertProblem(client().post("/api/enrolments/" + token + "/options", "{}"), 410, "enrolment.expired");
+        assertThat(jdbc().sql("select count(*) from credential where account_id = :a").param("a", accountId).query(Long.class).single()).isZero();
+
+        // Revoked, or used: nothing left to revoke.
+        String after = storedState();
+        assertProblem(admin.post("/api/enrolments/" + id + "/revoke", Map.of("note", "again")), 409, "enrolment.not_pending");
+        String used = issueLink(admin, accountId, keyId);
+        assertThat(enrol(client(), used, newKey()).status()).isEqualTo(201);
+        String usedState = storedState();
+        assertProblem(admin.post("/api/enrolments/" + dev.glasskey.system.Ids.sha256Hex(used) + "/revoke", "{}"), 409, "enrolment.not_pending");
+        assertThat(storedState()).isEqualTo(usedState).isNotEqualTo(after);
+    }
+
+    @Test
+    default void theConsoleRevokesAnEnrolmentLinkOnlyWithANote() {
+        Client admin = newAdmin().http();
+        String accountId = createAccount(admin, "Console link holder " + System.nanoTime(), false).path("id").asString();
+        String keyId = registerKey(admin, "Console link key " + System.nanoTime(), "Drawer").path("id").asString();
+        String id = dev.glasskey.system.Ids.sha256Hex(issueLink(admin, accountId, keyId));
+        Client.Response page = admin.getHtml("/admin/enrolments/" + id + "/revoke");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("stops working now");
+        String state = storedState();
+        Client.Response refused = admin.send(java.net.http.HttpRequest.newBuilder(admin.uri("/admin/enrolments/" + id + "/revoke"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "text/html")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("note=+++")));
+        assertThat(refused.status()).isEqualTo(400);
+        assertThat(refused.body()).contains("Say why");
+        assertThat(storedState()).isEqualTo(state);
+    }
+
     default Client newUser() {
         Client admin = newAdmin().http();
         String id = createAccount(admin, "Plain user " + System.nanoTime(), false).path("id").asString();

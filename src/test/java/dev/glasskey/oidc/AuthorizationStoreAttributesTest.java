@@ -23,7 +23,7 @@ class AuthorizationStoreAttributesTest {
     void rememberedAttributesAreEqualButThePrincipalIsACopyPerRead() {
         AuthorizationStore store = new AuthorizationStore(null, null);
         Authentication principal = new SignInFacts("acc-1", Instant.parse("2026-11-25T10:00:00Z"), "cred", "key", true, true, false,
-                "urn:glasskey:acr:hwk", 3, "hwk").toPrincipal();
+                "urn:glasskey:acr:hwk", 3, "sid-1", "hwk").toPrincipal();
         OAuth2AuthorizationRequest request = OAuth2AuthorizationRequest.authorizationCode()
                 .authorizationUri("https://idp.example/oauth2/authorize").clientId("rp").redirectUri("https://rp.example/cb")
                 .scopes(Set.of("openid", "profile")).state("s").additionalParameters(Map.of("nonce", "n")).build();

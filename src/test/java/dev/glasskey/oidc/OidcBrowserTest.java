@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.springframework.beans.factory.annotation.Autowired;
 
+import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
@@ -35,7 +36,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A relying party on its own HTTP server (127.0.0.1), using the Nimbus OpenID Connect SDK, and
  * a real Chromium with a virtual security key: discovery, the code flow with PKCE through the
  * sign-in page and back, ID-token validation against the JWK Set, refresh, UserInfo,
- * revocation and RP-initiated logout in the browser.
+ * revocation and RP-initiated logout in the browser; and a public native client whose loopback
+ * redirect URI is registered without a port, called back on the relying party's ephemeral port.
  */
 class OidcBrowserTest extends BrowserServerTest {
     @Autowired
@@ -116,6 +118,27 @@ class OidcBrowserTest extends BrowserServerTest {
         browser.open(again.uri().toString());
         URI second = arrival();
         assertThat(again.code(second.toString())).isNotNull();
+
+        // A native app (RFC 8252 §7.3): a public client registered with a loopback IP redirect URI without a port,
+        // listening on the port the system gave it; single sign-on, PKCE, no secret, a refresh token of its own.
+        OidcClient.Created nativeApp = clients.register(Actor.SYSTEM, new OidcClient.Registration(null, "Native app", "public",
+                List.of("authorization_code", "refresh_token"), List.of("http://127.0.0.1/callback"), null, null, "ES256", null, null));
+        assertThat(nativeApp.clientSecret()).isNull();
+        RelyingParty app = new RelyingParty(RelyingParty.discover(baseUrl()), nativeApp.client().clientId(), null,
+                URI.create("http://127.0.0.1/callback"), "ES256");
+        URI ephemeral = URI.create(rpBase + "/callback");
+        RelyingParty.Attempt nativeAttempt = app.attempt().redirectUri(ephemeral);
+        browser.open(nativeAttempt.uri().toString());
+        URI nativeCallback = arrival();
+        assertThat(nativeCallback.getPort()).isEqualTo(rpServer.getAddress().getPort());
+        OIDCTokens nativeTokens = RelyingParty.success(app.token(new AuthorizationCodeGrant(
+                nativeAttempt.code(nativeCallback.toString()), ephemeral, nativeAttempt.verifier))).getOIDCTokens();
+        IDTokenClaimsSet nativeId = nativeAttempt.validate(nativeTokens.getIDToken());
+        assertThat(nativeId.getSubject().getValue()).isEqualTo(person.id());
+        // One Glasskey session, one sid, for every client the browser signed in to.
+        assertThat(nativeId.getStringClaim("sid")).isNotBlank().isEqualTo(id.getStringClaim("sid"));
+        assertThat(RelyingParty.success(app.refresh(nativeTokens.getRefreshToken())).getOIDCTokens().getRefreshToken())
+                .isNotEqualTo(nativeTokens.getRefreshToken());
 
         OIDCTokens refreshed = RelyingParty.success(rp.refresh(tokens.getRefreshToken())).getOIDCTokens();
         assertThat(rp.userInfo(refreshed.getAccessToken()).indicatesSuccess()).isTrue();

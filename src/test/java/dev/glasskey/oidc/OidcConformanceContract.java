@@ -463,7 +463,11 @@ public interface OidcConformanceContract extends OidcFixtures {
         assertThat(doc.get("request_uri_parameter_supported")).isEqualTo(false);
         assertThat(doc.get("request_parameter_supported")).isEqualTo(false);
         assertThat(strings(doc, "prompt_values_supported")).containsExactly("none", "login");
-        assertThat(strings(doc, "claims_supported")).contains("groups", "roles", "name", "acr", "amr", "auth_time");
+        assertThat(strings(doc, "claims_supported")).contains("groups", "roles", "name", "acr", "amr", "auth_time", "sid");
+        // Back-Channel Logout 1.0 §2.1: logout tokens, always with sid (OidcBackchannelLogoutContract receives them).
+        assertThat(doc.get("backchannel_logout_supported")).isEqualTo(true);
+        assertThat(doc.get("backchannel_logout_session_supported")).isEqualTo(true);
+        assertThat(doc).doesNotContainKeys("frontchannel_logout_supported", "frontchannel_logout_session_supported");
 
         // Each advertised client authentication method works: Basic, POST, none (a public client's code exchange);
         // private_key_jwt in OidcPrivateKeyJwtContract.

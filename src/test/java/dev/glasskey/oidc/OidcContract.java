@@ -540,6 +540,53 @@ public interface OidcContract extends OidcFixtures {
     }
 
     @Test
+    default void removingAClientSaysAndAuditsTheTokensItRevokesAndTheNote() {
+        Client admin = newAdmin().http();
+        RelyingParty rp = confidentialClient(admin, "ES256");
+        String clientId = rp.clientId.getValue();
+        Person p = person(admin, false);
+        List<OIDCTokens> sessions = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            RelyingParty.Attempt attempt = rp.attempt();
+            sessions.add(RelyingParty.success(attempt.exchange(authorize(p, attempt))).getOIDCTokens());
+        }
+        RelyingParty.success(rp.clientCredentials());
+        // A revoked refresh token takes its access token with it (RFC 7009 §2.1): neither counts as working.
+        assertThat(rp.revoke(sessions.get(0).getRefreshToken()).getStatusCode()).isEqualTo(200);
+        assertThat(rp.active(sessions.get(0).getAccessToken())).isFalse();
+
+        Client.Response confirmation = admin.getHtml("/admin/clients/" + clientId + "/delete");
+        assertThat(confirmation.status()).isEqualTo(200);
+        assertThat(confirmation.body()).contains("2 active refresh tokens are revoked").contains("3 unexpired access tokens stop working");
+        assertThat(admin.getHtml("/admin/clients/" + clientId).body()).contains("2 refresh tokens, 3 access tokens");
+
+        long head = auditHead();
+        assertProblem(admin.delete("/api/clients/" + clientId + "?note=" + "x".repeat(501)), 400, "request.invalid");
+        assertThat(admin.get("/api/clients/" + clientId).status()).as("a refused removal keeps the client").isEqualTo(200);
+        assertThat(rp.active(sessions.get(1).getAccessToken())).isTrue();
+        Client.Response removed = admin.delete("/api/clients/" + clientId + "?note=app+retired");
+        assertThat(removed.status()).as(removed.toString()).isEqualTo(204);
+        assertThat(auditSince(head).stream().filter(e -> e.action().equals("oidc.client.remove") && e.outcome().equals("success"))
+                .map(AuditRow::detail).toList()).singleElement().asString()
+                .endsWith("its tokens are revoked (2 refresh tokens, 3 access tokens); note: app retired");
+    }
+
+    @Test
+    default void rotatingTheSigningKeysTakesAnAuditedNote() {
+        Client admin = newAdmin().http();
+        long keys = jdbc().sql("select count(*) from oidc_signing_key").query(Long.class).single();
+        for (Object bad : List.of(5, "x".repeat(501), "two\nlines", List.of("a"))) {
+            assertProblem(admin.post("/api/oidc/keys/rotate", Map.of("note", bad)), 400, "request.invalid");
+        }
+        assertThat(jdbc().sql("select count(*) from oidc_signing_key").query(Long.class).single()).as("nothing generated").isEqualTo(keys);
+        long head = auditHead();
+        Client.Response rotated = admin.post("/api/oidc/keys/rotate", Map.of("note", "yearly rotation"));
+        assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
+        assertThat(auditSince(head).stream().filter(e -> e.action().equals("oidc.keys.rotate")).map(AuditRow::detail).toList())
+                .singleElement().asString().endsWith("; note: yearly rotation");
+    }
+
+    @Test
     default void aPublicClientMustUsePkceAndGetsNoRefreshToken() throws Exception {
         Client admin = newAdmin().http();
         RelyingParty rp = RelyingParty.register(admin, baseUrl(), Map.of("name", "SPA " + System.nanoTime(), "type", "public",

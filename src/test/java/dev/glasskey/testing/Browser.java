@@ -190,6 +190,20 @@ public final class Browser implements AutoCloseable {
         return file;
     }
 
+    /**
+     * The system property naming the directory the documentation's screenshots are written to
+     * ({@code ./mvnw test -Dtest='ReadmeWalkthroughBrowserTest,ConsoleAreasBrowserTest' -Dglasskey.screenshots=docs/images}).
+     * Unset, they go to {@code target/browser-artifacts/docs}, so an ordinary test run never
+     * rewrites the committed images (a PNG differs in its bytes on every run).
+     */
+    public static final String SCREENSHOTS = "glasskey.screenshots";
+
+    /** A screenshot for the documentation, {@code name} like {@code matrix.png}: see {@link #SCREENSHOTS}. */
+    public Path docsScreenshot(String name) {
+        String dir = System.getProperty(SCREENSHOTS);
+        return screenshotTo((dir == null || dir.isBlank() ? ARTIFACTS.resolve("docs") : Path.of(dir)).resolve(name));
+    }
+
     /** Screenshot plus the page's HTML, for diagnosing a failure. */
     public void saveArtifacts(String name) {
         screenshot(name);

@@ -143,7 +143,7 @@ public abstract class ServerTest implements Fixtures {
                 "select account_id, role from account_role order by account_id, role",
                 "select id, label, aaguid, serial, custodian, location, capacity, status from security_key order by id",
                 "select id, credential_id, account_id, key_id, signature_count, status, status_reason, last_used_at from credential order by id",
-                "select token_hash, used_at from enrolment order by token_hash",
+                "select token_hash, used_at, expires_at from enrolment order by token_hash",
                 "select id, sign_in_name from account order by id",
                 "select account_id, hash from account_password order by account_id",
                 "select account_id, status, last_step from account_totp order by account_id",

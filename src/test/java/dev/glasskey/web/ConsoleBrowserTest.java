@@ -3,13 +3,7 @@ package dev.glasskey.web;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,7 +14,6 @@ import dev.glasskey.key.SecurityKey;
 import dev.glasskey.system.Actor;
 import dev.glasskey.testing.Accessibility;
 import dev.glasskey.testing.Browser;
-import dev.glasskey.testing.BrowserServerTest;
 import dev.glasskey.testing.Console;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,8 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>The database is shared with the other browser tests: every check names its own rows.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ConsoleBrowserTest extends BrowserServerTest {
+class ConsoleBrowserTest extends SignedInConsoleTest {
     static final String ADMIN = "Console test admin";
     static final String USER = "Console target user";
 
@@ -45,35 +37,9 @@ class ConsoleBrowserTest extends BrowserServerTest {
     @Autowired
     AlertService alerts;
 
-    Browser admin;
-    Console console;
-
-    @RegisterExtension
-    final TestWatcher saveOnFailure = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (admin != null) {
-                try {
-                    admin.saveArtifacts("console-failed-" + context.getRequiredTestMethod().getName());
-                } catch (RuntimeException e) {
-                    cause.addSuppressed(e);
-                }
-            }
-        }
-    };
-
-    @BeforeAll
-    void signIn() {
-        admin = Browser.start(baseUrl());
-        console = new Console(admin, accounts);
-        signInNewAdministrator(console, ADMIN);
-    }
-
-    @AfterAll
-    void stopBrowser() {
-        if (admin != null) {
-            admin.close();
-        }
+    @Override
+    String administrator() {
+        return ADMIN;
     }
 
     @Test
@@ -379,10 +345,5 @@ class ConsoleBrowserTest extends BrowserServerTest {
 
     String credentialStatus(String id) {
         return jdbc.sql("select status from credential where id = :id").param("id", id).query(String.class).single();
-    }
-
-    String lastAudit(String action) {
-        return jdbc.sql("select detail from audit_event where action = :a order by seq desc").param("a", action)
-                .query(String.class).list().get(0);
     }
 }

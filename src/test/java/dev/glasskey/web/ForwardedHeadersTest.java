@@ -42,4 +42,24 @@ class ForwardedHeadersTest {
         assertThat(filter.isTrusted(null)).isFalse();
         assertThat(new ForwardedHeaders(List.of()).isTrusted("127.0.0.1")).isFalse();
     }
+
+    /**
+     * Spring Security's IpAddressMatcher compares the leading bits whatever the families: 10.0.0.0/8
+     * matches a00::1 and ::/0 matches every IPv4 address. An IPv6 client whose first bits spell a
+     * trusted IPv4 range (2600::/12 spells 38.0.0.0/12) must not pass for our proxy and forge its address.
+     */
+    @Test
+    void anAddressIsJudgedOnlyByTheRangesOfItsOwnFamily() {
+        assertThat(filter.isTrusted("a00::1")).isFalse();
+        assertThat(filter.isTrusted("a12:3456::1")).isFalse();
+        assertThat(filter.isTrusted("7f00:1::")).isFalse();
+        assertThat(filter.isTrusted("253.0.0.1")).isFalse();
+        assertThat(filter.clientAddress("127.0.0.1", List.of("203.0.113.7", "a00::5"))).isEqualTo("a00::5");
+        ForwardedHeaders any = new ForwardedHeaders(List.of("::/0"));
+        assertThat(any.isTrusted("192.0.2.1")).isFalse();
+        assertThat(any.isTrusted("2001:db8::1")).isTrue();
+        ForwardedHeaders cogent = new ForwardedHeaders(List.of("38.0.0.0/8"));
+        assertThat(cogent.isTrusted("2600:1f18::1")).isFalse();
+        assertThat(cogent.isTrusted("38.1.2.3")).isTrue();
+    }
 }

@@ -1,7 +1,6 @@
 package dev.glasskey.web;
 
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,13 +35,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * two places, three emergency accounts, every pair enrolled from each key's printable custodian
  * sheet (its QR codes decode to its links; printed, the console's navigation disappears), a
  * webhook channel with a delivered test alert, and a drill of every pair, which closes itself.
- * The screenshots in docs/images (checklist, matrix, readiness) are taken here, so they never go
- * stale.
+ * The screenshots in docs/images (checklist, matrix, readiness, custodian sheet) are taken here,
+ * so they never go stale; they are written there only when asked ({@link Browser#SCREENSHOTS}).
  */
 @TestPropertySource(properties = "glasskey.rp-name=Glasskey walkthrough")
 class ReadmeWalkthroughBrowserTest extends ServerTest {
     static final int PORT = freePort();
-    static final Path IMAGES = Path.of("docs", "images");
     static final List<String> ACCOUNTS = List.of("Break-glass 1", "Break-glass 2", "Break-glass 3");
 
     @DynamicPropertySource
@@ -143,7 +141,7 @@ class ReadmeWalkthroughBrowserTest extends ServerTest {
             assertThat(links.keySet()).containsExactlyInAnyOrderElementsOf(ACCOUNTS);
             Accessibility.assertNoSeriousViolations(browser, "custodian sheet");
             if (key.getKey().equals("Key A")) {
-                browser.screenshotTo(IMAGES.resolve("custodian-sheet.png"));
+                browser.docsScreenshot("custodian-sheet.png");
                 // Printed: no navigation, no buttons, every entry.
                 browser.driver().executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", "print"));
                 assertThat(browser.driver().findElement(By.cssSelector("header")).isDisplayed()).isFalse();
@@ -210,16 +208,16 @@ class ReadmeWalkthroughBrowserTest extends ServerTest {
         assertThat(browser.visible(By.id("readiness-status")).getText()).isEqualTo("pass");
         assertThat(browser.driver().findElement(By.cssSelector("#drills tr[data-drill-id] .drill-closed")).getText())
                 .as("the drill closed itself once every pair passed").isEqualTo("closed");
-        browser.screenshotTo(IMAGES.resolve("readiness.png"));
+        browser.docsScreenshot("readiness.png");
         browser.open("/admin/matrix");
         assertThat(browser.driver().findElements(By.cssSelector("#matrix td[data-state]")))
                 .hasSize(6).allMatch(c -> "ready".equals(c.getAttribute("data-state")));
-        browser.screenshotTo(IMAGES.resolve("matrix.png"));
+        browser.docsScreenshot("matrix.png");
         browser.open("/admin/start");
         assertThat(browser.driver().findElements(By.cssSelector("#checklist li")))
                 .allMatch(li -> "true".equals(li.getAttribute("data-done")));
         assertThat(browser.visible(By.id("readiness-status")).getText()).isEqualTo("pass");
-        browser.screenshotTo(IMAGES.resolve("checklist.png"));
+        browser.docsScreenshot("checklist.png");
     }
 
     WebElement step(String id) {

@@ -48,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>World per try: four emergency accounts (global-admin) each enrolled on three keys; keys 0
  * and 1 are model X, key 2 is model Y, each with genuine packed attestation from its model's CA.
  */
-class LockoutGuardProperties {
+class LockoutGuardPropertyTest {
     static final int ACCOUNTS = 4;
     static final int KEYS = 3;
     static final int MINIMUM = 2;

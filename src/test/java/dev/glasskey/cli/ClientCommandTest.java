@@ -1,0 +1,82 @@
+package dev.glasskey.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.ECKey;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+
+import dev.glasskey.testing.CommandOutput;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code glasskey client add} takes every client field the API takes (issue 20): private_key_jwt
+ * keys by value (a JWK Set file) or by URL, PAR required, the groups claim's name, a native
+ * (public, loopback) client with refresh tokens, the back-channel logout URI; its refusals are the
+ * API's codes (exit 2), and nothing is registered by a refused command.
+ */
+class ClientCommandTest {
+
+    @Test
+    void theHelpOfClientAddListsEveryClientField() {
+        CommandOutput help = CommandOutput.capture(() -> GlasskeyCommand.run("client", "add", "--help"));
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("--native", "--public", "--groups-claim", "--token-endpoint-auth-method", "--jwks-file",
+                "--jwks-uri", "--require-par", "--backchannel-logout-uri", "--backchannel-logout-session-required", "--introspect-any-token");
+    }
+
+    @Test
+    void clientsWithEachNewFieldAreRegisteredAndListedAndBadOnesRefused(@TempDir Path dir) throws Exception {
+        String d = dir.resolve("data").toString();
+        ECKey key = new ECKeyGenerator(Curve.P_256).keyID("rp-key-1").generate();
+        Path jwks = dir.resolve("jwks.json");
+        Files.writeString(jwks, new JWKSet(key.toPublicJWK()).toString());
+
+        CommandOutput keyJwt = CommandOutput.capture(() -> GlasskeyCommand.run("client", "add", "--name", "Vault", "--client-id", "vault",
+                "--redirect-uri", "https://vault.example/ui/vault/auth/oidc/oidc/callback", "--jwks-file", jwks.toString(),
+                "--groups-claim", "vault_groups", "--require-par", "--backchannel-logout-uri", "https://vault.example/logout",
+                "--backchannel-logout-session-required", "--data-dir", d));
+        assertThat(keyJwt.exitCode()).as(keyJwt.text()).isZero();
+        assertThat(keyJwt.out()).contains("vault  confidential").contains("auth private_key_jwt").contains("groups claim 'vault_groups'")
+                .contains("PAR required").contains("back-channel logout https://vault.example/logout (sid required)")
+                .doesNotContain("client_secret:");
+
+        CommandOutput keyUrl = CommandOutput.capture(() -> GlasskeyCommand.run("client", "add", "--name", "Batch", "--client-id", "batch",
+                "--grant", "client_credentials", "--jwks-uri", "https://batch.example/jwks.json", "--data-dir", d));
+        assertThat(keyUrl.exitCode()).as(keyUrl.text()).isZero();
+        assertThat(keyUrl.out()).contains("batch  confidential").contains("auth private_key_jwt (keys at https://batch.example/jwks.json)");
+
+        CommandOutput native_ = CommandOutput.capture(() -> GlasskeyCommand.run("client", "add", "--name", "kubelogin", "--client-id",
+                "kubelogin", "--native", "--redirect-uri", "http://127.0.0.1:8000/", "--data-dir", d));
+        assertThat(native_.exitCode()).as(native_.text()).isZero();
+        assertThat(native_.out()).contains("kubelogin  public").contains("grants [authorization_code, refresh_token]")
+                .contains("auth none").doesNotContain("client_secret:");
+
+        // Refused as the API refuses (exit 2, the error code first), or before anything opens.
+        CommandOutput badUri = CommandOutput.capture(() -> GlasskeyCommand.run("client", "add", "--name", "Bad", "--redirect-uri",
+                "https://rp.example/cb", "--backchannel-logout-uri", "http://rp.example/logout", "--data-dir", d));
+        assertThat(badUri.exitCode()).isEqualTo(2);
+        assertThat(badUri.err()).startsWith("client.backchannel_logout_uri_invalid: ");
+        Path notJson = dir.resolve("keys.txt");
+        Files.writeString(notJson, "not a key set");
+        CommandOutput badJwks = CommandOutput.capture(() -> GlasskeyCommand.run("client", "add", "--name", "Bad keys", "--redirect-uri",
+                "https://rp.example/cb", "--jwks-file", notJson.toString(), "--data-dir", d));
+        assertThat(badJwks.exitCode()).isEqualTo(2);
+        assertThat(badJwks.err()).startsWith("request.invalid: ").contains("JWK Set");
+        CommandOutput both = CommandOutput.capture(() -> GlasskeyCommand.run("client", "add", "--name", "Both", "--redirect-uri",
+                "https://rp.example/cb", "--jwks-file", jwks.toString(), "--jwks-uri", "https://rp.example/jwks", "--data-dir", d));
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.err()).startsWith("request.invalid: ").contains("exactly one");
+
+        CommandOutput list = CommandOutput.capture(() -> GlasskeyCommand.run("client", "list", "--data-dir", d));
+        assertThat(list.exitCode()).as(list.text()).isZero();
+        assertThat(list.out()).contains("vault  confidential").contains("batch  confidential").contains("kubelogin  public")
+                .doesNotContain("'Bad", "'Both");
+    }
+}
