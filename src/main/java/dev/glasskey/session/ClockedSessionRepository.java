@@ -10,6 +10,8 @@ import java.util.function.Consumer;
 
 import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.Session;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
 
 /**
  * Spring Session's JDBC repository, with time taken from Glasskey's one clock, and a session's
@@ -30,10 +32,18 @@ import org.springframework.session.Session;
  * longer read back ({@link SessionSerialization}), is deleted and reported as not there; so is
  * an id that is not a random UUID (our session ids are; anything else a cookie carries names no
  * session, and may not even be a string the database accepts).
+ * <li>Changes are written when the request's session is saved (Spring Session's
+ * {@code FlushMode.ON_SAVE}: at the latest when the response is committed, one statement per kind
+ * of change), or earlier through {@link #saveCurrent()}: a sign-in writes its new session that way,
+ * in the sign-in's own transaction, with one insert of the session and one batch of its
+ * attributes. (Flushing on every change wrote a new session as an insert, two updates and three
+ * single inserts: docs/PERFORMANCE.md, "Sign-in with a database session".)
  * </ul>
  */
 final class ClockedSessionRepository<S extends Session> implements FindByIndexNameSessionRepository<ClockedSessionRepository.Stamped<S>> {
     static final Duration ACCESS_WRITE_INTERVAL = Duration.ofMinutes(1);
+    /** Request attribute: the session this request created or read, for {@link #saveCurrent()}. */
+    private static final String CURRENT = ClockedSessionRepository.class.getName() + ".current";
 
     private final FindByIndexNameSessionRepository<S> delegate;
     private final Runnable cleanUp;
@@ -54,7 +64,28 @@ final class ClockedSessionRepository<S extends Session> implements FindByIndexNa
     public Stamped<S> createSession() {
         S session = delegate.createSession();
         session.setLastAccessedTime(clock.instant());
-        return new Stamped<>(session);
+        return current(new Stamped<>(session));
+    }
+
+    /**
+     * Writes the current request's session now, in the caller's transaction if there is one
+     * (a sign-in: its session commits with it, or not at all). Writes nothing when nothing changed,
+     * so the save at the end of the request then writes nothing either.
+     */
+    @SuppressWarnings("unchecked")
+    void saveCurrent() {
+        RequestAttributes request = RequestContextHolder.getRequestAttributes();
+        if (request != null && request.getAttribute(CURRENT, RequestAttributes.SCOPE_REQUEST) instanceof Stamped<?> session) {
+            save((Stamped<S>) session);
+        }
+    }
+
+    private Stamped<S> current(Stamped<S> session) {
+        RequestAttributes request = RequestContextHolder.getRequestAttributes();
+        if (request != null) {
+            request.setAttribute(CURRENT, session, RequestAttributes.SCOPE_REQUEST);
+        }
+        return session;
     }
 
     @Override
@@ -85,7 +116,7 @@ final class ClockedSessionRepository<S extends Session> implements FindByIndexNa
             endedIdle.accept(session);
             return null;
         }
-        return new Stamped<>(session);
+        return current(new Stamped<>(session));
     }
 
     @Override

@@ -45,9 +45,9 @@ class SessionConfiguration {
         repository.setDefaultMaxInactiveInterval(properties.idleTimeout());
         repository.setConversionService(SessionSerialization.conversionService());
         repository.setCleanupCron(Scheduled.CRON_DISABLED);
-        // Written when changed, in the caller's transaction if there is one: a sign-in's session commits
-        // with the sign-in (one commit, not two), and a request that changes nothing writes nothing.
-        repository.setFlushMode(FlushMode.IMMEDIATE);
+        // Written when the request's session is saved (and a sign-in's new session earlier, in the sign-in's
+        // transaction: ClockedSessionRepository.saveCurrent); a request that changes nothing writes nothing.
+        repository.setFlushMode(FlushMode.ON_SAVE);
         return new ClockedSessionRepository<>(repository, repository::cleanUpExpiredSessions, clock, properties.idleTimeout(), session -> {
             var signedIn = session.getAttribute(SessionService.SIGNED_IN) instanceof dev.glasskey.webauthn.SignedIn s ? s : null;
             if (signedIn != null) {

@@ -10,6 +10,7 @@ import java.util.Optional;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -57,9 +58,11 @@ public class SessionService {
     private final Clock clock;
     private final TransactionTemplate tx;
     private final ConversionService serialization = SessionSerialization.conversionService();
+    private final ObjectProvider<ClockedSessionRepository<?>> repository;
 
     SessionService(SessionCheck check, SessionProperties properties, AccountService accounts, Audit audit, JdbcClient jdbc,
-                   Clock clock, PlatformTransactionManager transactionManager) {
+                   Clock clock, PlatformTransactionManager transactionManager, ObjectProvider<ClockedSessionRepository<?>> repository) {
+        this.repository = repository;
         this.check = check;
         this.properties = properties;
         this.accounts = accounts;
@@ -87,6 +90,8 @@ public class SessionService {
         }
         session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, signedIn.accountId());
         session.setAttribute(SIGNED_IN, signedIn);
+        // Now, in the caller's (the sign-in's) transaction: no session without its sign-in, one commit for both.
+        repository.ifAvailable(ClockedSessionRepository::saveCurrent);
     }
 
     /** The one clock, for the time a sign-in is made at. */
