@@ -6,6 +6,10 @@
 #   MODE=api-read  authenticated console reads, GET /api/accounts with signed-in sessions (--api-reads)
 #   MODE=app       complete application sign-ins (--app-sign-ins: authorize with PKCE -> sign-in page ->
 #                  options -> ES256 -> sign-in -> authorize -> code -> token), 64 accounts by default
+#   MODE=password  password + authenticator-app sign-ins of invited people (--password-sign-ins: GET /sign-in ->
+#                  POST /api/sign-in/password, Argon2id + TOTP); each TOTP step signs a person in once, so ACCOUNTS
+#                  (600 by default) must cover ~30 s of sign-ins. THREADS=64 JAVA_OPTS=-Xmx256m makes it a login flood
+#                  against the bounded hashing (503 signin.busy beyond it; the driver reports the server's largest RSS)
 #   MODE=startup   start-up only: JVM launch -> first GET /sign-in answered 200 (plain java -jar, fresh
 #                  data dir, polled every 10 ms over bash's /dev/tcp), ROUNDS defaults to 7
 # The driver is always this checkout's (built with -Pbench), so both builds meet the same client.
@@ -22,7 +26,8 @@
 # summary.txt with the per-round figures and the medians.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-[ $# -ge 2 ] || { echo "usage: bench/ab.sh DIR_A DIR_B [DIR_C ...]" >&2; exit 2; }
+# One DIR measures one build (no comparison): the figures of MODE=password, say.
+[ $# -ge 1 ] || { echo "usage: bench/ab.sh DIR_A [DIR_B ...]" >&2; exit 2; }
 labels=(A B C D E F G H)
 dirs=()
 for d in "$@"; do dirs+=("$(cd "$d" && pwd)"); done
@@ -37,6 +42,9 @@ if [ "$MODE" = startup ]; then
 elif [ "$MODE" = app ]; then
   ACCOUNTS=${ACCOUNTS:-64}; WARMUP=${WARMUP:-45s}; DURATION=${DURATION:-30s}; key=load.server_cpu_ms_per_signin; rate=load.signins_per_s
   extra=(--app-sign-ins)
+elif [ "$MODE" = password ]; then
+  ACCOUNTS=${ACCOUNTS:-600}; WARMUP=${WARMUP:-20s}; DURATION=${DURATION:-30s}; key=load.server_cpu_ms_per_signin; rate=load.signins_per_s
+  extra=(--password-sign-ins)
 elif [ "$MODE" = api-read ]; then
   ACCOUNTS=${ACCOUNTS:-20}; WARMUP=${WARMUP:-30s}; DURATION=${DURATION:-20s}; key=apiread.server_cpu_ms_per_read; rate=apiread.reads_per_s
   extra=(--api-reads)

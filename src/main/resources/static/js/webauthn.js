@@ -112,6 +112,50 @@
     return result;
   }
 
+  // A passkey of the signed-in person's own (Security info page): no link, the session is the permission.
+  async function addPasskey() {
+    const options = await postJson('/api/me/passkeys/options');
+    const cred = await navigator.credentials.create({ publicKey: creationOptions(options.publicKey) });
+    return postJson('/api/me/passkeys', credentialToJSON(cred));
+  }
+
+  // Passkey autofill (WebAuthn L3 §5.1.4, mediation "conditional"): a request that waits, without a
+  // dialog, for the person to pick a passkey from the browser's suggestions on a field marked
+  // autocomplete="username webauthn". Only one WebAuthn request runs at a time, so the button's own
+  // request aborts it first and starts it again afterwards.
+  let autofill = null;
+
+  async function startAutofill(next, status) {
+    if (!window.PublicKeyCredential || typeof PublicKeyCredential.isConditionalMediationAvailable !== 'function'
+        || !(await PublicKeyCredential.isConditionalMediationAvailable())) {
+      return;
+    }
+    stopAutofill();
+    const controller = new AbortController();
+    autofill = controller;
+    try {
+      const options = await postJson('/api/webauthn/sign-in/options');
+      const cred = await navigator.credentials.get({ mediation: 'conditional', publicKey: requestOptions(options.publicKey),
+        signal: controller.signal });
+      if (autofill !== controller) return;
+      autofill = null;
+      const session = await postJson('/api/webauthn/sign-in', credentialToJSON(cred));
+      window.location.assign(next || (session.roles.indexOf('global-admin') >= 0 ? '/admin' : '/'));
+    } catch (e) {
+      if (controller.signal.aborted || (e && e.name === 'AbortError')) return;
+      if (autofill === controller) autofill = null;
+      show(status, describe(e), false);
+    }
+  }
+
+  function stopAutofill() {
+    if (autofill) {
+      const controller = autofill;
+      autofill = null;
+      controller.abort();
+    }
+  }
+
   function describe(e) {
     return (e.code ? '[' + e.code + '] ' : '') + (e.message || String(e));
   }
@@ -152,16 +196,58 @@
     if (signInButton) {
       signInButton.addEventListener('click', async function () {
         signInButton.disabled = true;
+        stopAutofill();
         try {
           const session = await signIn(status);
           window.location.assign(signInButton.dataset.next || (session.roles.indexOf('global-admin') >= 0 ? '/admin' : '/'));
         } catch (e) {
           show(status, describe(e), false);
+          autofillWhileOpen();
         } finally {
           signInButton.disabled = false;
         }
       });
+      // The name field marked for passkeys is in "Use a password and code": the autofill request runs
+      // while that section is open (its field can take focus), and stops when it closes.
+      const passwordOption = document.getElementById('password-option');
+      const autofillWhileOpen = function () {
+        if (passwordOption && passwordOption.open && document.querySelector('input[autocomplete~="webauthn"]')) {
+          startAutofill(signInButton.dataset.next, document.getElementById('password-status') || status);
+        } else {
+          stopAutofill();
+        }
+      };
+      if (passwordOption) {
+        passwordOption.addEventListener('toggle', autofillWhileOpen);
+        autofillWhileOpen();
+      }
     }
+    const addPasskeyButton = document.getElementById('add-passkey');
+    if (addPasskeyButton) {
+      addPasskeyButton.addEventListener('click', async function () {
+        addPasskeyButton.disabled = true;
+        try {
+          await addPasskey();
+          window.location.reload();
+        } catch (e) {
+          show(status, describe(e), false);
+          addPasskeyButton.disabled = false;
+        }
+      });
+    }
+    document.querySelectorAll('button.remove-passkey').forEach(function (button) {
+      button.addEventListener('click', async function () {
+        button.disabled = true;
+        try {
+          await requestJson('DELETE', '/api/me/passkeys/' + encodeURIComponent(button.dataset.id));
+          // Removing the passkey this session signed in with ends the session: the reload says so.
+          window.location.reload();
+        } catch (e) {
+          show(status, describe(e), false);
+          button.disabled = false;
+        }
+      });
+    });
     const enrolButton = document.getElementById('enrol');
     if (enrolButton) {
       enrolButton.addEventListener('click', async function () {

@@ -60,6 +60,40 @@ class EmailSender implements ChannelSender {
     @Override
     public void send(AlertChannel channel, String secret, AlertMessage m) throws Exception {
         ChannelSettings s = channel.settings();
+        JavaMailSenderImpl sender = mailer(channel, secret);
+        MimeMessage message = new IdentifiedMessage(sender.getSession(), "<" + m.idempotencyKey() + "@glasskey>");
+        message.setFrom(new InternetAddress(s.from(), true));
+        for (String to : s.to()) {
+            message.addRecipient(jakarta.mail.Message.RecipientType.TO, new InternetAddress(to, true));
+        }
+        message.setSubject("[Glasskey " + m.severity().value().toUpperCase(java.util.Locale.ROOT) + "] "
+                + (m.test() ? "TEST: " : "") + m.summary(), "UTF-8");
+        message.setHeader("X-Glasskey-Idempotency-Key", m.idempotencyKey());
+        message.setHeader("X-Glasskey-Severity", m.severity().value());
+        message.setText(m.text() + "\n\nAlert " + m.alertId() + ", rules: " + m.rules() + "\n\nEvent:\n" + m.eventJson() + "\n", "UTF-8");
+        message.setSentDate(java.util.Date.from(m.createdAt()));
+        sender.send(message);
+    }
+
+    /**
+     * One message to one address through this channel's server, sender address and credentials (not
+     * to the channel's own recipients): a notice to a person ({@link PersonalMail}).
+     */
+    void sendTo(AlertChannel channel, String secret, String to, String subject, String text, String idempotencyKey,
+                java.time.Instant date) throws Exception {
+        JavaMailSenderImpl sender = mailer(channel, secret);
+        MimeMessage message = new IdentifiedMessage(sender.getSession(), "<" + idempotencyKey + "@glasskey>");
+        message.setFrom(new InternetAddress(channel.settings().from(), true));
+        message.addRecipient(jakarta.mail.Message.RecipientType.TO, new InternetAddress(to, true));
+        message.setSubject(subject, "UTF-8");
+        message.setHeader("X-Glasskey-Idempotency-Key", idempotencyKey);
+        message.setText(text, "UTF-8");
+        message.setSentDate(java.util.Date.from(date));
+        sender.send(message);
+    }
+
+    private JavaMailSenderImpl mailer(AlertChannel channel, String secret) throws Exception {
+        ChannelSettings s = channel.settings();
         JavaMailSenderImpl sender = new JavaMailSenderImpl();
         sender.setHost(s.host());
         sender.setPort(s.port());
@@ -79,18 +113,7 @@ class EmailSender implements ChannelSender {
         p.put("mail.smtp.connectiontimeout", timeout);
         p.put("mail.smtp.timeout", timeout);
         p.put("mail.smtp.writetimeout", timeout);
-        MimeMessage message = new IdentifiedMessage(sender.getSession(), "<" + m.idempotencyKey() + "@glasskey>");
-        message.setFrom(new InternetAddress(s.from(), true));
-        for (String to : s.to()) {
-            message.addRecipient(jakarta.mail.Message.RecipientType.TO, new InternetAddress(to, true));
-        }
-        message.setSubject("[Glasskey " + m.severity().value().toUpperCase(java.util.Locale.ROOT) + "] "
-                + (m.test() ? "TEST: " : "") + m.summary(), "UTF-8");
-        message.setHeader("X-Glasskey-Idempotency-Key", m.idempotencyKey());
-        message.setHeader("X-Glasskey-Severity", m.severity().value());
-        message.setText(m.text() + "\n\nAlert " + m.alertId() + ", rules: " + m.rules() + "\n\nEvent:\n" + m.eventJson() + "\n", "UTF-8");
-        message.setSentDate(java.util.Date.from(m.createdAt()));
-        sender.send(message);
+        return sender;
     }
 
     /** Keeps our Message-ID instead of the random one Jakarta Mail sets on save. */

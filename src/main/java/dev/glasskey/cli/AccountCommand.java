@@ -51,6 +51,9 @@ class AccountCommand {
         @Option(names = "--role", split = ",", description = "Role (repeatable): auditor, key-custodian. Administrators use security keys: not invited here.")
         List<String> roles = new ArrayList<>();
 
+        @Option(names = "--email", description = "Where the person's notices go (a recovery code used, a passkey added or removed …): one address.")
+        String email;
+
         @Mixin
         ServerOptions server;
 
@@ -64,7 +67,7 @@ class AccountCommand {
             return ClientCommand.run(() -> {
                 try (ConfigurableApplicationContext context = GlasskeyCommand.offlineContext(server.args())) {
                     PeopleService.Invitation invitation = context.getBean(PeopleService.class)
-                            .invite(Actor.CLI, name, signInName, Set.copyOf(roles));
+                            .invite(Actor.CLI, name, signInName, Set.copyOf(roles), email);
                     System.out.println("Invited '" + invitation.account().displayName() + "' (sign-in name '" + invitation.account().signInName()
                             + "', account " + invitation.account().id() + ").");
                     System.out.println("Setup link (single use, expires " + invitation.link().expiresAt() + "):");

@@ -3,11 +3,16 @@ package dev.glasskey.people;
 import java.util.Set;
 import java.util.TreeSet;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
@@ -15,7 +20,10 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.glasskey.account.Account;
 import dev.glasskey.system.Actors;
 import dev.glasskey.totp.MethodService;
+import dev.glasskey.webauthn.CeremonyCookie;
+import dev.glasskey.webauthn.Credential;
 import dev.glasskey.webauthn.EnrolmentLink;
+import dev.glasskey.webauthn.EnrolmentService;
 
 /**
  * Invitations (administrators) and the setup link's steps (the invited person, no session: the
@@ -26,13 +34,17 @@ class PeopleController {
     private final PeopleService people;
 
     private final MethodService methods;
+    private final EnrolmentService enrolment;
+    private final CeremonyCookie ceremonyCookie;
 
-    PeopleController(PeopleService people, MethodService methods) {
+    PeopleController(PeopleService people, MethodService methods, EnrolmentService enrolment, CeremonyCookie ceremonyCookie) {
         this.people = people;
         this.methods = methods;
+        this.enrolment = enrolment;
+        this.ceremonyCookie = ceremonyCookie;
     }
 
-    record InvitationBody(String displayName, String signInName, Set<String> roles) {}
+    record InvitationBody(String displayName, String signInName, Set<String> roles, String email) {}
 
     record LinkJson(String url, String token, String expiresAt) {
         static LinkJson of(EnrolmentLink link) {
@@ -49,8 +61,22 @@ class PeopleController {
     @PostMapping("/api/accounts/invitations")
     @ResponseStatus(HttpStatus.CREATED)
     InvitationJson invite(@RequestBody InvitationBody body) {
-        PeopleService.Invitation invitation = people.invite(Actors.current(), body.displayName(), body.signInName(), body.roles());
+        PeopleService.Invitation invitation = people.invite(Actors.current(), body.displayName(), body.signInName(), body.roles(),
+                body.email());
         return InvitationJson.of(invitation.account(), invitation.link());
+    }
+
+    record EmailBody(String email) {}
+
+    /** The address a person's notices go to (administrators only); {@code {"email": null}} removes it. */
+    @PutMapping("/api/accounts/{id}/email")
+    EmailBody setEmail(@PathVariable String id, @RequestBody EmailBody body) {
+        return new EmailBody(people.setEmail(Actors.current(), id, body.email()));
+    }
+
+    @GetMapping("/api/accounts/{id}/email")
+    EmailBody email(@PathVariable String id) {
+        return new EmailBody(people.email(id).orElse(null));
     }
 
     @PostMapping("/api/accounts/{id}/setup-link")
@@ -73,6 +99,42 @@ class PeopleController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void removeMine() {
         people.removeOwnPasswordAndApp(Actors.current(), Actors.current().id());
+    }
+
+    /** @param synced backup eligible (BE): a passkey that may sync to the holder's other devices */
+    record PasskeyJson(String id, String label, boolean synced, boolean usable, String createdAt, String lastUsedAt) {
+        static PasskeyJson of(PeopleService.Passkey p) {
+            return new PasskeyJson(p.id(), p.label(), p.synced(), p.usable(), p.createdAt().toString(),
+                    p.lastUsedAt() == null ? null : p.lastUsedAt().toString());
+        }
+    }
+
+    /** The caller's own passkeys and security keys (not revoked). */
+    @GetMapping("/api/me/passkeys")
+    java.util.List<PasskeyJson> myPasskeys() {
+        return people.ownPasskeys(Actors.current().id()).stream().map(PasskeyJson::of).toList();
+    }
+
+    /** Registration options for a passkey of the caller's own: {@code {"publicKey":{...}}} for {@code navigator.credentials.create}. */
+    @PostMapping(path = "/api/me/passkeys/options", produces = MediaType.APPLICATION_JSON_VALUE)
+    String passkeyOptions(HttpServletRequest request, HttpServletResponse response) {
+        return enrolment.startPasskey(Actors.current().id(), ceremonyCookie.issue(request, response));
+    }
+
+    /** The created credential ({@code PublicKeyCredential.toJSON()}), verified and stored as the caller's. */
+    @PostMapping(path = "/api/me/passkeys", consumes = MediaType.APPLICATION_JSON_VALUE)
+    @ResponseStatus(HttpStatus.CREATED)
+    PasskeyJson addPasskey(@RequestBody String credential, HttpServletRequest request) {
+        Credential c = enrolment.finishPasskey(Actors.current(), Actors.current().id(), ceremonyCookie.presented(request), credential);
+        return people.ownPasskeys(Actors.current().id()).stream().filter(p -> p.id().equals(c.id())).findFirst()
+                .map(PasskeyJson::of).orElseThrow();
+    }
+
+    /** Removes (revokes) one of the caller's own passkeys; refused when it is their last method. */
+    @DeleteMapping("/api/me/passkeys/{id}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    void removePasskey(@PathVariable String id) {
+        people.removeOwnPasskey(Actors.current(), Actors.current().id(), id);
     }
 
     record SetupJson(String displayName, String signInName, String expiresAt, boolean passwordSet) {}

@@ -17,21 +17,22 @@ class PeoplePages {
     private final PeopleService people;
 
     private final dev.glasskey.totp.MethodService methods;
-    private final dev.glasskey.webauthn.CredentialService credentials;
+    private final dev.glasskey.account.AccountService accounts;
 
-    PeoplePages(PeopleService people, dev.glasskey.totp.MethodService methods, dev.glasskey.webauthn.CredentialService credentials) {
+    PeoplePages(PeopleService people, dev.glasskey.totp.MethodService methods, dev.glasskey.account.AccountService accounts) {
         this.people = people;
         this.methods = methods;
-        this.credentials = credentials;
+        this.accounts = accounts;
     }
 
-    /** The signed-in person's own methods: security keys and passkeys, password and app, recovery codes left. */
+    /** The signed-in person's own methods: security keys and passkeys (add, remove), password and app, recovery codes left. */
     @GetMapping("/security-info")
     String securityInfo(Model model) {
         String accountId = dev.glasskey.system.Actors.current().id();
         model.addAttribute("methods", methods.methods(accountId));
-        model.addAttribute("keys", credentials.forAccount(accountId).stream().filter(dev.glasskey.webauthn.CredentialService.CredentialView::usable)
-                .map(v -> v.keyLabel()).toList());
+        model.addAttribute("passkeys", people.ownPasskeys(accountId));
+        dev.glasskey.account.Account account = accounts.get(accountId);
+        model.addAttribute("keyRequired", dev.glasskey.account.Roles.keyRequired(account.emergency(), account.roles()));
         model.addAttribute("me", dev.glasskey.system.Actors.current().name());
         return "security-info";
     }

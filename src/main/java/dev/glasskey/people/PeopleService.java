@@ -38,10 +38,12 @@ public class PeopleService {
     private final MethodService methods;
     private final CredentialService credentials;
     private final Audit audit;
+    private final PeopleStore store;
     private final TransactionTemplate tx;
 
     PeopleService(AccountService accounts, EnrolmentService links, MethodService methods, CredentialService credentials, Audit audit,
-                  PlatformTransactionManager transactionManager) {
+                  PeopleStore store, PlatformTransactionManager transactionManager) {
+        this.store = store;
         this.accounts = accounts;
         this.links = links;
         this.methods = methods;
@@ -55,13 +57,85 @@ public class PeopleService {
 
     /** Creates a person's account and its setup link, in one transaction. */
     public Invitation invite(Actor actor, String displayName, String signInName, Set<String> roles) {
+        return invite(actor, displayName, signInName, roles, null);
+    }
+
+    /** The same, with the address the person's notices go to (optional). */
+    public Invitation invite(Actor actor, String displayName, String signInName, Set<String> roles, String email) {
         if (roles != null && Roles.keyRequired(false, roles)) {
             throw keyRequired("An account holding " + roles.stream().filter(Roles.PRIVILEGED::contains).sorted().toList());
         }
+        String address = email == null ? null : validEmail(email);
         return tx.execute(status -> {
             Account account = accounts.createPerson(actor, displayName, signInName, roles);
+            if (address != null) {
+                setEmail(actor, account, address);
+            }
             return new Invitation(account, links.issueSetupLink(actor, account));
         });
+    }
+
+    /**
+     * Sets (or, with null, removes) the address a person's notices go to: a recovery code used, a
+     * passkey or their password and app added or removed ({@link PersonNotices}). Administrators only:
+     * whoever holds a person's session must not be able to redirect the notices that warn the owner.
+     * Emergency accounts belong to the organisation; their events reach the alert channels.
+     */
+    public String setEmail(Actor actor, String accountId, String email) {
+        String address = email == null ? null : validEmail(email);
+        return tx.execute(status -> {
+            Account account = accounts.get(accountId);
+            if (address == null) {
+                if (store.removeEmail(account.id())) {
+                    audit.record(AuditEvent.success(actor, "account.email", account.id(), account.emergency(), "notice address of '"
+                            + account.displayName() + "' removed"));
+                }
+                return null;
+            }
+            setEmail(actor, account, address);
+            return address;
+        });
+    }
+
+    private void setEmail(Actor actor, Account account, String address) {
+        if (account.emergency()) {
+            throw new GlasskeyException(ErrorCode.ACCOUNT_KEY_ONLY, "'" + account.displayName() + "' is an emergency account: it belongs"
+                    + " to the organisation, and its events reach the alert channels, not a person's address.", "email");
+        }
+        String before = store.email(account.id()).orElse(null);
+        store.setEmail(account.id(), address);
+        audit.record(AuditEvent.success(actor, "account.email", account.id(), false, "notice address of '" + account.displayName()
+                + "' " + (before == null ? "set to " : "changed from " + before + " to ") + address));
+    }
+
+    /** The address a person's notices go to, if any. */
+    public java.util.Optional<String> email(String accountId) {
+        return tx.execute(status -> {
+            accounts.get(accountId);
+            return store.email(accountId);
+        });
+    }
+
+    /** One address (RFC 5322 addr-spec, parsed strictly by Jakarta Mail), no display name, at most 254 characters (RFC 5321 §4.5.3.1.3). */
+    static String validEmail(String email) {
+        String given = email.strip();
+        if (given.isEmpty() || given.length() > 254 || given.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
+            throw emailInvalid();
+        }
+        try {
+            jakarta.mail.internet.InternetAddress parsed = new jakarta.mail.internet.InternetAddress(given, true);
+            if (parsed.getPersonal() != null || !given.equals(parsed.getAddress()) || !given.contains("@") || parsed.isGroup()) {
+                throw emailInvalid();
+            }
+            parsed.validate();
+            return given;
+        } catch (jakarta.mail.internet.AddressException e) {
+            throw emailInvalid();
+        }
+    }
+
+    private static GlasskeyException emailInvalid() {
+        return new GlasskeyException(ErrorCode.ACCOUNT_EMAIL_INVALID, null, "email");
     }
 
     /** A new setup link for an existing person (the account must have a sign-in name); supersedes an unused one. */
@@ -110,6 +184,52 @@ public class PeopleService {
             }
             audit.record(AuditEvent.success(actor, "methods.remove", account.id(), false, "'" + account.displayName()
                     + "' removed their password, authenticator app and recovery codes"));
+        });
+    }
+
+    /** A passkey or security key as its holder sees it on their Security info page. */
+    public record Passkey(String id, String label, boolean synced, boolean usable, Instant createdAt, Instant lastUsedAt) {}
+
+    /** The caller's own credentials that are not revoked, oldest first. */
+    public java.util.List<Passkey> ownPasskeys(String accountId) {
+        return credentials.forAccount(accountId).stream()
+                .filter(v -> v.credential().status() != dev.glasskey.webauthn.Credential.Status.REVOKED)
+                .map(v -> new Passkey(v.credential().id(), v.keyLabel(), v.credential().backupEligible(), v.usable(),
+                        v.credential().createdAt(), v.credential().lastUsedAt()))
+                .toList();
+    }
+
+    /**
+     * A person removes one of their own passkeys or security keys (revoked: sessions signed in with it
+     * end at their next request). Refused while it is their last way to sign in with two factors —
+     * no other usable credential and no password and app they may sign in with
+     * ({@code account.last_method}); another account's credential is answered as unknown. For an
+     * emergency account the lockout guard judges the revocation as any other.
+     */
+    public void removeOwnPasskey(Actor actor, String accountId, String credentialId) {
+        tx.executeWithoutResult(status -> {
+            Account account = accounts.get(accountId);
+            CredentialService.CredentialView target;
+            try {
+                target = credentials.get(credentialId);
+            } catch (GlasskeyException e) {
+                throw new GlasskeyException(ErrorCode.CREDENTIAL_NOT_FOUND);
+            }
+            if (!target.credential().accountId().equals(account.id())
+                    || target.credential().status() == dev.glasskey.webauthn.Credential.Status.REVOKED) {
+                // Not theirs (or gone already): nothing they may see or change.
+                throw new GlasskeyException(ErrorCode.CREDENTIAL_NOT_FOUND);
+            }
+            boolean anotherCredential = credentials.forAccount(account.id()).stream()
+                    .anyMatch(v -> v.usable() && !v.credential().id().equals(credentialId));
+            boolean passwordAndCode = !Roles.keyRequired(account.emergency(), account.roles()) && methods.ready(account.id());
+            if (!anotherCredential && !passwordAndCode) {
+                throw new GlasskeyException(ErrorCode.ACCOUNT_LAST_METHOD, "'" + target.keyLabel() + "' is the only way '"
+                        + account.displayName() + "' signs in: add another passkey"
+                        + (Roles.keyRequired(account.emergency(), account.roles()) ? " or security key" : ", or a password and app,")
+                        + " before removing it.");
+            }
+            credentials.revoke(actor, credentialId, "removed by its holder on the Security info page");
         });
     }
 

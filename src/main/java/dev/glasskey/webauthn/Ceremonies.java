@@ -24,6 +24,8 @@ import dev.glasskey.system.Untrusted;
 @Component
 class Ceremonies {
     static final String REGISTRATION = "registration";
+    /** A signed-in person adding a passkey of their own (no link). */
+    static final String PASSKEY = "passkey";
     static final int OUTSTANDING_PER_LINK = 4;
 
     private final CeremonyStore store;

@@ -229,36 +229,71 @@ public class EnrolmentService {
             if (!account.enabled()) {
                 throw new GlasskeyException(ErrorCode.ACCOUNT_DISABLED);
             }
-            AttestationPolicy policy = allowedModels.policy();
-            PublicKeyCredentialCreationOptions options = relyingParties.forRegistration(policy, false)
-                    .startRegistration(StartRegistrationOptions.builder()
-                            .user(UserIdentity.builder()
-                                    .name(account.displayName())
-                                    .displayName(account.displayName())
-                                    .id(YubicoCredentials.bytes(account.userHandle()))
-                                    .build())
-                            .authenticatorSelection(AuthenticatorSelectionCriteria.builder()
-                                    .residentKey(ResidentKeyRequirement.REQUIRED)
-                                    .userVerification(UserVerificationRequirement.REQUIRED)
-                                    .authenticatorAttachment(AuthenticatorStandard.requiredFor(account) ? AuthenticatorAttachment.CROSS_PLATFORM : null)
-                                    .build())
-                            .hints(AuthenticatorStandard.requiredFor(account) ? List.of(PublicKeyCredentialHint.SECURITY_KEY.getValue()) : List.of())
-                            .timeout(CEREMONY_TIMEOUT_MS)
-                            .build());
             // Exclude this account's credentials on *other* keys, so one physical key cannot be
             // enrolled twice for the account under two inventory labels (L3 §5.4 excludeCredentials).
-            Set<PublicKeyCredentialDescriptor> exclude = credentials.forAccount(account.id()).stream()
-                    .filter(c -> c.status() != Credential.Status.REVOKED && !c.keyId().equals(e.keyId()))
-                    .map(c -> PublicKeyCredentialDescriptor.builder().id(YubicoCredentials.bytes(c.credentialId())).build())
-                    .collect(Collectors.toCollection(HashSet::new));
-            options = options.toBuilder().excludeCredentials(exclude).build();
-            try {
-                ceremonies.issue(Ceremonies.REGISTRATION, sessionId, options.getChallenge(), Yubico.toJson(options), e.tokenHash());
-                return Yubico.credentialsCreateJson(options);
-            } catch (JsonProcessingException ex) {
-                throw new IllegalStateException(ex);
-            }
+            return creationOptions(account, Ceremonies.REGISTRATION, sessionId, e.tokenHash(),
+                    c -> c.status() != Credential.Status.REVOKED && !c.keyId().equals(e.keyId()));
         }));
+    }
+
+    /**
+     * Registration options for a signed-in person adding a passkey of their own (issue 15), from their
+     * Security info page: no link, the session is the permission. Discoverable, user verification
+     * required, platform or roaming — except for an account {@link AuthenticatorStandard#requiredFor}
+     * names, which gets a security key's options and, at the finish, the emergency standard. The
+     * challenge is bound to the ceremony cookie and to the account (at most
+     * {@link Ceremonies#OUTSTANDING_PER_LINK} outstanding per account).
+     */
+    public String startPasskey(String accountId, String sessionId) {
+        return tx.execute(status -> {
+            Account account = accounts.get(accountId);
+            if (!account.enabled()) {
+                throw new GlasskeyException(ErrorCode.ACCOUNT_DISABLED);
+            }
+            // Every credential the account still holds: the same authenticator is not registered twice (L3 §5.4).
+            return creationOptions(account, Ceremonies.PASSKEY, sessionId, passkeyBinding(account.id()),
+                    c -> c.status() != Credential.Status.REVOKED);
+        });
+    }
+
+    /**
+     * What a self-service ceremony is bound to in the {@code ceremony} row's {@code enrolment_token_hash}
+     * (no link exists): a digest of the account id that no link's token hash can equal, since those are
+     * digests of random tokens.
+     */
+    private static String passkeyBinding(String accountId) {
+        return Ids.sha256Hex("glasskey-passkey:" + accountId);
+    }
+
+    private String creationOptions(Account account, String kind, String sessionId, String binding,
+                                   java.util.function.Predicate<Credential> excluded) {
+        AttestationPolicy policy = allowedModels.policy();
+        PublicKeyCredentialCreationOptions options = relyingParties.forRegistration(policy, false)
+                .startRegistration(StartRegistrationOptions.builder()
+                        .user(UserIdentity.builder()
+                                .name(account.signInName() == null ? account.displayName() : account.signInName())
+                                .displayName(account.displayName())
+                                .id(YubicoCredentials.bytes(account.userHandle()))
+                                .build())
+                        .authenticatorSelection(AuthenticatorSelectionCriteria.builder()
+                                .residentKey(ResidentKeyRequirement.REQUIRED)
+                                .userVerification(UserVerificationRequirement.REQUIRED)
+                                .authenticatorAttachment(AuthenticatorStandard.requiredFor(account) ? AuthenticatorAttachment.CROSS_PLATFORM : null)
+                                .build())
+                        .hints(AuthenticatorStandard.requiredFor(account) ? List.of(PublicKeyCredentialHint.SECURITY_KEY.getValue()) : List.of())
+                        .timeout(CEREMONY_TIMEOUT_MS)
+                        .build());
+        Set<PublicKeyCredentialDescriptor> exclude = credentials.forAccount(account.id()).stream()
+                .filter(excluded)
+                .map(c -> PublicKeyCredentialDescriptor.builder().id(YubicoCredentials.bytes(c.credentialId())).build())
+                .collect(Collectors.toCollection(HashSet::new));
+        options = options.toBuilder().excludeCredentials(exclude).build();
+        try {
+            ceremonies.issue(kind, sessionId, options.getChallenge(), Yubico.toJson(options), binding);
+            return Yubico.credentialsCreateJson(options);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException(ex);
+        }
     }
 
     /**
@@ -294,7 +329,15 @@ public class EnrolmentService {
             if (!tokenHash.equals(pending.enrolmentTokenHash())) {
                 throw new GlasskeyException(ErrorCode.CHALLENGE_UNKNOWN, "The challenge was issued for another enrolment link.");
             }
-            return tx.execute(status -> register(tokenHash, pending, response, responseJson));
+            return tx.execute(status -> {
+                Enrolment e = usableByHash(tokenHash);
+                return register(accounts.get(e.accountId()), e.keyId(), e.purpose() + " link", Enrolment.BOOTSTRAP.equals(e.purpose()),
+                        () -> {
+                            if (!enrolments.markUsed(tokenHash, Times.now(clock))) {
+                                throw new GlasskeyException(ErrorCode.ENROLMENT_UNKNOWN);
+                            }
+                        }, pending, response, responseJson);
+            });
         } catch (GlasskeyException e) {
             tx.executeWithoutResult(status -> audit.record(AuditEvent.failure(Actor.ANONYMOUS, "credential.register",
                     enrolment == null ? null : enrolment.accountId(), e.errorCode().code(),
@@ -303,11 +346,37 @@ public class EnrolmentService {
         }
     }
 
-    private Credential register(String tokenHash, CeremonyStore.Pending pending,
+    /**
+     * A signed-in person's own passkey: verified and stored as a link's credential is (the same checks,
+     * and for an account that needs one the emergency standard), on a new inventory key named after the
+     * person, audited as {@code credential.register} "via self-service". The challenge must be one
+     * {@link #startPasskey} issued to this account in this browser; a refusal is audited.
+     */
+    public Credential finishPasskey(Actor actor, String accountId, String sessionId, String responseJson) {
+        try {
+            var response = Yubico.registration(responseJson);
+            CeremonyStore.Pending pending = tx.execute(status ->
+                    ceremonies.consume(Ceremonies.PASSKEY, sessionId, response.getResponse().getClientData()));
+            if (!passkeyBinding(accountId).equals(pending.enrolmentTokenHash())) {
+                throw new GlasskeyException(ErrorCode.CHALLENGE_UNKNOWN, "The challenge was issued for another account.");
+            }
+            return tx.execute(status -> register(accounts.get(accountId), null, "self-service", false, () -> {}, pending, response,
+                    responseJson));
+        } catch (GlasskeyException e) {
+            tx.executeWithoutResult(status -> audit.record(AuditEvent.failure(actor, "credential.register", accountId,
+                    e.errorCode().code(), accountIsEmergency(accountId), e.detail() == null ? "self-service" : e.detail())));
+            throw e;
+        }
+    }
+
+    /**
+     * @param linkKeyId the inventory key the link names, or null: a new key is added from the attestation
+     * @param via       how the credential came, for the audit entry
+     * @param spend     spends the link (in this transaction), if there is one
+     */
+    private Credential register(Account account, String linkKeyId, String via, boolean flagged, Runnable spend, CeremonyStore.Pending pending,
                                 PublicKeyCredential<AuthenticatorAttestationResponse, ClientRegistrationExtensionOutputs> response,
                                 String responseJson) {
-        Enrolment e = usableByHash(tokenHash);
-        Account account = accounts.get(e.accountId());
         if (!account.enabled()) {
             throw new GlasskeyException(ErrorCode.ACCOUNT_DISABLED);
         }
@@ -362,9 +431,9 @@ public class EnrolmentService {
         }
         return guards.guard("credential.register", () -> {
             Instant now = Times.now(clock);
-            String keyId = e.keyId();
+            String keyId = linkKeyId;
             if (keyId == null) {
-                keyId = keys.register(Actor.SYSTEM, new KeyService.KeyDetails(firstKeyLabel(account, now), aaguid, null, null,
+                keyId = keys.register(Actor.SYSTEM, new KeyService.KeyDetails(firstKeyLabel(account, now, keyLabelWord(via, authData)), aaguid, null, null,
                         account.displayName(), null, null)).id();
             } else if (!isZero(aaguid)) {
                 keys.confirmModel(keyId, aaguid);
@@ -386,14 +455,12 @@ public class EnrolmentService {
                     now, null, now);
             credentials.insert(credential);
             credentials.insertRegistration(credential.id(), pending.requestJson(), responseJson);
-            if (!enrolments.markUsed(tokenHash, now)) {
-                throw new GlasskeyException(ErrorCode.ENROLMENT_UNKNOWN);
-            }
+            spend.run();
             AuditEvent event = AuditEvent.success(new Actor(account.id(), account.displayName()), "credential.register",
                     account.id(), account.emergency(), "credential " + credential.id() + " on key '" + key.label() + "' model "
                             + aaguid + " attestation " + format + (result.isAttestationTrusted() ? " (trusted)" : " (untrusted)")
-                            + " via " + e.purpose() + " link");
-            audit.record(Enrolment.BOOTSTRAP.equals(e.purpose()) ? event.flag() : event);
+                            + " via " + via);
+            audit.record(flagged ? event.flag() : event);
             return credential;
         });
     }
@@ -517,8 +584,19 @@ public class EnrolmentService {
         return accounts.get(accountId).emergency();
     }
 
-    private static String firstKeyLabel(Account account, Instant now) {
-        return "Key of " + account.displayName() + ", enrolled "
+    /** A self-service credential that may sync (BE) is a passkey; a device-bound one too; a link's is a key. */
+    private static String keyLabelWord(String via, AuthenticatorData authData) {
+        return "self-service".equals(via) ? (authData.getFlags().BE ? "Synced passkey" : "Passkey") : "Key";
+    }
+
+    private static String firstKeyLabel(Account account, Instant now, String word) {
+        // Display names take up to 200 characters, as labels do: the name is shortened so the label fits.
+        String name = account.displayName();
+        if (name.length() > 120) {
+            int cut = Character.isHighSurrogate(name.charAt(118)) ? 118 : 119;
+            name = name.substring(0, cut) + "…";
+        }
+        return word + " of " + name + ", enrolled "
                 + DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC).format(now)
                 + " #" + Ids.randomToken(3);
     }

@@ -32,17 +32,17 @@ import org.subethamail.smtp.server.SMTPServer;
  * one user, with a fresh self-signed certificate for localhost/127.0.0.1. Records each message
  * with the session's TLS state.
  */
-final class SmtpReceiver implements AutoCloseable {
-    static final String USER = "alerts";
-    static final String PASSWORD = "s3cret-smtp-password";
+public final class SmtpReceiver implements AutoCloseable {
+    public static final String USER = "alerts";
+    public static final String PASSWORD = "s3cret-smtp-password";
 
-    record Mail(String from, String to, String raw, boolean overTls, String authenticatedUser) {}
+    public record Mail(String from, String to, String raw, boolean overTls, String authenticatedUser) {}
 
     private final SMTPServer server;
     private final String certificatePem;
     private final List<Mail> mails = new CopyOnWriteArrayList<>();
 
-    SmtpReceiver() throws Exception {
+    public SmtpReceiver() throws Exception {
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(256);
         KeyPair pair = g.generateKeyPair();
@@ -81,15 +81,15 @@ final class SmtpReceiver implements AutoCloseable {
         server.start();
     }
 
-    int port() {
+    public int port() {
         return server.getPortAllocated();
     }
 
-    String certificatePem() {
+    public String certificatePem() {
         return certificatePem;
     }
 
-    List<Mail> mails() {
+    public List<Mail> mails() {
         return List.copyOf(mails);
     }
 

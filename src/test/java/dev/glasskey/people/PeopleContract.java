@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * audited precisely; each time step once; ±1 step), the session it opens, and the refusals that keep
  * emergency accounts and administrators on security keys. Every refusal leaves stored state as it was.
  */
-interface PeopleContract extends Fixtures {
+interface PeopleContract extends dev.glasskey.alert.AlertChannels {
 
     // --- invitation and setup ------------------------------------------------------------------
 
@@ -386,5 +386,261 @@ interface PeopleContract extends Fixtures {
         assertThat(passwordSignIn(client(), p.signInName(), p.password(), renewed.json().path("recoveryCodes").get(0).asString()).status())
                 .isEqualTo(200);
         assertProblem(client().post("/api/me/recovery-codes", "{}"), 401, "auth.required");
+    }
+
+    // --- self-service passkeys ------------------------------------------------------------------
+
+    /** Asks for options as the signed-in {@code browser} and answers them with {@code key}. */
+    private Client.Response addPasskey(Client browser, dev.glasskey.testing.SoftwareAuthenticator key,
+                                       dev.glasskey.testing.SoftwareAuthenticator.Tweaks tweaks) {
+        Client.Response options = browser.post("/api/me/passkeys/options", "{}");
+        assertThat(options.status()).as(options.toString()).isEqualTo(200);
+        return browser.post("/api/me/passkeys", tweaks == null ? key.register(options.body()) : key.register(options.body(), tweaks));
+    }
+
+    @Test
+    default void aSignedInPersonAddsListsAndRemovesTheirOwnPasskey() {
+        Client admin = newAdmin().http();
+        PasswordPerson p = invitePerson(admin);
+        Client browser = client();
+        assertThat(passwordSignIn(browser, p.signInName(), p.password(), totpCode(p.secret(), 0)).status()).isEqualTo(200);
+        assertThat(browser.get("/api/me/passkeys").json().size()).isZero();
+
+        Client.Response options = browser.post("/api/me/passkeys/options", "{}");
+        assertThat(options.status()).as(options.toString()).isEqualTo(200);
+        JsonNode publicKey = options.json().path("publicKey");
+        // Discoverable, user verification required; platform or roaming (no attachment asked for a person).
+        assertThat(publicKey.path("authenticatorSelection").path("residentKey").asString()).isEqualTo("required");
+        assertThat(publicKey.path("authenticatorSelection").path("userVerification").asString()).isEqualTo("required");
+        assertThat(publicKey.path("authenticatorSelection").has("authenticatorAttachment")).isFalse();
+        assertThat(publicKey.path("user").path("name").asString()).isEqualTo(p.signInName());
+
+        dev.glasskey.testing.SoftwareAuthenticator key = newKey();
+        long audit = auditHead();
+        Client.Response added = browser.post("/api/me/passkeys", key.register(options.body()));
+        assertThat(added.status()).as(added.toString()).isEqualTo(201);
+        assertThat(added.json().path("label").asString()).startsWith("Passkey of ");
+        assertThat(added.json().path("synced").asBoolean()).isFalse();
+        assertThat(auditSince(audit)).extracting(Fixtures.AuditRow::action, Fixtures.AuditRow::outcome)
+                .contains(org.assertj.core.groups.Tuple.tuple("credential.register", "success"));
+        assertThat(auditSince(audit)).filteredOn(r -> r.action().equals("credential.register")).first()
+                .extracting(Fixtures.AuditRow::detail).asString().contains("via self-service");
+        JsonNode mine = browser.get("/api/me/passkeys").json();
+        assertThat(mine.size()).isEqualTo(1);
+        String credentialId = mine.get(0).path("id").asString();
+
+        // It signs the person in (usernameless, as any key): a device-bound key, hwk.
+        String handle = accounts().get(p.accountId()).userHandle();
+        Client.Response signedIn = signIn(client(), key, handle);
+        assertThat(signedIn.status()).as(signedIn.toString()).isEqualTo(200);
+        assertThat(signedIn.json().path("amr").toString()).isEqualTo("[\"hwk\",\"user\",\"mfa\"]");
+
+        // The same authenticator is not registered twice: the options exclude it.
+        JsonNode again = browser.post("/api/me/passkeys/options", "{}").json();
+        assertThat(again.path("publicKey").path("excludeCredentials").toString()).contains(key.credentialId(rpId(again), handle));
+
+        // Removing it (the password and app remain): gone from the list, and it signs nobody in.
+        assertThat(browser.delete("/api/me/passkeys/" + credentialId).status()).isEqualTo(204);
+        assertThat(browser.get("/api/me/passkeys").json().size()).isZero();
+        assertProblem(signIn(client(), key, handle), 401, "credential.revoked");
+    }
+
+    private static String rpId(JsonNode options) {
+        return options.path("publicKey").path("rp").path("id").asString();
+    }
+
+    @Test
+    default void aPersonCannotRemoveTheirLastPasskeyNorAnotherPersonsAndRefusalsChangeNothing() {
+        Client admin = newAdmin().http();
+        PasswordPerson p = invitePerson(admin);
+        Client browser = client();
+        assertThat(passwordSignIn(browser, p.signInName(), p.password(), totpCode(p.secret(), 0)).status()).isEqualTo(200);
+        dev.glasskey.testing.SoftwareAuthenticator key = newKey();
+        assertThat(addPasskey(browser, key, null).status()).isEqualTo(201);
+        String credentialId = browser.get("/api/me/passkeys").json().get(0).path("id").asString();
+        // The password and app go (a passkey remains); the password session ends with them.
+        assertThat(browser.delete("/api/me/password-and-app").status()).isEqualTo(204);
+        Client withKey = client();
+        assertThat(signIn(withKey, key, accounts().get(p.accountId()).userHandle()).status()).isEqualTo(200);
+
+        PasswordPerson other = invitePerson(admin);
+        Client otherBrowser = client();
+        assertThat(passwordSignIn(otherBrowser, other.signInName(), other.password(), totpCode(other.secret(), 0)).status()).isEqualTo(200);
+
+        String before = storedState();
+        assertProblem(withKey.delete("/api/me/passkeys/" + credentialId), 409, "account.last_method");
+        // Another person's credential, an unknown id, a hostile one: all "no such credential".
+        assertProblem(otherBrowser.delete("/api/me/passkeys/" + credentialId), 404, "credential.not_found");
+        assertProblem(otherBrowser.delete("/api/me/passkeys/00000000-0000-0000-0000-000000000000"), 404, "credential.not_found");
+        assertProblem(otherBrowser.delete("/api/me/passkeys/" + "x".repeat(300)), 404, "credential.not_found");
+        assertProblem(otherBrowser.delete("/api/me/passkeys/%27--%20or%201=1"), 404, "credential.not_found");
+        // A path the firewall refuses before any handler: its own documented answer.
+        assertProblem(otherBrowser.delete("/api/me/passkeys/%27%3B--"), 400, "request.malformed");
+        assertThat(otherBrowser.get("/api/me/passkeys").json().size()).isZero();
+        // Not signed in: nothing.
+        assertProblem(client().post("/api/me/passkeys/options", "{}"), 401, "auth.required");
+        assertProblem(client().post("/api/me/passkeys", "{}"), 401, "auth.required");
+        assertProblem(client().get("/api/me/passkeys"), 401, "auth.required");
+        assertProblem(client().delete("/api/me/passkeys/" + credentialId), 401, "auth.required");
+        assertThat(storedState()).isEqualTo(before);
+        assertThat(withKey.get("/api/me/passkeys").json().size()).isEqualTo(1);
+    }
+
+    @Test
+    default void hostileSelfServiceRegistrationsAreRefusedPreciselyAndStoreNothing() {
+        Client admin = newAdmin().http();
+        PasswordPerson p = invitePerson(admin);
+        Client browser = client();
+        assertThat(passwordSignIn(browser, p.signInName(), p.password(), totpCode(p.secret(), 0)).status()).isEqualTo(200);
+        dev.glasskey.testing.SoftwareAuthenticator key = newKey();
+        String before = storedState();
+        long audit = auditHead();
+
+        assertProblem(browser.post("/api/me/passkeys", "not json"), 400, "request.malformed");
+        assertProblem(browser.post("/api/me/passkeys", "{}"), 400, "ceremony.credential_malformed");
+        assertProblem(browser.post("/api/me/passkeys", "[1,2]"), 400, "request.malformed");
+        assertProblem(addPasskey(browser, key, dev.glasskey.testing.SoftwareAuthenticator.Tweaks.defaults(baseUrl()).withUserVerified(false)),
+                400, "ceremony.user_verification_missing");
+        assertProblem(addPasskey(browser, key, dev.glasskey.testing.SoftwareAuthenticator.Tweaks.defaults("https://evil.example")),
+                400, "ceremony.origin_mismatch");
+        assertProblem(addPasskey(browser, key, dev.glasskey.testing.SoftwareAuthenticator.Tweaks.defaults(baseUrl())
+                .withClientDataType("webauthn.get")), 400, "ceremony.wrong_type");
+
+        // A challenge answered twice: the second time it is unknown.
+        Client.Response options = browser.post("/api/me/passkeys/options", "{}");
+        String response = key.register(options.body());
+        assertThat(browser.post("/api/me/passkeys", response).status()).isEqualTo(201);
+        String afterOne = storedState();
+        assertProblem(browser.post("/api/me/passkeys", response), 400, "ceremony.challenge_unknown");
+
+        // Options asked in one browser, answered from another person's session in another browser.
+        Client.Response foreign = browser.post("/api/me/passkeys/options", "{}");
+        Client other = client();
+        PasswordPerson q = invitePerson(admin);
+        assertThat(passwordSignIn(other, q.signInName(), q.password(), totpCode(q.secret(), 0)).status()).isEqualTo(200);
+        assertProblem(other.post("/api/me/passkeys", newKey().register(foreign.body())), 400, "ceremony.session_mismatch");
+        // The same browser, signed in as someone else meanwhile: the challenge was the first person's.
+        Client.Response mine = browser.post("/api/me/passkeys/options", "{}");
+        assertThat(passwordSignIn(browser, q.signInName(), q.password(), totpCode(q.secret(), 1)).status()).isEqualTo(200);
+        assertProblem(browser.post("/api/me/passkeys", newKey().register(mine.body())), 400, "ceremony.challenge_unknown");
+        assertThat(browser.get("/api/me/passkeys").json().size()).isZero();
+
+        // A link's challenge (an enrolment link's ceremony) is not a self-service one.
+        String keyId = registerKey(admin, "Link key " + System.nanoTime(), "Desk").path("id").asString();
+        String token = issueLink(admin, p.accountId(), keyId);
+        Client.Response linkOptions = browser.post("/api/enrolments/" + token + "/options", "{}");
+        assertThat(linkOptions.status()).isEqualTo(200);
+        String beforeLink = storedState();
+        assertProblem(browser.post("/api/me/passkeys", newKey().register(linkOptions.body())), 400, "ceremony.wrong_type");
+        assertThat(storedState()).isEqualTo(beforeLink);
+        assertThat(auditSince(audit)).filteredOn(r -> r.action().equals("credential.register") && r.outcome().equals("failure"))
+                .hasSizeGreaterThanOrEqualTo(7);
+        assertThat(afterOne).isNotEqualTo(before);
+    }
+
+    @Test
+    default void anAdministratorsOwnPasskeyMeetsTheEmergencyStandard() {
+        Fixtures.SignedInClient admin = newAdmin();
+        Client.Response options = admin.http().post("/api/me/passkeys/options", "{}");
+        assertThat(options.status()).as(options.toString()).isEqualTo(200);
+        assertThat(options.json().path("publicKey").path("authenticatorSelection").path("authenticatorAttachment").asString())
+                .isEqualTo("cross-platform");
+        String before = storedState();
+        assertProblem(admin.http().post("/api/me/passkeys", newKey().register(options.body(),
+                dev.glasskey.testing.SoftwareAuthenticator.Tweaks.defaults(baseUrl()).withBackupEligible(true))), 403,
+                "enrolment.synced_passkey_refused");
+        assertThat(storedState()).isEqualTo(before);
+        // A device-bound key is added; the administrator then holds two.
+        assertThat(addPasskey(admin.http(), newKey(), null).status()).isEqualTo(201);
+        assertThat(admin.http().get("/api/me/passkeys").json().size()).isEqualTo(2);
+    }
+
+    // --- notices to the person ------------------------------------------------------------------
+
+    @Test
+    default void aPersonIsMailedWhenARecoveryCodeIsUsedAndWhenTheirPasskeysChange() throws Exception {
+        Client admin = newAdmin().http();
+        try (dev.glasskey.alert.SmtpReceiver smtp = new dev.glasskey.alert.SmtpReceiver()) {
+            Map<String, Object> settings = new java.util.HashMap<>();
+            settings.put("host", "127.0.0.1");
+            settings.put("port", smtp.port());
+            settings.put("from", "glasskey@example.org");
+            settings.put("to", List.of("security@example.org"));
+            settings.put("username", dev.glasskey.alert.SmtpReceiver.USER);
+            settings.put("tlsCertificatePem", smtp.certificatePem());
+            // Critical only: the administrators' alerts of this test stay out of this mailbox.
+            JsonNode channel = createChannel(admin, Map.of("name", "mail " + System.nanoTime(), "type", "email",
+                    "minSeverity", "critical", "settings", settings, "password", dev.glasskey.alert.SmtpReceiver.PASSWORD));
+            try {
+                PasswordPerson p = invitePerson(admin);
+                String address = "person." + System.nanoTime() + "@example.org";
+                Client.Response set = admin.put("/api/accounts/" + p.accountId() + "/email", Map.of("email", address));
+                assertThat(set.status()).as(set.toString()).isEqualTo(200);
+                assertThat(admin.get("/api/accounts/" + p.accountId() + "/email").json().path("email").asString()).isEqualTo(address);
+
+                Client browser = client();
+                assertThat(passwordSignIn(browser, p.signInName(), p.password(), p.recoveryCodes().get(0)).status()).isEqualTo(200);
+                await("the recovery-code notice", () -> smtp.mails().stream().anyMatch(m -> m.raw().contains("recovery code was used")));
+                dev.glasskey.alert.SmtpReceiver.Mail mail = smtp.mails().stream().filter(m -> m.raw().contains("recovery code was used"))
+                        .findFirst().orElseThrow();
+                assertThat(mail.raw()).contains("To: " + address).contains("Subject: Glasskey: A recovery code was used to sign in to your account")
+                        .doesNotContain("security@example.org");
+                assertThat(mail.overTls()).isTrue();
+                assertThat(mail.from()).isEqualTo("glasskey@example.org");
+
+                // A passkey added, then removed: one notice each.
+                Client.Response added = addPasskey(browser, newKey(), null);
+                assertThat(added.status()).as(added.toString()).isEqualTo(201);
+                assertThat(browser.delete("/api/me/passkeys/" + added.json().path("id").asString()).status()).isEqualTo(204);
+                await("the passkey notices", () -> smtp.mails().stream().filter(m -> m.raw().contains("To: " + address)).count() >= 3);
+                assertThat(smtp.mails().stream().filter(m -> m.raw().contains("To: " + address)).map(m -> m.raw()).toList())
+                        .anyMatch(r -> r.contains("passkey or security key was added"))
+                        .anyMatch(r -> r.contains("passkey or security key was removed"));
+
+                // A person without an address gets no notice.
+                PasswordPerson silent = invitePerson(admin);
+                int before = smtp.mails().size();
+                assertThat(passwordSignIn(client(), silent.signInName(), silent.password(), silent.recoveryCodes().get(0)).status()).isEqualTo(200);
+                alertDelivery().deliverDue();
+                assertThat(smtp.mails()).hasSize(before);
+            } finally {
+                deleteChannel(admin, channel);
+            }
+        }
+    }
+
+    @Test
+    default void aNoticeAddressIsOneAddressSetOnlyByAnAdministrator() {
+        Client admin = newAdmin().http();
+        PasswordPerson p = invitePerson(admin);
+        String emergency = createAccount(admin, "Glass " + System.nanoTime(), true, "global-admin").path("id").asString();
+        Client person = client();
+        assertThat(passwordSignIn(person, p.signInName(), p.password(), totpCode(p.secret(), 0)).status()).isEqualTo(200);
+        String before = storedState();
+        for (String bad : List.of("", "   ", "no-at-sign", "Ana <ana@example.org>", "a@b@example.org", "ana@example.org, bob@example.org",
+                "ana@exa mple.org", "x".repeat(250) + "@example.org", "ana@example.org\r\nBcc: evil@example.org", "group: a@example.org;",
+                "\u0000@example.org", "ana@", "@example.org", "(comment)ana@example.org")) {
+            assertProblem(admin.put("/api/accounts/" + p.accountId() + "/email", Map.of("email", bad)), 400, "account.email_invalid");
+            Client.Response invited = admin.post("/api/accounts/invitations", Map.of("displayName", "Bad mail", "signInName",
+                    "bad." + System.nanoTime() + "@example.org", "roles", List.of(), "email", bad));
+            assertProblem(invited, 400, "account.email_invalid");
+        }
+        assertProblem(admin.put("/api/accounts/no-such-account/email", Map.of("email", "a@example.org")), 404, "account.not_found");
+        assertProblem(admin.put("/api/accounts/" + emergency + "/email", Map.of("email", "a@example.org")), 409, "account.key_only");
+        // The person cannot redirect their own notices.
+        assertProblem(person.put("/api/accounts/" + p.accountId() + "/email", Map.of("email", "thief@example.org")), 403, "auth.forbidden");
+        assertProblem(client().put("/api/accounts/" + p.accountId() + "/email", Map.of("email", "thief@example.org")), 401, "auth.required");
+        assertThat(storedState()).isEqualTo(before);
+
+        // At the invitation, then removed with null.
+        Client.Response invited = admin.post("/api/accounts/invitations", Map.of("displayName", "Good mail", "signInName",
+                "good." + System.nanoTime() + "@example.org", "roles", List.of(), "email", "good@example.org"));
+        assertThat(invited.status()).as(invited.toString()).isEqualTo(201);
+        String id = invited.json().path("accountId").asString();
+        assertThat(admin.get("/api/accounts/" + id + "/email").json().path("email").asString()).isEqualTo("good@example.org");
+        Map<String, Object> none = new java.util.HashMap<>();
+        none.put("email", null);
+        assertThat(admin.put("/api/accounts/" + id + "/email", none).status()).isEqualTo(200);
+        assertThat(admin.get("/api/accounts/" + id + "/email").json().path("email").isNull()).isTrue();
     }
 }

@@ -216,7 +216,17 @@ public final class Browser implements AutoCloseable {
 
     /** A new security key, not yet plugged in. */
     public Key newKey(String name) {
-        Key key = new Key(name);
+        Key key = new Key(name, VirtualAuthenticatorOptions.Transport.USB);
+        keys.add(key);
+        return key;
+    }
+
+    /**
+     * A new platform authenticator (the computer's own passkey store: transport {@code internal}), not yet
+     * "plugged in" — {@link #insertOnly} makes it the one that answers, as for a key.
+     */
+    public Key newPlatformAuthenticator(String name) {
+        Key key = new Key(name, VirtualAuthenticatorOptions.Transport.INTERNAL);
         keys.add(key);
         return key;
     }
@@ -250,12 +260,14 @@ public final class Browser implements AutoCloseable {
      */
     public final class Key {
         private final String name;
+        private final VirtualAuthenticatorOptions.Transport transport;
         private VirtualAuthenticator authenticator;
         private List<Credential> stored = List.of();
         private final List<Credential> withheld = new ArrayList<>();
 
-        private Key(String name) {
+        private Key(String name, VirtualAuthenticatorOptions.Transport transport) {
             this.name = name;
+            this.transport = transport;
         }
 
         public String name() {
@@ -272,7 +284,7 @@ public final class Browser implements AutoCloseable {
             }
             authenticator = driver.addVirtualAuthenticator(new VirtualAuthenticatorOptions()
                     .setProtocol(VirtualAuthenticatorOptions.Protocol.CTAP2)
-                    .setTransport(VirtualAuthenticatorOptions.Transport.USB)
+                    .setTransport(transport)
                     .setHasResidentKey(true)
                     .setHasUserVerification(true)
                     .setIsUserVerified(true)
@@ -306,7 +318,8 @@ public final class Browser implements AutoCloseable {
                 return this;
             }
             unplug();
-            Key moved = other.newKey(name);
+            Key moved = new Key(name, transport);
+            other.keys.add(moved);
             moved.stored = stored;
             stored = List.of();
             keys.remove(this);

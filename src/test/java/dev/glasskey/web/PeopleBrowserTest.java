@@ -22,12 +22,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * QR code (the test decodes the image the page shows with ZXing and computes codes from it, as an
  * app would), confirms the first code, sees ten recovery codes, then signs in on the sign-in page
  * with "Use a password and code", lands on their own page, which says how they signed in, and on
- * the security-info page gets new recovery codes.
+ * the security-info page gets new recovery codes and adds a passkey (Chromium's virtual platform
+ * authenticator); signed out, the sign-in page's autofill request (mediation "conditional") signs
+ * them in with it, no button pressed.
  */
 class PeopleBrowserTest extends BrowserServerTest {
 
     @Test
-    void anInvitedPersonSetsUpAndSignsInWithAPasswordAndACode() throws Exception {
+    void anInvitedPersonSetsUpSignsInWithACodeAddsAPasskeyAndSignsInWithAutofill() throws Exception {
         PeopleService.Invitation invitation = bean(PeopleService.class).invite(Actor.SYSTEM, "Ana Lima",
                 "ana." + System.nanoTime() + "@example.org", Set.of("auditor"));
         String password = "four words make a passphrase";
@@ -74,6 +76,30 @@ class PeopleBrowserTest extends BrowserServerTest {
                 browser.waitUntil(d -> d.findElements(By.cssSelector("#recovery-codes li")).size() == 10);
                 assertThat(browser.driver().findElements(By.cssSelector("#recovery-codes li")).stream().map(WebElement::getText).toList())
                         .doesNotContainAnyElementsOf(recovery);
+
+                // A passkey of their own, from Security info, on the computer's platform authenticator.
+                assertThat(browser.driver().findElements(By.cssSelector("#keys li"))).isEmpty();
+                Browser.Key laptop = browser.insertOnly(browser.newPlatformAuthenticator("Ana's laptop"));
+                browser.click(By.id("add-passkey"));
+                browser.waitUntil(d -> d.findElements(By.cssSelector("#keys li")).size() == 1);
+                assertThat(browser.visible(By.cssSelector("#keys li .key-label")).getText()).startsWith("Passkey of Ana Lima");
+                assertThat(laptop.credentials()).hasSize(1);
+                assertThat(Browser.b64u(laptop.credentials().get(0).getUserHandle())).isEqualTo(invitation.account().userHandle());
+
+                // Signed out, the sign-in page offers the passkey on the name field (autofill, mediation "conditional"):
+                // the person opens "Use a password and code" and picks it there — no key button pressed.
+                browser.click(By.cssSelector("header form button[type=submit]"));
+                browser.waitUntil(d -> browser.path().equals("/sign-in"));
+                browser.click(By.cssSelector("#password-option summary"));
+                try {
+                    browser.driver().findElement(By.id("sign-in-name")).click();
+                } catch (org.openqa.selenium.WebDriverException answeredAlready) {
+                    // Chromium's virtual authenticator may answer the autofill request before the field is focused.
+                }
+                browser.waitUntil(d -> browser.path().equals("/"));
+                assertThat(browser.visible(By.id("method")).getText()).isEqualTo("a security key");
+                assertThat(browser.visible(By.id("amr")).getText()).isEqualTo("hwk, user, mfa");
+                assertThat(browser.visible(By.id("acr")).getText()).isEqualTo("phr");
             } catch (AssertionError | RuntimeException e) {
                 browser.saveArtifacts("people-setup-and-sign-in");
                 throw e;

@@ -98,8 +98,9 @@ public final class LoadDriver {
         log.printf(Locale.ROOT, "set-up: %d accounts enrolled and signed in once (session checked) in %.1f s%n",
                 accounts.size(), (System.nanoTime() - t0) / 1e9);
 
-        List<String> steps = o.appSignIns ? AppSignIn.STEPS : SIGN_IN_STEPS;
-        Attempt attempt = o.appSignIns ? new AppSignIn(application, origin)::run : LoadDriver::plainSignIn;
+        List<String> steps = o.appSignIns ? AppSignIn.STEPS : o.passwordSignIns ? PASSWORD_STEPS : SIGN_IN_STEPS;
+        Attempt attempt = o.appSignIns ? new AppSignIn(application, origin)::run : o.passwordSignIns ? this::passwordSignIn
+                : LoadDriver::plainSignIn;
         if (o.warmupSeconds > 0 && !o.apiReads) {
             log.printf(Locale.ROOT, "warm-up: %d s, %d threads%n", o.warmupSeconds, o.threads);
             Phase warm = runPhase(accounts, Duration.ofSeconds(o.warmupSeconds), o.max, steps, attempt);
@@ -112,7 +113,21 @@ public final class LoadDriver {
         }
         java.time.Instant measureFrom = java.time.Instant.now();
         Cpu before = Cpu.read(o.serverPid);
+        // The server's resident memory, sampled through the measured phase (a login flood must not grow it without bound).
+        AtomicBoolean sampling = new AtomicBoolean(o.serverPid != null);
+        AtomicLong rssMax = new AtomicLong();
+        Thread sampler = new Thread(() -> {
+            while (sampling.get()) {
+                rssMax.accumulateAndGet(Cpu.rssMib(o.serverPid), Math::max);
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(250).toNanos());
+            }
+        }, "rss-sampler");
+        sampler.setDaemon(true);
+        sampler.start();
         Phase phase = runPhase(accounts, Duration.ofSeconds(o.durationSeconds), o.max, steps, attempt);
+        sampling.set(false);
+        sampler.join();
+        phase.rssMaxMib = rssMax.get();
         Cpu after = Cpu.read(o.serverPid);
         if (o.profile != null) {
             // The server runs a flight recording from launch (-XX:StartFlightRecording=name=glasskey-bench):
@@ -187,6 +202,10 @@ public final class LoadDriver {
             throw new IllegalStateException("no XSRF-TOKEN cookie after GET /sign-in");
         }
         String run = Long.toString(System.currentTimeMillis(), 36);
+        if (o.passwordSignIns) {
+            http.close();
+            return invitePersons(admin, csrf, run);
+        }
         List<Account> accounts = new ArrayList<>();
         for (int i = 0; i < o.accounts; i++) {
             JsonNode account = JSON.readTree(expect(http.postJson("/api/accounts", admin, JSON.writeValueAsString(Map.of(
@@ -226,6 +245,145 @@ public final class LoadDriver {
         }
         http.close();
         return accounts;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Password + code sign-ins (issue 15)
+    // ---------------------------------------------------------------------------------------
+
+    /**
+     * A person who signs in with a password and an authenticator-app code. {@code lastStep} is the last
+     * TOTP time step spent (each step signs an account in once: issue 15), kept by the one thread that
+     * owns the person.
+     */
+    static final class Person {
+        final String signInName;
+        final String password;
+        final String secret;
+        long lastStep;
+
+        Person(String signInName, String password, String secret, long lastStep) {
+            this.signInName = signInName;
+            this.password = password;
+            this.secret = secret;
+            this.lastStep = lastStep;
+        }
+    }
+
+    private final Map<String, Person> persons = new ConcurrentHashMap<>();
+
+    /** The steps of a password + code sign-in: the sign-in page (its CSRF cookie), then name, password and code. */
+    static final List<String> PASSWORD_STEPS = List.of("page", "password_and_code");
+
+    /** Not an error: every code this person may use now is spent; the thread moves on to its next person. */
+    static final String NO_CODE_NOW = "no code now";
+
+    /**
+     * Invites {@code --accounts} people and sets each up through the setup link over HTTP (password,
+     * authenticator app, first code), {@code --threads} at a time; then one checked sign-in each.
+     */
+    private List<Account> invitePersons(LoopbackHttp.Cookies admin, String csrf, String run) throws Exception {
+        List<Account> accounts = java.util.Collections.synchronizedList(new ArrayList<>());
+        AtomicLong nextIndex = new AtomicLong();
+        List<Thread> workers = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<Exception> failure = new java.util.concurrent.atomic.AtomicReference<>();
+        for (int t = 0; t < Math.min(o.threads, 4); t++) {
+            // A jar per worker, each a copy of the administrator's (a jar is not shared between threads).
+            LoopbackHttp.Cookies adminJar = new LoopbackHttp.Cookies();
+            adminJar.values.putAll(admin.values);
+            Thread worker = new Thread(() -> {
+                try (LoopbackHttp http = new LoopbackHttp(port, hostHeader)) {
+                    long i;
+                    while ((i = nextIndex.getAndIncrement()) < o.accounts && failure.get() == null) {
+                        String name = "load." + run + "." + i + "@example.org";
+                        JsonNode invited = JSON.readTree(expect(http.postJson("/api/accounts/invitations", adminJar, JSON.writeValueAsString(Map.of(
+                                "displayName", "Person " + run + " " + i, "signInName", name, "roles", List.of())), csrf), 201,
+                                "invite person").text());
+                        String token = invited.path("setupLink").path("token").asString();
+                        String password = "load test passphrase " + run + " " + i;
+                        LoopbackHttp.Cookies person = new LoopbackHttp.Cookies();
+                        http.get("/sign-in", person);
+                        String personCsrf = person.get("XSRF-TOKEN");
+                        expect(http.postJson("/api/setup/" + token + "/password", person, JSON.writeValueAsString(Map.of("password", password)),
+                                personCsrf), 204, "set password");
+                        JsonNode app = JSON.readTree(expect(http.postJson("/api/setup/" + token + "/totp", person, "{}", personCsrf), 200,
+                                "start app").text());
+                        String secret = secretOf(app.path("uri").asString());
+                        long step = dev.glasskey.totp.Totp.step(java.time.Instant.now());
+                        expect(http.postJson("/api/setup/" + token + "/totp/confirm", person, JSON.writeValueAsString(Map.of(
+                                "code", dev.glasskey.totp.Totp.code(secret, step))), personCsrf), 200, "confirm app");
+                        String id = invited.path("accountId").asString();
+                        persons.put(id, new Person(name, password, secret, step));
+                        accounts.add(new Account(id, null, null));
+                    }
+                } catch (Exception e) {
+                    failure.compareAndSet(null, e);
+                }
+            }, "set-up-" + t);
+            worker.start();
+            workers.add(worker);
+        }
+        for (Thread w : workers) w.join();
+        if (failure.get() != null) throw failure.get();
+        List<Account> sorted = new ArrayList<>(accounts);
+        sorted.sort(java.util.Comparator.comparing(Account::id));
+        // A checked sign-in for the first few (it spends a step, as any sign-in does): 200 for the right account. Not for
+        // all: each costs a hash, and the warm-up signs every one of them in anyway (its errors are reported).
+        try (LoopbackHttp http = new LoopbackHttp(port, hostHeader)) {
+            for (Account a : sorted.subList(0, Math.min(4, sorted.size()))) {
+                String problem;
+                long[] steps = new long[PASSWORD_STEPS.size()];
+                while (NO_CODE_NOW.equals(problem = passwordSignIn(http, a, steps))) {
+                    Thread.sleep(1000);
+                }
+                if (problem != null) throw new IllegalStateException("checked password sign-in: " + problem);
+            }
+        }
+        return sorted;
+    }
+
+    private static String secretOf(String otpauthUri) {
+        for (String p : URI.create(otpauthUri).getRawQuery().split("&")) {
+            if (p.startsWith("secret=")) return p.substring("secret=".length());
+        }
+        throw new IllegalStateException("no secret in " + otpauthUri);
+    }
+
+    /**
+     * A fresh browser signs a person in: GET /sign-in (the CSRF cookie), then POST /api/sign-in/password
+     * with name, password and a code of a time step not spent yet — this step or the next, the two the
+     * server accepts that cannot slip out of its ±1 window before the request lands.
+     */
+    private String passwordSignIn(LoopbackHttp http, Account a, long[] stepNanos) throws IOException {
+        Person p = persons.get(a.id);
+        long now = dev.glasskey.totp.Totp.step(java.time.Instant.now());
+        long step = Math.max(p.lastStep + 1, now);
+        if (step > now + 1) {
+            return NO_CODE_NOW;
+        }
+        p.lastStep = step;
+        LoopbackHttp.Cookies browser = new LoopbackHttp.Cookies();
+        long t0 = System.nanoTime();
+        LoopbackHttp.Response page = http.get("/sign-in", browser);
+        long t1 = System.nanoTime();
+        if (page.status() != 200) return "sign-in page " + page.status();
+        LoopbackHttp.Response r = http.postJson("/api/sign-in/password", browser, JSON.writeValueAsString(Map.of(
+                "signInName", p.signInName, "password", p.password, "code", dev.glasskey.totp.Totp.code(p.secret, step))),
+                browser.get("XSRF-TOKEN"));
+        long t2 = System.nanoTime();
+        stepNanos[0] = t1 - t0;
+        stepNanos[1] = t2 - t1;
+        if (r.status() != 200) {
+            String code = "";
+            try {
+                code = " " + JSON.readTree(r.text()).path("code").asString();
+            } catch (RuntimeException e) {
+                // not a problem document
+            }
+            return "password sign-in " + r.status() + code;
+        }
+        if (!r.text().contains("\"accountId\":\"" + a.id + "\"")) return "password sign-in 200 for another account";
+        return null;
     }
 
     private SoftwareAuthenticator newKey() {
@@ -310,6 +468,10 @@ public final class LoadDriver {
 
     static final class Phase {
         final LongAdder ok = new LongAdder();
+        /** Password mode: turns skipped because every code of the person was spent. */
+        final LongAdder idle = new LongAdder();
+        /** The server's largest resident set seen during the phase (MiB), 0 when not sampled. */
+        long rssMaxMib;
         final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         final List<String> steps;
         final List<long[]> total = new ArrayList<>();
@@ -357,12 +519,23 @@ public final class LoadDriver {
                 try {
                     go.await();
                     int next = 0;
+                    int idle = 0;
                     while (!stop.get() && started.incrementAndGet() <= max) {
                         Account a = mine.get(next++ % mine.size());
                         long begin = System.nanoTime();
                         try {
                             String problem = attempt.run(http, a, stepNanos);
                             long elapsed = System.nanoTime() - begin;
+                            if (NO_CODE_NOW.equals(problem)) {
+                                // Every code of this person is spent for now: not an attempt. All of them spent: wait a little.
+                                if (++idle >= mine.size()) {
+                                    java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+                                    idle = 0;
+                                }
+                                phase.idle.increment();
+                                continue;
+                            }
+                            idle = 0;
                             if (problem != null) {
                                 phase.error(problem);
                                 continue;
@@ -575,9 +748,15 @@ public final class LoadDriver {
         }
         if (o.serverPid != null) {
             r.put("server_rss_mib", Long.toString(Cpu.rssMib(o.serverPid)));
+            r.put("server_rss_max_mib", Long.toString(p.rssMaxMib));
         }
         log.println();
-        log.println(o.appSignIns
+        if (p.idle.sum() > 0) {
+            r.put("idle_turns", Long.toString(p.idle.sum()));
+        }
+        log.println(o.passwordSignIns
+                ? "=== Glasskey password + code sign-ins (GET /sign-in -> POST /api/sign-in/password: Argon2id + TOTP -> 200 + new session)"
+                : o.appSignIns
                 ? "=== Glasskey complete application sign-ins (authorize -> sign-in page -> options -> ES256 -> sign-in -> authorize -> code -> token)"
                 : "=== Glasskey complete sign-ins (POST options -> ES256 sign -> POST sign-in -> 200 + new session)");
         log.printf(Locale.ROOT, "sign-ins: %d ok, %d errors in %.1f s  ->  %.0f sign-ins/s (%d threads, %d accounts)%n",
@@ -600,7 +779,8 @@ public final class LoadDriver {
             });
         }
         if (r.containsKey("server_rss_mib")) {
-            log.printf(Locale.ROOT, "server RSS right after the measured phase: %s MiB%n", r.get("server_rss_mib"));
+            log.printf(Locale.ROOT, "server RSS right after the measured phase: %s MiB (at most %s MiB during it)%n", r.get("server_rss_mib"),
+                    r.get("server_rss_max_mib"));
         }
         if (!p.errors.isEmpty()) {
             log.println("errors:");
@@ -756,6 +936,7 @@ public final class LoadDriver {
         boolean emergency;
         boolean apiReads;
         boolean appSignIns;
+        boolean passwordSignIns;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -778,6 +959,7 @@ public final class LoadDriver {
                     case "--emergency" -> o.emergency = true;
                     case "--api-reads" -> o.apiReads = true;
                     case "--app-sign-ins" -> o.appSignIns = true;
+                    case "--password-sign-ins" -> o.passwordSignIns = true;
                     case "--help", "-h" -> {
                         System.out.println("""
                                 LoadDriver --base-url http://127.0.0.1:PORT (--server-log FILE | --enrol-token TOKEN)
@@ -787,6 +969,9 @@ public final class LoadDriver {
                                    -XX:StartFlightRecording=name=glasskey-bench: dumps the measured phase)
                                   [--api-reads]  instead of sign-ins, measure GET /api/accounts with signed-in
                                    administrator sessions (one per thread); --accounts then sets how many are listed
+                                  [--password-sign-ins]  password + authenticator-app sign-ins of invited people instead
+                                   (GET /sign-in, POST /api/sign-in/password; each TOTP step once per person, so
+                                   --accounts must cover about 30 s of sign-ins)
                                   [--app-sign-ins]  complete application sign-ins through OpenID Connect instead:
                                    authorize (PKCE) -> sign-in page -> options -> ES256 -> sign-in -> authorize -> code
                                    -> token exchange (a confidential client registered at set-up)
