@@ -7,18 +7,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-
-import org.springframework.security.util.matcher.InetAddressMatcher;
-import org.springframework.security.util.matcher.InetAddressMatchers;
 
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.IpRange;
 import dev.glasskey.system.Untrusted;
 
 /**
  * A validated set of policies and the named locations they refer to, compiled once for the
- * {@link AccessEvaluator}: CIDR ranges become Spring Security's IP range matchers and each policy's network
+ * {@link AccessEvaluator}: CIDR ranges become {@link IpRange}s (same family only) and each policy's network
  * condition refers to locations by index. Immutable; build a new one for every change (the
  * lockout guard judges the proposed set before it is stored).
  *
@@ -27,29 +24,24 @@ import dev.glasskey.system.Untrusted;
 public final class PolicySet {
     /** Sign-in frequency beyond a year is a mistake, not a policy (Entra caps it at 365 days too). */
     static final Duration MAX_SIGN_IN_FREQUENCY = Duration.ofDays(365);
-    private static final Pattern IPV4 = Pattern.compile("(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
-    private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
-    private static final Pattern PREFIX = Pattern.compile("0|[1-9][0-9]{0,2}");
 
     public static final PolicySet EMPTY = of(List.of(), List.of());
 
     private final List<Policy> policies;
     private final List<NamedLocation> locations;
-    private final InetAddressMatcher[][] matchers;
-    /** Per range, the length in bytes of its addresses: 4 (IPv4) or 16 (IPv6). */
-    private final int[][] families;
+    /** Per location, its ranges; each matches addresses of its own family only. */
+    private final IpRange[][] ranges;
     private final boolean[] trusted;
     private final Compiled[] compiled;
 
     /** What evaluation needs of one policy, resolved at build time. */
     record Compiled(int[] includeLocations, int[] excludeLocations, Control.RequireFreshSignIn freshSignIn) {}
 
-    private PolicySet(List<Policy> policies, List<NamedLocation> locations, InetAddressMatcher[][] matchers, int[][] families,
-                      boolean[] trusted, Compiled[] compiled) {
+    private PolicySet(List<Policy> policies, List<NamedLocation> locations, IpRange[][] ranges, boolean[] trusted,
+                      Compiled[] compiled) {
         this.policies = policies;
         this.locations = locations;
-        this.matchers = matchers;
-        this.families = families;
+        this.ranges = ranges;
         this.trusted = trusted;
         this.compiled = compiled;
     }
@@ -59,8 +51,7 @@ public final class PolicySet {
         List<Policy> policyList = List.copyOf(policies);
         List<NamedLocation> locationList = List.copyOf(locations);
         Map<String, Integer> locationIndex = new HashMap<>();
-        InetAddressMatcher[][] matchers = new InetAddressMatcher[locationList.size()][];
-        int[][] families = new int[locationList.size()][];
+        IpRange[][] ranges = new IpRange[locationList.size()][];
         boolean[] trusted = new boolean[locationList.size()];
         for (int i = 0; i < locationList.size(); i++) {
             NamedLocation location = locationList.get(i);
@@ -76,12 +67,9 @@ public final class PolicySet {
                 throw new GlasskeyException(ErrorCode.ACCESS_LOCATION_INVALID, "The named location '" + Untrusted.shown(location.name())
                         + "' has no CIDR range.", field + ".cidrs");
             }
-            matchers[i] = new InetAddressMatcher[location.cidrs().size()];
-            families[i] = new int[location.cidrs().size()];
+            ranges[i] = new IpRange[location.cidrs().size()];
             for (int j = 0; j < location.cidrs().size(); j++) {
-                String range = location.cidrs().get(j);
-                matchers[i][j] = cidr(range, field + ".cidrs[" + j + "]");
-                families[i][j] = family(range);
+                ranges[i][j] = cidr(location.cidrs().get(j), field + ".cidrs[" + j + "]");
             }
             trusted[i] = location.trusted();
         }
@@ -95,7 +83,7 @@ public final class PolicySet {
                         + Untrusted.shown(policy.id()) + "'.", "policies[" + i + "].id");
             }
         }
-        return new PolicySet(policyList, locationList, matchers, families, trusted, compiled);
+        return new PolicySet(policyList, locationList, ranges, trusted, compiled);
     }
 
     public List<Policy> policies() { return policies; }
@@ -114,17 +102,13 @@ public final class PolicySet {
      * location) is in none. The address is already parsed: nothing is resolved here.
      */
     boolean[] locate(InetAddress address) {
-        boolean[] in = new boolean[matchers.length];
+        boolean[] in = new boolean[ranges.length];
         if (address == null) {
             return in;
         }
-        int family = address.getAddress().length;
-        for (int i = 0; i < matchers.length; i++) {
-            for (int j = 0; j < matchers[i].length; j++) {
-                // Spring Security 7.1's matcher compares bytes without checking the address family:
-                // ::/0 matches every IPv4 address and 10.0.0.0/8 the IPv6 addresses starting 0a00::/8
-                // (checked with IpAddressMatcher 7.1.2). Ranges match addresses of their own family only.
-                if (families[i][j] == family && matchers[i][j].matches(address)) {
+        for (int i = 0; i < ranges.length; i++) {
+            for (IpRange range : ranges[i]) {
+                if (range.matches(address)) { // same family only (IpRange)
                     in[i] = true;
                     break;
                 }
@@ -137,44 +121,15 @@ public final class PolicySet {
 
     String locationName(int location) { return locations.get(location).name(); }
 
-    /**
-     * Parses one CIDR range (or a single address) — IPv4 {@code 198.51.100.0/24} or IPv6
-     * {@code 2001:db8::/32} — into Spring Security's matcher, {@code InetAddressMatchers.fromIpAddress}
-     * (what {@code IpAddressMatcher} delegates to since Spring Security 7.1; this one matches a parsed
-     * {@code InetAddress} and needs no servlet request). Anything that is not an address literal is
-     * refused before the matcher sees it: the matcher goes through {@code InetAddress.getByName},
-     * which would resolve a host name (or a dotted quad out of range) through DNS, and Spring's own
-     * host-name check lets such a quad through.
-     */
-    static InetAddressMatcher cidr(String text, String field) {
+    /** One CIDR range or single address, as {@link IpRange#parse} reads it (literals only, nothing looked up). */
+    static IpRange cidr(String text, String field) {
         if (text == null) {
             throw new GlasskeyException(ErrorCode.ACCESS_LOCATION_INVALID, "A CIDR range is missing.", field);
         }
-        int slash = text.indexOf('/');
-        String address = slash < 0 ? text : text.substring(0, slash);
-        String prefix = slash < 0 ? null : text.substring(slash + 1);
-        boolean v4 = IPV4.matcher(address).matches();
-        boolean v6 = !v4 && address.indexOf(':') >= 0 && IPV6.matcher(address).matches();
-        boolean prefixOk = prefix == null || (PREFIX.matcher(prefix).matches() && Integer.parseInt(prefix) <= (v4 ? 32 : 128));
-        if ((v4 || v6) && prefixOk) {
-            try {
-                return InetAddressMatchers.fromIpAddress(text);
-            } catch (IllegalArgumentException e) {
-                // a malformed IPv6 literal: InetAddress refuses it without any lookup (it contains ':')
-            }
-        }
-        throw new GlasskeyException(ErrorCode.ACCESS_LOCATION_INVALID, "'" + Untrusted.shown(text)
-                + "' is not a CIDR range: an IPv4 or IPv6 address, optionally with /prefix (0-32 or 0-128); host names are not accepted.",
-                field);
-    }
-
-    /** 4 or 16: the byte length of a validated range's address (an IPv4-mapped IPv6 literal is IPv4, as Java parses it). */
-    private static int family(String range) {
-        int slash = range.indexOf('/');
         try {
-            return InetAddress.getByName(slash < 0 ? range : range.substring(0, slash)).getAddress().length; // a literal: no lookup
-        } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException("validated range did not parse: " + range, e);
+            return IpRange.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new GlasskeyException(ErrorCode.ACCESS_LOCATION_INVALID, e.getMessage(), field);
         }
     }
 

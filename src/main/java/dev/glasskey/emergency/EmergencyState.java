@@ -16,9 +16,11 @@ import dev.glasskey.webauthn.Credential;
  *
  * @param lastDrills when each (account id, key id) pair last passed a drill
  * @param metadata   the loaded FIDO metadata: its freshness and the models in the deny set
+ * @param policies   the Conditional Access policies in force, as the emergency scenario sees them (issue 17 §5)
  */
 public record EmergencyState(Instant now, List<Account> accounts, List<SecurityKey> keys, List<Credential> credentials,
-                             List<AllowedModel> allowedModels, Map<Pair, Instant> lastDrills, MdsStatus metadata) {
+                             List<AllowedModel> allowedModels, Map<Pair, Instant> lastDrills, MdsStatus metadata,
+                             AccessPolicies.Scenario policies) {
 
     public record Pair(String accountId, String keyId) {}
 
@@ -28,6 +30,7 @@ public record EmergencyState(Instant now, List<Account> accounts, List<SecurityK
         credentials = List.copyOf(credentials);
         allowedModels = List.copyOf(allowedModels);
         lastDrills = Map.copyOf(lastDrills);
+        policies = policies == null ? AccessPolicies.Scenario.NONE : policies;
     }
 
     public List<Account> emergencyAccounts() {

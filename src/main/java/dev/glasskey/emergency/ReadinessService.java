@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -33,10 +34,12 @@ public class ReadinessService {
     private final List<ReadinessContributor> contributors;
     private final Audit audit;
     private final Clock clock;
+    /** Resolved on use: Conditional Access reads accounts through services that reach this one. */
+    private final ObjectProvider<AccessPolicies> policies;
 
     ReadinessService(AccountService accounts, KeyService keys, CredentialService credentials, AllowedModelService allowList,
                      MdsService mds, EmergencyStore store, EmergencyProperties properties, List<ReadinessContributor> contributors,
-                     Audit audit, Clock clock) {
+                     Audit audit, Clock clock, ObjectProvider<AccessPolicies> policies) {
         this.accounts = accounts;
         this.keys = keys;
         this.credentials = credentials;
@@ -47,6 +50,7 @@ public class ReadinessService {
         this.contributors = List.copyOf(contributors);
         this.audit = audit;
         this.clock = clock;
+        this.policies = policies;
     }
 
     /** The state as this transaction sees it. */
@@ -54,7 +58,8 @@ public class ReadinessService {
     public EmergencyState state() {
         return new EmergencyState(Times.now(clock), accounts.list(), keys.list(),
                 credentials.all().stream().map(CredentialService.CredentialView::credential).toList(),
-                allowList.list(), store.lastDrills(), mds.status());
+                allowList.list(), store.lastDrills(), mds.status(),
+                policies.getIfAvailable(() -> () -> AccessPolicies.Scenario.NONE).current());
     }
 
     @Transactional(readOnly = true)

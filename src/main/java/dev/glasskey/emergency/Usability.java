@@ -21,8 +21,9 @@ import dev.glasskey.webauthn.Credential;
  * PIM feature); at least one working credential, i.e. an active credential on an active key
  * that meets the authenticator standard ({@link AuthenticatorStandard}: device-bound, of a model the
  * loaded FIDO metadata does not report compromised, and from an allowed, attested model when an
- * allow-list is configured — emergency sign-in refuses any other, see {@code SignInService}). No
- * conditional-access policy exists yet that could block it.
+ * allow-list is configured — emergency sign-in refuses any other, see {@code SignInService}); and
+ * no Conditional Access policy in force keeps it out in the emergency scenario with every one of
+ * those credentials (issue 17 §5, {@link AccessPolicies}).
  */
 public final class Usability {
     private Usability() {}
@@ -49,10 +50,30 @@ public final class Usability {
                 if (!compromised.isEmpty()) {
                     problems.add("key model reported compromised: " + String.join("; ", compromised));
                 }
+            } else {
+                // The attested model only where attestation verified to a pinned root: a policy
+                // requiring allow-listed models cannot be met by a claimed AAGUID.
+                List<java.util.UUID> models = working.stream().map(Usability::attestedModel).toList();
+                List<String> keptOutBy = state.policies().keptOutBy(account, models, state.now());
+                if (!keptOutBy.isEmpty()) {
+                    problems.add("kept out by " + String.join(", ", keptOutBy.stream().map(n -> "policy '" + n + "'").toList())
+                            + " (console, security key, unknown network, no compliant device)");
+                }
             }
             verdicts.put(account.id(), new Verdict(account, problems.isEmpty(), List.copyOf(problems), working));
         }
         return verdicts;
+    }
+
+    private static java.util.UUID attestedModel(Credential c) {
+        if (!c.attestationTrusted() || c.aaguid() == null) {
+            return null;
+        }
+        try {
+            return java.util.UUID.fromString(c.aaguid());
+        } catch (IllegalArgumentException notAUuid) {
+            return null;
+        }
     }
 
     /** The models, in the metadata's deny set, of the account's live credentials on active keys (described). */

@@ -123,6 +123,13 @@ public enum ErrorCode {
     ACCESS_CONTROLS_INVALID("access.controls_invalid", HttpStatus.BAD_REQUEST, "A policy's controls are invalid: it must block, or require a strength or a compliant device, or set a sign-in frequency; a block stands alone."),
     ACCESS_SIGN_IN_FREQUENCY_INVALID("access.sign_in_frequency_invalid", HttpStatus.BAD_REQUEST, "A sign-in frequency must be more than zero and at most 365 days."),
     ACCESS_POLICY_DUPLICATE("access.policy_duplicate", HttpStatus.CONFLICT, "Another policy already has this id."),
+    ACCESS_POLICY_NOT_FOUND("access.policy_not_found", HttpStatus.NOT_FOUND, "No such Conditional Access policy."),
+    ACCESS_LOCATION_NOT_FOUND("access.location_not_found", HttpStatus.NOT_FOUND, "No such named location."),
+    ACCESS_DEVICE_CA_NOT_FOUND("access.device_ca_not_found", HttpStatus.NOT_FOUND, "No such device CA."),
+    ACCESS_NAME_TAKEN("access.name_taken", HttpStatus.CONFLICT, "Another policy, named location or device CA already has this name."),
+    ACCESS_DEVICE_CA_INVALID("access.device_ca_invalid", HttpStatus.BAD_REQUEST, "A device CA must be one PEM-encoded X.509 CA certificate (basic constraints CA=true) that is valid now."),
+    ACCESS_DEVICE_CA_DUPLICATE("access.device_ca_duplicate", HttpStatus.CONFLICT, "This certificate is already a device CA."),
+    ACCESS_POLICY_INVALID("access.policy_invalid", HttpStatus.BAD_REQUEST, "A field of the policy is missing, too long or not one of its allowed values."),
 
     // people and their methods (issue 15): sign-in names, passwords, authenticator apps
     ACCOUNT_KEY_ONLY("account.key_only", HttpStatus.CONFLICT, "Emergency accounts sign in only with a security key: they take no sign-in name, password, authenticator app or other method."),

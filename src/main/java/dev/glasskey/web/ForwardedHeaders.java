@@ -11,8 +11,9 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.springframework.security.web.util.matcher.IpAddressMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
+
+import dev.glasskey.system.IpRange;
 
 /**
  * The client's real address and scheme behind a TLS-terminating reverse proxy, believed only
@@ -27,24 +28,14 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * were written by the client and prove nothing.
  */
 final class ForwardedHeaders extends OncePerRequestFilter {
-    private final List<TrustedRange> trusted;
-
-    /**
-     * A configured range and its family. Spring Security's {@link IpAddressMatcher} compares leading
-     * bits whatever the families (10.0.0.0/8 matches a00::1, ::/0 matches every IPv4 address), so an
-     * address is only ever held against ranges of its own family.
-     */
-    private record TrustedRange(IpAddressMatcher matcher, boolean ipv6) {
-        boolean matches(String address) {
-            return ipv6 == (address.indexOf(':') >= 0) && matcher.matches(address);
-        }
-    }
+    /** Each matches addresses of its own family only ({@link IpRange}). */
+    private final List<IpRange> trusted;
 
     ForwardedHeaders(List<String> trustedProxies) {
-        List<TrustedRange> ranges = new ArrayList<>();
+        List<IpRange> ranges = new ArrayList<>();
         for (String cidr : trustedProxies) {
             if (!cidr.isBlank()) {
-                ranges.add(new TrustedRange(new IpAddressMatcher(cidr.strip()), cidr.indexOf(':') >= 0));
+                ranges.add(IpRange.parse(cidr.strip()));
             }
         }
         this.trusted = List.copyOf(ranges);
@@ -83,19 +74,8 @@ final class ForwardedHeaders extends OncePerRequestFilter {
     }
 
     boolean isTrusted(String address) {
-        if (address == null) {
-            return false;
-        }
-        for (TrustedRange m : trusted) {
-            try {
-                if (m.matches(address)) {
-                    return true;
-                }
-            } catch (IllegalArgumentException notAnAddress) {
-                return false;
-            }
-        }
-        return false;
+        java.util.Optional<java.net.InetAddress> parsed = IpRange.address(address);
+        return parsed.isPresent() && trusted.stream().anyMatch(range -> range.matches(parsed.get()));
     }
 
     /**
@@ -177,25 +157,8 @@ final class ForwardedHeaders extends OncePerRequestFilter {
         return p.equals("https") || p.equals("http") ? p : null;
     }
 
-    private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
-            "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
-
     /** An IPv4 or IPv6 literal: no names, no ports, no brackets. */
     static boolean ipLiteral(String address) {
-        if (address.isEmpty() || address.length() > 45) {
-            return false;
-        }
-        if (IPV4.matcher(address).matches()) {
-            return true;
-        }
-        if (address.indexOf(':') < 0 || !address.chars().allMatch(c -> Character.digit(c, 16) >= 0 || c == '.' || c == ':')) {
-            return false;
-        }
-        try {
-            // With a ':' the JDK parses an IPv6 literal and never looks a name up.
-            return java.net.InetAddress.getByName(address) != null;
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
+        return IpRange.address(address).isPresent();
     }
 }

@@ -84,10 +84,16 @@ public interface Fixtures {
     /**
      * Empties the organisation of an isolated server (its database serves only the test classes that
      * share it): accounts, keys, credentials, links, drills, the allow-list, alert channels and their
-     * outbox, the recorded readiness verdict and the loaded FIDO metadata. No alert rule starts the test
+     * outbox, the recorded readiness verdict, the loaded FIDO metadata and Conditional Access (policies, locations,
+     * device CAs, decisions). No alert rule starts the test
      * coalescing what earlier tests raised (V11).
      */
     default void emptyOrganisation() {
+        // Conditional Access first (issue 17), its version bumped so the server's cached policies are dropped
+        for (String table : List.of("access_decision", "access_policy", "access_location", "access_device_ca")) {
+            jdbc().sql("delete from " + table).update();
+        }
+        jdbc().sql("update access_version set version = version + 1").update();
         for (String table : List.of("alert_delivery", "alert", "alert_channel", "drill_result", "drill", "credential_registration", "credential",
                 "ceremony", "enrolment", "account_password", "account_totp", "recovery_code", "account_role", "account", "security_key", "allowed_model", "readiness_state")) {
             jdbc().sql("delete from " + table).update();

@@ -149,7 +149,11 @@ public abstract class ServerTest implements Fixtures {
                 "select account_id, status, last_step from account_totp order by account_id",
                 "select account_id, code_hash, used_at from recovery_code order by account_id, code_hash",
                 "select account_id, email from person_email order by account_id",
-                "select aaguid, name from allowed_model order by aaguid")) {
+                "select aaguid, name from allowed_model order by aaguid",
+                "select id, name, state, definition, updated_at from access_policy order by id",
+                "select id, name, trusted, ranges, updated_at from access_location order by id",
+                "select id, name, sha256 from access_device_ca order by id",
+                "select version from access_version")) {
             jdbc.sql(sql).query(rs -> {
                 int n = rs.getMetaData().getColumnCount();
                 for (int i = 1; i <= n; i++) {

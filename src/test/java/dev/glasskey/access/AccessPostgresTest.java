@@ -1,0 +1,6 @@
+package dev.glasskey.access;
+
+import dev.glasskey.testing.IsolatedPostgresServerTest;
+
+class AccessPostgresTest extends IsolatedPostgresServerTest implements AccessContract {
+}
