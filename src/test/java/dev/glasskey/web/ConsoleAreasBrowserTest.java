@@ -192,7 +192,16 @@ class ConsoleAreasBrowserTest extends SignedInConsoleTest {
         admin.fill(admin.visible(By.id("confirm-form")), "note", "sent to the wrong custodian");
         admin.submit(admin.visible(By.id("confirm-form")));
         console.assertMessage("Enrolment link revoked.");
-        assertThat(admin.visible(By.cssSelector("tr[data-enrolment-id='" + id + "']")).getText()).contains("ended");
+        assertThat(admin.visible(By.cssSelector("tr[data-enrolment-id='" + id + "']")).getText()).contains("revoked").doesNotContain("ended");
+        admin.open("/admin/enrolments?q=areas+link&state=revoked");
+        assertThat(rows("enrolment-list", "data-enrolment-id")).containsExactly(id);
+        admin.open("/admin/enrolments?q=areas+link&state=expired");
+        assertThat(rows("enrolment-list", "data-enrolment-id")).isEmpty();
+        admin.open("/admin/enrolments/" + id);
+        assertThat(admin.visible(By.id("enrolment-state")).getText()).isEqualTo("revoked");
+        assertThat(admin.visible(By.id("enrolment-revoked-by")).getText()).isNotBlank();
+        assertThat(admin.driver().findElements(By.id("revoke-link"))).isEmpty();
+        Accessibility.assertNoSeriousViolations(admin, "revoked enrolment link detail");
         assertThat(lastAudit("enrolment.revoke")).contains("'Areas link user' on key 'Areas link key' revoked; note: sent to the wrong custodian");
 
         // Whoever holds the link is told it has ended.
