@@ -40,7 +40,7 @@ class ClientCommand {
                 + " redirect URI matches any port.") List<String> redirectUris;
         @Option(names = "--post-logout-redirect-uri", split = ",") List<String> postLogoutRedirectUris;
         @Option(names = "--grant", split = ",", description = "authorization_code, refresh_token, client_credentials.") List<String> grants;
-        @Option(names = "--scope", split = ",", description = "Default: openid,profile.") List<String> scopes;
+        @Option(names = "--scope", split = ",", description = "Default: openid,profile,email.") List<String> scopes;
         @Option(names = "--alg", description = "ES256 (default) or RS256.") String alg;
         @Option(names = "--no-pkce", description = "Do not require PKCE (confidential clients that cannot send it).") boolean noPkce;
         @Option(names = "--introspect-any-token", description = "A resource server that may introspect tokens issued to other clients.")
