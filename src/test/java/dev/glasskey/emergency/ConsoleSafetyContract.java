@@ -479,10 +479,7 @@ public interface ConsoleSafetyContract extends EmergencyWorld {
     private static JsonNode link(Client admin, String state, String id) {
         Client.Response r = admin.get("/api/enrolments?state=" + state);
         assertThat(r.status()).as(r.toString()).isEqualTo(200);
-        List<JsonNode> found = new java.util.ArrayList<>();
-        r.json().forEach(n -> {
-            if (n.path("id").asString().equals(id)) found.add(n);
-        });
+        List<JsonNode> found = r.json().valueStream().filter(n -> n.path("id").asString().equals(id)).toList();
         assertThat(found).as(state + " links").hasSize(1);
         return found.get(0);
     }
