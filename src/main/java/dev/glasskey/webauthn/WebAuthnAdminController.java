@@ -64,7 +64,7 @@ class WebAuthnAdminController {
     @GetMapping("/api/enrolments")
     List<LinkJson> list(@RequestParam(required = false) String state) {
         java.time.Instant now = dev.glasskey.system.Times.now(clock);
-        if (state == null || state.equals("pending")) {
+        if (state == null || state.isEmpty() || state.equals("pending")) {
             return enrolments.pending().stream().map(e -> LinkJson.of(e, now)).toList();
         }
         if (!state.equals("all") && !Enrolment.STATES.contains(state)) {
