@@ -456,7 +456,7 @@ public interface ConsoleSafetyContract extends EmergencyWorld {
         String keyId = registerKey(admin, "Expiring link key " + System.nanoTime(), "Drawer").path("id").asString();
         String id = dev.glasskey.system.Ids.sha256Hex(issueLink(admin, accountId, keyId));
         assertThat(link(admin, "pending", id).path("state").asString()).isEqualTo("pending");
-        for (String bad : List.of("ended", "PENDING", "", "revoked,used", "all ")) {
+        for (String bad : List.of("ended", "PENDING", "", "revoked,used", "all%20")) {
             Client.Response refused = admin.get("/api/enrolments?state=" + bad);
             if (bad.isEmpty()) {
                 assertThat(refused.status()).as("no filter: pending").isEqualTo(200);
