@@ -13,12 +13,25 @@ import java.util.Set;
  *        value are over
  * @param signInName the name a person signs in with, as given (unique without case; issue 15); null for
  *        emergency accounts, which never have one, and for accounts that sign in with a key only
+ * @param email an address an administrator gave the account (V24_1, issue 20), for relying parties' {@code email} claim; null if none
+ * @param emailVerified the administrator who set {@code email} asserted it was checked (Glasskey verifies nothing itself);
+ *        always false without an address
  */
 public record Account(String id, String displayName, boolean emergency, boolean enabled, String userHandle,
-                      Set<String> roles, Instant createdAt, Instant updatedAt, long securityVersion, String signInName) {
+                      Set<String> roles, Instant createdAt, Instant updatedAt, long securityVersion, String signInName,
+                      String email, boolean emailVerified) {
 
     public Account {
         roles = Set.copyOf(roles);
+    }
+
+    /**
+     * The OpenID Connect {@code preferred_username} (Core 1.0 §5.1): the sign-in name a person types, or the
+     * account's name where there is none (emergency accounts, key-only accounts). Not unique, as §5.1 warns:
+     * relying parties key accounts on {@code sub}.
+     */
+    public String preferredUsername() {
+        return signInName != null ? signInName : displayName;
     }
 
     public boolean hasRole(String role) {

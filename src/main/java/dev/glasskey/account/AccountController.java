@@ -26,14 +26,14 @@ class AccountController {
 
     /** An account; {@code warnings} is filled only when one is created (issue 18: another account has the same name). */
     record AccountJson(String id, String displayName, boolean emergency, boolean enabled, Set<String> roles,
-                       String createdAt, String updatedAt, List<String> warnings, String signInName) {
+                       String createdAt, String updatedAt, List<String> warnings, String signInName, String email, boolean emailVerified) {
         static AccountJson of(Account a) {
             return of(a, List.of());
         }
 
         static AccountJson of(Account a, List<String> warnings) {
             return new AccountJson(a.id(), a.displayName(), a.emergency(), a.enabled(), new TreeSet<>(a.roles()),
-                    a.createdAt().toString(), a.updatedAt().toString(), warnings, a.signInName());
+                    a.createdAt().toString(), a.updatedAt().toString(), warnings, a.signInName(), a.email(), a.emailVerified());
         }
     }
 
@@ -44,6 +44,8 @@ class AccountController {
     record NameBody(String displayName) {}
 
     record SignInNameBody(String signInName) {}
+
+    record EmailBody(String email, Boolean verified) {}
 
     @GetMapping("/api/accounts")
     List<AccountJson> list() {
@@ -86,6 +88,15 @@ class AccountController {
     @PutMapping("/api/accounts/{id}/sign-in-name")
     AccountJson signInName(@PathVariable String id, @RequestBody SignInNameBody body) {
         return AccountJson.of(accounts.setSignInName(Actors.current(), id, body.signInName()));
+    }
+
+    /**
+     * The address relying parties get as {@code email} (issue 20); {@code verified} only when the administrator
+     * checked it. {@code {"email": null}} removes it.
+     */
+    @PutMapping("/api/accounts/{id}/email")
+    AccountJson email(@PathVariable String id, @RequestBody EmailBody body) {
+        return AccountJson.of(accounts.setEmail(Actors.current(), id, body.email(), body.verified()));
     }
 
     @PutMapping("/api/accounts/{id}/display-name")

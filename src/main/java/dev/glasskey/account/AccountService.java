@@ -64,7 +64,7 @@ public class AccountService {
             do {
                 handle = Ids.randomToken(USER_HANDLE_BYTES);
             } while (store.userHandleIssued(handle));
-            Account account = new Account(Ids.uuid(), name, emergency, true, handle, validRoles, now, now, 0, signInName);
+            Account account = new Account(Ids.uuid(), name, emergency, true, handle, validRoles, now, now, 0, signInName, null, false);
             insertUnique(account);
             audit.record(AuditEvent.success(actor, "account.create", account.id(), emergency,
                     (emergency ? "emergency" : "regular") + " account '" + name + "' roles " + new TreeSet<>(validRoles)
@@ -131,6 +131,28 @@ public class AccountService {
         audit.record(AuditEvent.success(actor, "account.sign_in_name", id, false,
                 "'" + before.displayName() + "' signs in as '" + name + "'"
                         + (before.signInName() == null ? "" : " (was '" + before.signInName() + "')")));
+        return get(id);
+    }
+
+    /**
+     * Gives an account an e-mail address for relying parties (the OpenID Connect {@code email} scope), or
+     * removes it ({@code email} null or blank). {@code verified} is the administrator's assertion that the
+     * address was checked; Glasskey sends no mail to accounts and checks nothing itself, so without that
+     * assertion {@code email_verified} is false — and a new address never inherits the old one's assertion.
+     * An address is not a sign-in method: emergency accounts may have one (a team's shared mailbox).
+     */
+    @Transactional
+    public Account setEmail(Actor actor, String id, String email, Boolean verified) {
+        Account before = lock(id);
+        String address = email == null || email.isBlank() ? null : Emails.valid(email);
+        boolean asserted = address != null && Boolean.TRUE.equals(verified);
+        if (address == null && Boolean.TRUE.equals(verified)) {
+            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "verified needs an e-mail address to be about.", "verified");
+        }
+        store.setEmail(id, address, asserted, Times.now(clock));
+        audit.record(AuditEvent.success(actor, "account.email", id, before.emergency(), "'" + before.displayName() + "' "
+                + (address == null ? "has no e-mail address" : "e-mail '" + address + "'" + (asserted ? " (verified, as the administrator asserts)" : " (not verified)"))
+                + (before.email() == null ? "" : " (was '" + before.email() + "'" + (before.emailVerified() ? ", verified" : "") + ")")));
         return get(id);
     }
 

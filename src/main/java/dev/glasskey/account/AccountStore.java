@@ -53,6 +53,11 @@ class AccountStore {
                 .param("at", Times.db(at)).param("id", id).update();
     }
 
+    void setEmail(String id, String email, boolean verified, Instant at) {
+        jdbc.sql("update account set email = :email, email_verified = :verified, updated_at = :at where id = :id")
+                .param("email", email).param("verified", verified).param("at", Times.db(at)).param("id", id).update();
+    }
+
     /** The account that has this sign-in name, compared without case. */
     Optional<Account> findBySignInName(String signInName) {
         return jdbc.sql("select * from account where sign_in_key = :key").param("key", SignInNames.key(signInName))
@@ -121,7 +126,7 @@ class AccountStore {
 
     private static Account withRoles(Account a, Set<String> roles) {
         return new Account(a.id(), a.displayName(), a.emergency(), a.enabled(), a.userHandle(), roles, a.createdAt(),
-                a.updatedAt(), a.securityVersion(), a.signInName());
+                a.updatedAt(), a.securityVersion(), a.signInName(), a.email(), a.emailVerified());
     }
 
     private Account row(ResultSet rs, int n) throws SQLException {
@@ -129,6 +134,6 @@ class AccountStore {
                 rs.getBoolean("enabled"), rs.getString("user_handle"), Set.of(),
                 Times.instant(rs.getObject("created_at", OffsetDateTime.class)),
                 Times.instant(rs.getObject("updated_at", OffsetDateTime.class)), rs.getLong("security_version"),
-                rs.getString("sign_in_name"));
+                rs.getString("sign_in_name"), rs.getString("email"), rs.getBoolean("email_verified"));
     }
 }

@@ -40,7 +40,7 @@ class ClientCommand {
                 + " redirect URI matches any port.") List<String> redirectUris;
         @Option(names = "--post-logout-redirect-uri", split = ",") List<String> postLogoutRedirectUris;
         @Option(names = "--grant", split = ",", description = "authorization_code, refresh_token, client_credentials.") List<String> grants;
-        @Option(names = "--scope", split = ",", description = "Default: openid,profile.") List<String> scopes;
+        @Option(names = "--scope", split = ",", description = "Default: openid,profile,email.") List<String> scopes;
         @Option(names = "--alg", description = "ES256 (default) or RS256.") String alg;
         @Option(names = "--no-pkce", description = "Do not require PKCE (confidential clients that cannot send it).") boolean noPkce;
         @Option(names = "--introspect-any-token", description = "A resource server that may introspect tokens issued to other clients.")
@@ -114,6 +114,8 @@ class ClientCommand {
     @Command(mixinStandardHelpOptions = true, name = "remove", description = "Remove a client and revoke every token issued to it.")
     static class Remove extends DataDir implements Callable<Integer>, GlasskeyCommand.WhileServerRuns {
         @Parameters(index = "0", paramLabel = "CLIENT_ID") String clientId;
+        @Option(names = "--note", paramLabel = "TEXT", description = "Why (kept in the audit entry, as the console's and the API's note;"
+                + " at most 500 printable characters).") String note;
 
         @Override
         public String whileServerRuns() {
@@ -124,7 +126,7 @@ class ClientCommand {
         public Integer call() {
             return run(() -> {
                 try (ConfigurableApplicationContext context = context()) {
-                    context.getBean(ClientService.class).remove(Actor.CLI, clientId, null);
+                    context.getBean(ClientService.class).remove(Actor.CLI, clientId, note);
                     System.out.println("removed " + clientId);
                 }
             });

@@ -35,12 +35,15 @@ class KeysCommand {
 
         @Option(names = "--activate-in", description = "Publish now, sign from this long from now (ISO-8601 duration, e.g. PT1H). Default: PT0S.")
         Duration activateIn = Duration.ZERO;
+        @Option(names = "--note", paramLabel = "TEXT", description = "Why (kept in the audit entry, as the console's and the API's note;"
+                + " at most 500 printable characters).")
+        String note;
 
         @Override
         public Integer call() {
             return ClientCommand.run(() -> {
                 try (ConfigurableApplicationContext context = context()) {
-                    context.getBean(SigningKeys.class).rotate(Actor.CLI, activateIn, null).forEach(KeysCommand::print);
+                    context.getBean(SigningKeys.class).rotate(Actor.CLI, activateIn, note).forEach(KeysCommand::print);
                 }
             });
         }

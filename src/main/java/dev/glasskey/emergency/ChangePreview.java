@@ -58,7 +58,7 @@ public class ChangePreview {
         require(before.accounts().stream().anyMatch(a -> a.id().equals(accountId)), ErrorCode.ACCOUNT_NOT_FOUND);
         return judge("account.disable", before, withAccounts(before, a -> a.id().equals(accountId)
                 ? new Account(a.id(), a.displayName(), a.emergency(), false, a.userHandle(), a.roles(), a.createdAt(),
-                a.updatedAt(), a.securityVersion(), a.signInName()) : a));
+                a.updatedAt(), a.securityVersion(), a.signInName(), a.email(), a.emailVerified()) : a));
     }
 
     @Transactional(readOnly = true)

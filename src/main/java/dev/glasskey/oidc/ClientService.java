@@ -88,7 +88,7 @@ public class ClientService {
         }
         List<String> logoutUris = uris(r.postLogoutRedirectUris(), "postLogoutRedirectUris");
         List<String> scopes = r.scopes() == null || r.scopes().isEmpty()
-                ? (codeFlow ? List.of(OidcScopes.OPENID, OidcScopes.PROFILE) : List.of()) : r.scopes();
+                ? (codeFlow ? List.of(OidcScopes.OPENID, OidcScopes.PROFILE, OidcScopes.EMAIL) : List.of()) : r.scopes();
         for (String scope : scopes) {
             if (scope == null || !SCOPE.matcher(scope).matches()) {
                 throw invalid("scope '" + scope + "' is not a valid scope token (RFC 6749 §3.3).");

@@ -2,6 +2,7 @@ package dev.glasskey.oidc;
 
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * What the discovery documents promise — exactly what works, no more (a relying party that
@@ -21,9 +22,10 @@ final class Discovery {
     static final List<String> CLIENT_AUTH_METHODS = List.of("client_secret_basic", "client_secret_post", "private_key_jwt");
     static final List<String> ASSERTION_ALGORITHMS = ClientAssertions.ALGORITHMS.stream().map(a -> a.getName()).toList();
     static final List<String> GRANT_TYPES = List.of("authorization_code", "refresh_token", "client_credentials");
-    static final List<String> SCOPES = List.of("openid", "profile");
-    static final List<String> CLAIMS = List.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "amr", "azp", "sid",
-            "name", "roles", OidcClient.DEFAULT_GROUPS_CLAIM, "emergency");
+    static final List<String> SCOPES = ScopeClaims.SCOPES;
+    static final List<String> CLAIMS = Stream.concat(Stream.of("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce",
+            "acr", "amr", "azp", "sid"), Stream.concat(ScopeClaims.CLAIMS.stream(), Stream.of("roles", OidcClient.DEFAULT_GROUPS_CLAIM,
+            "emergency"))).toList();
 
     private Discovery() {}
 

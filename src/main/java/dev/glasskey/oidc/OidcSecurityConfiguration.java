@@ -508,9 +508,7 @@ class OidcSecurityConfiguration {
         if (client != null) {
             info.claim(OidcClient.groupsClaim(client), roles);
         }
-        if (authorization.getAuthorizedScopes().contains("profile")) {
-            info.name(account.displayName());
-        }
+        ScopeClaims.of(account, authorization.getAuthorizedScopes()).forEach(info::claim);
         return info.build();
     }
 }

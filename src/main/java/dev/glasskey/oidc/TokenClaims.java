@@ -8,7 +8,6 @@ import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.OAuth2TokenType;
-import org.springframework.security.oauth2.core.oidc.OidcScopes;
 import org.springframework.security.oauth2.core.oidc.endpoint.OidcParameterNames;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
 import org.springframework.security.oauth2.server.authorization.token.JwtEncodingContext;
@@ -94,9 +93,9 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         if (idToken) {
             var issuedAt = clock.instant();
             context.getClaims().issuedAt(issuedAt).expiresAt(issuedAt.plus(properties.idTokenTtl()));
-            if (context.getAuthorizedScopes().contains(OidcScopes.PROFILE)) {
-                context.getClaims().claim("name", account.displayName());
-            }
+            // Core 1.0 §5.4 allows scope claims in the ID token; relying parties that read only the ID token (the
+            // Kubernetes API server) need them there.
+            ScopeClaims.of(account, context.getAuthorizedScopes()).forEach(context.getClaims()::claim);
         }
     }
 

@@ -66,19 +66,6 @@ class PeopleController {
         return InvitationJson.of(invitation.account(), invitation.link());
     }
 
-    record EmailBody(String email) {}
-
-    /** The address a person's notices go to (administrators only); {@code {"email": null}} removes it. */
-    @PutMapping("/api/accounts/{id}/email")
-    EmailBody setEmail(@PathVariable String id, @RequestBody EmailBody body) {
-        return new EmailBody(people.setEmail(Actors.current(), id, body.email()));
-    }
-
-    @GetMapping("/api/accounts/{id}/email")
-    EmailBody email(@PathVariable String id) {
-        return new EmailBody(people.email(id).orElse(null));
-    }
-
     @PostMapping("/api/accounts/{id}/setup-link")
     @ResponseStatus(HttpStatus.CREATED)
     LinkJson setupLink(@PathVariable String id) {

@@ -38,12 +38,10 @@ public class PeopleService {
     private final MethodService methods;
     private final CredentialService credentials;
     private final Audit audit;
-    private final PeopleStore store;
     private final TransactionTemplate tx;
 
     PeopleService(AccountService accounts, EnrolmentService links, MethodService methods, CredentialService credentials, Audit audit,
-                  PeopleStore store, PlatformTransactionManager transactionManager) {
-        this.store = store;
+                  PlatformTransactionManager transactionManager) {
         this.accounts = accounts;
         this.links = links;
         this.methods = methods;
@@ -60,82 +58,22 @@ public class PeopleService {
         return invite(actor, displayName, signInName, roles, null);
     }
 
-    /** The same, with the address the person's notices go to (optional). */
+    /**
+     * The same, with the account's e-mail address (optional): the one address of {@code
+     * AccountService#setEmail}, not verified, where the person's notices go ({@link PersonNotices}).
+     * A bad address refuses the whole invitation.
+     */
     public Invitation invite(Actor actor, String displayName, String signInName, Set<String> roles, String email) {
         if (roles != null && Roles.keyRequired(false, roles)) {
             throw keyRequired("An account holding " + roles.stream().filter(Roles.PRIVILEGED::contains).sorted().toList());
         }
-        String address = email == null ? null : validEmail(email);
         return tx.execute(status -> {
             Account account = accounts.createPerson(actor, displayName, signInName, roles);
-            if (address != null) {
-                setEmail(actor, account, address);
+            if (email != null) {
+                account = accounts.setEmail(actor, account.id(), email, false);
             }
             return new Invitation(account, links.issueSetupLink(actor, account));
         });
-    }
-
-    /**
-     * Sets (or, with null, removes) the address a person's notices go to: a recovery code used, a
-     * passkey or their password and app added or removed ({@link PersonNotices}). Administrators only:
-     * whoever holds a person's session must not be able to redirect the notices that warn the owner.
-     * Emergency accounts belong to the organisation; their events reach the alert channels.
-     */
-    public String setEmail(Actor actor, String accountId, String email) {
-        String address = email == null ? null : validEmail(email);
-        return tx.execute(status -> {
-            Account account = accounts.get(accountId);
-            if (address == null) {
-                if (store.removeEmail(account.id())) {
-                    audit.record(AuditEvent.success(actor, "account.email", account.id(), account.emergency(), "notice address of '"
-                            + account.displayName() + "' removed"));
-                }
-                return null;
-            }
-            setEmail(actor, account, address);
-            return address;
-        });
-    }
-
-    private void setEmail(Actor actor, Account account, String address) {
-        if (account.emergency()) {
-            throw new GlasskeyException(ErrorCode.ACCOUNT_KEY_ONLY, "'" + account.displayName() + "' is an emergency account: it belongs"
-                    + " to the organisation, and its events reach the alert channels, not a person's address.", "email");
-        }
-        String before = store.email(account.id()).orElse(null);
-        store.setEmail(account.id(), address);
-        audit.record(AuditEvent.success(actor, "account.email", account.id(), false, "notice address of '" + account.displayName()
-                + "' " + (before == null ? "set to " : "changed from " + before + " to ") + address));
-    }
-
-    /** The address a person's notices go to, if any. */
-    public java.util.Optional<String> email(String accountId) {
-        return tx.execute(status -> {
-            accounts.get(accountId);
-            return store.email(accountId);
-        });
-    }
-
-    /** One address (RFC 5322 addr-spec, parsed strictly by Jakarta Mail), no display name, at most 254 characters (RFC 5321 §4.5.3.1.3). */
-    static String validEmail(String email) {
-        String given = email.strip();
-        if (given.isEmpty() || given.length() > 254 || given.codePoints().anyMatch(c -> Character.isISOControl(c) || Character.isWhitespace(c))) {
-            throw emailInvalid();
-        }
-        try {
-            jakarta.mail.internet.InternetAddress parsed = new jakarta.mail.internet.InternetAddress(given, true);
-            if (parsed.getPersonal() != null || !given.equals(parsed.getAddress()) || !given.contains("@") || parsed.isGroup()) {
-                throw emailInvalid();
-            }
-            parsed.validate();
-            return given;
-        } catch (jakarta.mail.internet.AddressException e) {
-            throw emailInvalid();
-        }
-    }
-
-    private static GlasskeyException emailInvalid() {
-        return new GlasskeyException(ErrorCode.ACCOUNT_EMAIL_INVALID, null, "email");
     }
 
     /** A new setup link for an existing person (the account must have a sign-in name); supersedes an unused one. */

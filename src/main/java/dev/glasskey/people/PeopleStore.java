@@ -5,7 +5,10 @@ import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
-/** A person's e-mail address for notices about their own account ({@code person_email}, V21). */
+/**
+ * Where a person's notices go: the account's one e-mail address ({@code account.email}, set only by
+ * administrators through {@code AccountService#setEmail}; V24_1).
+ */
 @Repository
 class PeopleStore {
     private final JdbcClient jdbc;
@@ -15,16 +18,6 @@ class PeopleStore {
     }
 
     Optional<String> email(String accountId) {
-        return jdbc.sql("select email from person_email where account_id = :a").param("a", accountId).query(String.class).optional();
-    }
-
-    void setEmail(String accountId, String email) {
-        if (jdbc.sql("update person_email set email = :e where account_id = :a").param("e", email).param("a", accountId).update() == 0) {
-            jdbc.sql("insert into person_email (account_id, email) values (:a, :e)").param("a", accountId).param("e", email).update();
-        }
-    }
-
-    boolean removeEmail(String accountId) {
-        return jdbc.sql("delete from person_email where account_id = :a").param("a", accountId).update() == 1;
+        return jdbc.sql("select email from account where id = :a and email is not null").param("a", accountId).query(String.class).optional();
     }
 }

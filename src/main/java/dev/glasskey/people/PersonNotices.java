@@ -17,7 +17,7 @@ import dev.glasskey.audit.AuditListener;
  * Tells a person about their own account (issue 15 §2 and §6): a recovery code used, new recovery
  * codes, a passkey or security key added or removed, their password and app removed, an
  * administrator's reset. It hears the audit entry inside the action's transaction and, when the
- * account has a notice address ({@code person_email}), queues a direct message in the alert outbox
+ * account has an e-mail address ({@code account.email}, set by an administrator), queues a direct message in the alert outbox
  * ({@link DirectMessages}), so the notice commits with the action and is retried until sent; as the
  * message's recipient it mails it through the e-mail alert channel's server ({@link PersonalMail}).
  * Accounts without an address get no notice (the administrators' alert rules still see the flagged

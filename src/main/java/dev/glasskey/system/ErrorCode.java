@@ -135,7 +135,6 @@ public enum ErrorCode {
     ACCOUNT_KEY_ONLY("account.key_only", HttpStatus.CONFLICT, "Emergency accounts sign in only with a security key: they take no sign-in name, password, authenticator app or other method."),
     ACCOUNT_KEY_REQUIRED("account.key_required", HttpStatus.FORBIDDEN, "Global administrators (and anyone who can change emergency settings) sign in only with a security key, never with a password and code."),
     ACCOUNT_LAST_METHOD("account.last_method", HttpStatus.CONFLICT, "This is the account's last way to sign in with two factors: add another method first."),
-    ACCOUNT_EMAIL_INVALID("account.email_invalid", HttpStatus.BAD_REQUEST, "The e-mail address is not one address (addr-spec, RFC 5322 §3.4.1) of at most 254 characters."),
     SIGN_IN_NAME_TAKEN("account.sign_in_name_taken", HttpStatus.CONFLICT, "Another account already has this sign-in name (names are compared without case)."),
     PASSWORD_TOO_SHORT("password.too_short", HttpStatus.BAD_REQUEST, "The password must be at least 12 characters long."),
     PASSWORD_TOO_LONG("password.too_long", HttpStatus.BAD_REQUEST, "The password must be at most 256 characters long."),

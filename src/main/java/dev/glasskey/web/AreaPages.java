@@ -207,7 +207,7 @@ class AreaPages {
 
     // --- enrolment links ------------------------------------------------------------------------------------
 
-    /** A link as listed: {@code state} is {@code pending}, {@code used} or {@code ended} (expired or revoked). */
+    /** A link as listed: {@code state} is {@code pending}, {@code used}, {@code expired} or {@code revoked} ({@link Enrolment#state}). */
     record Link(Enrolment enrolment, String accountName, boolean emergency, String keyLabel, String state) {
         public String id() {
             return enrolment.tokenHash();
@@ -226,6 +226,7 @@ class AreaPages {
         model.addAttribute("page", Page.of(all, page));
         model.addAttribute("q", q);
         model.addAttribute("state", state);
+        model.addAttribute("states", Enrolment.STATES);
         model.addAttribute("recent", EnrolmentService.RECENT);
         return "enrolments";
     }
@@ -245,7 +246,7 @@ class AreaPages {
 
     private Link link(Enrolment e, Map<String, Account> byId, Map<String, String> labels) {
         Account a = byId.get(e.accountId());
-        String state = e.usedAt() != null ? "used" : clock.instant().isBefore(e.expiresAt()) ? "pending" : "ended";
+        String state = e.state(clock.instant());
         return new Link(e, a.displayName(), a.emergency(), e.keyId() == null ? null : labels.get(e.keyId()), state);
     }
 

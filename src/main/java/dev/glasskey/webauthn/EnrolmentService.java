@@ -196,9 +196,9 @@ public class EnrolmentService {
         Enrolment e = get(id);
         return tx.execute(status -> {
             Instant now = Times.now(clock);
-            if (!enrolments.expire(e.tokenHash(), now)) {
-                throw new GlasskeyException(ErrorCode.ENROLMENT_NOT_PENDING, "This link was " + (e.usedAt() != null ? "used" : "ended")
-                        + " already: there is nothing to revoke.");
+            if (!enrolments.revoke(e.tokenHash(), now, actor.label())) {
+                throw new GlasskeyException(ErrorCode.ENROLMENT_NOT_PENDING, "This link was "
+                        + enrolments.find(e.tokenHash()).map(current -> current.state(now)).orElse("ended") + " already: there is nothing to revoke.");
             }
             Account account = accounts.get(e.accountId());
             String keyLabel = e.keyId() == null ? null : keys.get(e.keyId()).label();
@@ -540,7 +540,7 @@ public class EnrolmentService {
                 }
             }
         }
-        enrolments.insert(new Enrolment(Ids.sha256Hex(token), account.id(), keyId, purpose, actor.label(), now, expires, null));
+        enrolments.insert(new Enrolment(Ids.sha256Hex(token), account.id(), keyId, purpose, actor.label(), now, expires, null, null, null));
         AuditEvent event = AuditEvent.success(actor, "enrolment.issue", account.id(), account.emergency(),
                 purpose + " link for '" + account.displayName() + "'" + (keyId == null ? "" : " on key " + keyId)
                         + ", expires " + expires);

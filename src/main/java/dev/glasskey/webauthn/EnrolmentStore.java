@@ -35,7 +35,7 @@ class EnrolmentStore {
 
     /**
      * Marks the link used; true only for the one caller that did so (single use under concurrency).
-     * A link revoked (expired early, {@link #expire}) by a transaction that committed first is not
+     * A link revoked ({@link #revoke}: expired early) by a transaction that committed first is not
      * used: the two updates of the row take turns.
      */
     boolean markUsed(String tokenHash, Instant at) {
@@ -43,10 +43,12 @@ class EnrolmentStore {
                 .param("at", Times.db(at)).param("t", tokenHash).update() == 1;
     }
 
-    /** Ends a pending link now (revoked); true when it was pending. */
-    boolean expire(String tokenHash, Instant at) {
-        return jdbc.sql("update enrolment set expires_at = :at where token_hash = :t and used_at is null and expires_at > :at")
-                .param("at", Times.db(at)).param("t", tokenHash).update() == 1;
+    /** Ends a pending link now, revoked by {@code by}; true when it was pending. */
+    boolean revoke(String tokenHash, Instant at, String by) {
+        return jdbc.sql("""
+                update enrolment set expires_at = :at, revoked_at = :at, revoked_by = :by
+                where token_hash = :t and used_at is null and expires_at > :at""")
+                .param("at", Times.db(at)).param("by", by).param("t", tokenHash).update() == 1;
     }
 
     /** Every link, used and expired ones too, newest first (at most {@code limit}). */
@@ -65,6 +67,7 @@ class EnrolmentStore {
                 rs.getString("purpose"), rs.getString("created_by"),
                 Times.instant(rs.getObject("created_at", OffsetDateTime.class)),
                 Times.instant(rs.getObject("expires_at", OffsetDateTime.class)),
-                Times.instant(rs.getObject("used_at", OffsetDateTime.class)));
+                Times.instant(rs.getObject("used_at", OffsetDateTime.class)),
+                Times.instant(rs.getObject("revoked_at", OffsetDateTime.class)), rs.getString("revoked_by"));
     }
 }

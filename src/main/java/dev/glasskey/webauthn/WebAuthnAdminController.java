@@ -9,6 +9,7 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
 import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -23,7 +24,10 @@ class WebAuthnAdminController {
     private final CredentialService credentials;
     private final AllowedModelService allowList;
 
-    WebAuthnAdminController(EnrolmentService enrolments, CredentialService credentials, AllowedModelService allowList) {
+    private final java.time.Clock clock;
+
+    WebAuthnAdminController(EnrolmentService enrolments, CredentialService credentials, AllowedModelService allowList, java.time.Clock clock) {
+        this.clock = clock;
         this.enrolments = enrolments;
         this.credentials = credentials;
         this.allowList = allowList;
@@ -40,13 +44,33 @@ class WebAuthnAdminController {
         return enrolments.issue(Actors.current(), body.accountId(), body.keyId());
     }
 
-    /** @param id the SHA-256 of the link's token (hex): names the link without being it */
-    record PendingLink(String id, String accountId, String keyId, String purpose, String createdBy, String expiresAt) {}
+    /**
+     * @param id    the SHA-256 of the link's token (hex): names the link without being it
+     * @param state {@link Enrolment#state}: pending, used, expired or revoked
+     */
+    record LinkJson(String id, String accountId, String keyId, String purpose, String createdBy, String createdAt, String expiresAt,
+                    String state, String usedAt, String revokedAt, String revokedBy) {
+        static LinkJson of(Enrolment e, java.time.Instant now) {
+            return new LinkJson(e.tokenHash(), e.accountId(), e.keyId(), e.purpose(), e.createdBy(), e.createdAt().toString(),
+                    e.expiresAt().toString(), e.state(now), text(e.usedAt()), text(e.revokedAt()), e.revokedBy());
+        }
 
+        private static String text(java.time.Instant at) {
+            return at == null ? null : at.toString();
+        }
+    }
+
+    /** Pending links by default; {@code ?state=used|expired|revoked|all} for the others (newest first, as the console lists them). */
     @GetMapping("/api/enrolments")
-    List<PendingLink> pending() {
-        return enrolments.pending().stream().map(e -> new PendingLink(e.tokenHash(), e.accountId(), e.keyId(), e.purpose(), e.createdBy(),
-                e.expiresAt().toString())).toList();
+    List<LinkJson> list(@RequestParam(required = false) String state) {
+        java.time.Instant now = dev.glasskey.system.Times.now(clock);
+        if (state == null || state.isEmpty() || state.equals("pending")) {
+            return enrolments.pending().stream().map(e -> LinkJson.of(e, now)).toList();
+        }
+        if (!state.equals("all") && !Enrolment.STATES.contains(state)) {
+            throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "state must be one of " + Enrolment.STATES + " or all.", "state");
+        }
+        return enrolments.recent().stream().map(e -> LinkJson.of(e, now)).filter(l -> state.equals("all") || l.state().equals(state)).toList();
     }
 
     record Note(String note) {}

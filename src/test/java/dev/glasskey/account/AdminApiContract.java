@@ -44,6 +44,65 @@ interface AdminApiContract extends Fixtures {
         assertThat(createEntry.path("emergency").asBoolean()).isTrue();
     }
 
+    /**
+     * Issue 20: an account's e-mail address for relying parties, set by an administrator; verified only when
+     * asserted, and unverified again when the address changes without the assertion. Bad addresses first:
+     * each refused precisely, nothing stored, nothing audited as a change.
+     */
+    @Test
+    default void anAccountsEmailIsSetVerifiedOnlyWhenAssertedAndBadAddressesChangeNothing() {
+        Client http = newAdmin().http();
+        String id = createAccount(http, "Mail holder " + System.nanoTime(), false).path("id").asString();
+        String emergency = createAccount(http, "Mail team " + System.nanoTime(), true).path("id").asString();
+        String state = storedState();
+        long head = auditHead();
+        java.util.List<String> bad = new java.util.ArrayList<>(List.of("no-at-sign", "@example.org", "ops@", "a@b@example.org",
+                "Ops Team <ops@example.org>", "ops@example.org, eve@example.org", "ops@example.org (the team)", "ops @example.org",
+                "ops@exa mple.org", "ops\n@example.org", "ops@example.org\r\nBcc: eve@example.org", "öps@example.org",
+                "ops@exämple.org", "ops\u0000@example.org", "\"quoted\"@ex\u0007ample.org", "group: ops@example.org;",
+                "ops@[300.1.1.1", "a".repeat(250) + "@x.org", "x@" + "d".repeat(300) + ".org"));
+        for (String address : bad) {
+            Client.Response r = http.put("/api/accounts/" + id + "/email", java.util.Map.of("email", address, "verified", true));
+            assertProblem(r, 400, "request.invalid");
+            assertThat(r.json().path("field").asString()).as(address).isEqualTo("email");
+        }
+        Client.Response noAddress = http.put("/api/accounts/" + id + "/email", java.util.Collections.singletonMap("verified", true));
+        assertProblem(noAddress, 400, "request.invalid");
+        assertThat(noAddress.json().path("field").asString()).isEqualTo("verified");
+        for (Object confused : List.of(List.of("ops@example.org"), java.util.Map.of("a", "b"))) {
+            Client.Response r = http.put("/api/accounts/" + id + "/email", java.util.Map.of("email", confused));
+            assertThat(r.status()).as(r.toString()).isEqualTo(400);
+        }
+        Client.Response notBoolean = http.put("/api/accounts/" + id + "/email", java.util.Map.of("email", "ops@example.org", "verified", "perhaps"));
+        assertThat(notBoolean.status()).as(notBoolean.toString()).isEqualTo(400);
+        assertProblem(http.put("/api/accounts/" + java.util.UUID.randomUUID() + "/email", java.util.Map.of("email", "ops@example.org")),
+                404, "account.not_found");
+        assertThat(storedState()).as("refusals change nothing").isEqualTo(state);
+        assertThat(auditSince(head)).noneMatch(e -> e.action().equals("account.email") && e.outcome().equals("success"));
+
+        // Set without the assertion: not verified. Asserted: verified. A new address without it: unverified again.
+        Client.Response set = http.put("/api/accounts/" + id + "/email", java.util.Map.of("email", " Ada.Lovelace+ops@Example.org "));
+        assertThat(set.status()).as(set.toString()).isEqualTo(200);
+        assertThat(set.json().path("email").asString()).isEqualTo("Ada.Lovelace+ops@Example.org");
+        assertThat(set.json().path("emailVerified").asBoolean()).isFalse();
+        assertThat(http.put("/api/accounts/" + id + "/email", java.util.Map.of("email", "ada@example.org", "verified", true))
+                .json().path("emailVerified").asBoolean()).isTrue();
+        JsonNode changed = http.put("/api/accounts/" + id + "/email", java.util.Map.of("email", "lovelace@example.org")).json();
+        assertThat(changed.path("email").asString()).isEqualTo("lovelace@example.org");
+        assertThat(changed.path("emailVerified").asBoolean()).isFalse();
+        assertThat(http.get("/api/accounts/" + id).json().path("email").asString()).isEqualTo("lovelace@example.org");
+        // An emergency account may carry a team's mailbox: an address is not a sign-in method.
+        assertThat(http.put("/api/accounts/" + emergency + "/email", java.util.Map.of("email", "oncall@example.org", "verified", true))
+                .json().path("emailVerified").asBoolean()).isTrue();
+        // Removed: no address, not verified.
+        JsonNode removed = http.put("/api/accounts/" + id + "/email", java.util.Collections.singletonMap("email", null)).json();
+        assertThat(removed.path("email").isNull()).isTrue();
+        assertThat(removed.path("emailVerified").asBoolean()).isFalse();
+        assertThat(auditSince(head).stream().filter(e -> e.action().equals("account.email")).map(e -> e.detail()).toList())
+                .hasSize(5).anySatisfy(d -> assertThat(d).contains("'ada@example.org' (verified, as the administrator asserts)"))
+                .anySatisfy(d -> assertThat(d).contains("has no e-mail address (was 'lovelace@example.org')"));
+    }
+
     @Test
     default void keyInventoryRecordsModelCustodianAndLocation() {
         SignedInClient admin = newAdmin();

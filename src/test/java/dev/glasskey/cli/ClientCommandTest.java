@@ -79,4 +79,52 @@ class ClientCommandTest {
         assertThat(list.out()).contains("vault  confidential").contains("batch  confidential").contains("kubelogin  public")
                 .doesNotContain("'Bad", "'Both");
     }
+
+    /**
+     * Issue 18: client removal and key rotation take the audited note on the host too, as in the
+     * console and the API; a note the API would refuse is refused (exit 2) and nothing changes.
+     */
+    @Test
+    void clientRemoveAndKeysRotateTakeANoteThatIsAudited(@TempDir Path dir) throws Exception {
+        String d = dir.resolve("data").toString();
+        CommandOutput added = CommandOutput.capture(() -> GlasskeyCommand.run("client", "add", "--name", "Grafana", "--client-id", "grafana",
+                "--redirect-uri", "https://grafana.example/login/generic_oauth", "--data-dir", d));
+        assertThat(added.exitCode()).as(added.text()).isZero();
+        CommandOutput help = CommandOutput.capture(() -> GlasskeyCommand.run("client", "remove", "--help"));
+        assertThat(help.out()).contains("--note");
+        assertThat(CommandOutput.capture(() -> GlasskeyCommand.run("keys", "rotate", "--help")).out()).contains("--note");
+
+        // Refused notes: too long, a control character (one line only); the client stays, no key is made.
+        java.util.function.Supplier<java.util.List<String>> keyRows = () -> CommandOutput.capture(() -> GlasskeyCommand.run("keys", "list",
+                "--data-dir", d)).out().lines().filter(l -> l.contains("  ES256  ") || l.contains("  RS256  ")).toList();
+        java.util.List<String> keysBefore = keyRows.get();
+        assertThat(keysBefore).hasSize(2);
+        for (String bad : java.util.List.of("x".repeat(501), "first line\nsecond line", "bell\u0007")) {
+            CommandOutput refused = CommandOutput.capture(() -> GlasskeyCommand.run("client", "remove", "grafana", "--note", bad, "--data-dir", d));
+            assertThat(refused.exitCode()).as(refused.text()).isEqualTo(2);
+            assertThat(refused.err()).startsWith("request.invalid: ").contains("note");
+            CommandOutput rotateRefused = CommandOutput.capture(() -> GlasskeyCommand.run("keys", "rotate", "--note", bad, "--data-dir", d));
+            assertThat(rotateRefused.exitCode()).as(rotateRefused.text()).isEqualTo(2);
+            assertThat(rotateRefused.err()).startsWith("request.invalid: ").contains("note");
+        }
+        assertThat(CommandOutput.capture(() -> GlasskeyCommand.run("client", "list", "--data-dir", d)).out()).contains("grafana  confidential");
+        assertThat(keyRows.get()).isEqualTo(keysBefore);
+
+        CommandOutput rotated = CommandOutput.capture(() -> GlasskeyCommand.run("keys", "rotate", "--note", "scheduled yearly rotation",
+                "--data-dir", d));
+        assertThat(rotated.exitCode()).as(rotated.text()).isZero();
+        CommandOutput removed = CommandOutput.capture(() -> GlasskeyCommand.run("client", "remove", "grafana", "--note",
+                "Grafana decommissioned (CHG-1042)", "--data-dir", d));
+        assertThat(removed.exitCode()).as(removed.text()).isZero();
+        assertThat(CommandOutput.capture(() -> GlasskeyCommand.run("client", "list", "--data-dir", d)).out()).doesNotContain("grafana");
+
+        Path export = dir.resolve("audit.jsonl");
+        CommandOutput exported = CommandOutput.capture(() -> GlasskeyCommand.run("audit", "export", "--output", export.toString(), "--data-dir", d));
+        assertThat(exported.exitCode()).as(exported.text()).isZero();
+        java.util.List<String> lines = Files.readAllLines(export);
+        assertThat(lines).filteredOn(l -> l.contains("\"oidc.keys.rotate\"")).singleElement().asString()
+                .contains("note: scheduled yearly rotation");
+        assertThat(lines).filteredOn(l -> l.contains("\"oidc.client.remove") || l.contains("\"oidc.client.delete")).singleElement().asString()
+                .contains("note: Grafana decommissioned (CHG-1042)");
+    }
 }

@@ -422,6 +422,14 @@ public interface ConsoleSafetyContract extends EmergencyWorld {
         assertThat(entries.get(0).target()).isEqualTo(accountId);
         assertThat(entries.get(0).detail()).endsWith("revoked; note: handed to the wrong person");
         assertThat(admin.get("/api/enrolments").json().findValues("id").stream().map(JsonNode::asString)).doesNotContain(id);
+        // Listed as revoked, with when and by whom (V24), not as a link that ran out.
+        JsonNode listed = link(admin, "revoked", id);
+        assertThat(listed.path("state").asString()).isEqualTo("revoked");
+        assertThat(listed.path("revokedAt").asString()).isEqualTo(listed.path("expiresAt").asString()).isNotBlank();
+        assertThat(listed.path("revokedBy").asString()).isEqualTo(listed.path("createdBy").asString()).isNotBlank();
+        assertThat(listed.path("usedAt").isNull()).isTrue();
+        assertThat(link(admin, "all", id).path("state").asString()).isEqualTo("revoked");
+        assertThat(admin.get("/api/enrolments?state=expired").json().findValuesAsString("id")).doesNotContain(id);
         // Its holder is told it has ended, and nothing is enrolled.
         assertProblem(client().post("/api/enrolments/" + token + "/options", "{}"), 410, "enrolment.expired");
         assertThat(jdbc().sql("select count(*) from credential where account_id = :a").param("a", accountId).query(Long.class).single()).isZero();
@@ -434,6 +442,46 @@ public interface ConsoleSafetyContract extends EmergencyWorld {
         String usedState = storedState();
         assertProblem(admin.post("/api/enrolments/" + dev.glasskey.system.Ids.sha256Hex(used) + "/revoke", "{}"), 409, "enrolment.not_pending");
         assertThat(storedState()).isEqualTo(usedState).isNotEqualTo(after);
+        JsonNode usedLink = link(admin, "used", dev.glasskey.system.Ids.sha256Hex(used));
+        assertThat(usedLink.path("usedAt").asString()).isNotBlank();
+        assertThat(usedLink.path("revokedAt").isNull()).isTrue();
+        assertThat(usedLink.path("revokedBy").isNull()).isTrue();
+    }
+
+    /** A link that ran out unused is {@code expired}, never {@code revoked}; an unknown state filter is refused. */
+    @Test
+    default void enrolmentLinksAreListedByStateAndOneThatRanOutIsExpiredNotRevoked() {
+        Client admin = newAdmin().http();
+        String accountId = createAccount(admin, "Expiring link holder " + System.nanoTime(), false).path("id").asString();
+        String keyId = registerKey(admin, "Expiring link key " + System.nanoTime(), "Drawer").path("id").asString();
+        String id = dev.glasskey.system.Ids.sha256Hex(issueLink(admin, accountId, keyId));
+        assertThat(link(admin, "pending", id).path("state").asString()).isEqualTo("pending");
+        for (String bad : List.of("ended", "PENDING", "", "revoked,used", "all%20")) {
+            Client.Response refused = admin.get("/api/enrolments?state=" + bad);
+            if (bad.isEmpty()) {
+                assertThat(refused.status()).as("no filter: pending").isEqualTo(200);
+                continue;
+            }
+            assertProblem(refused, 400, "request.invalid");
+            assertThat(refused.json().path("field").asString()).isEqualTo("state");
+        }
+        clock().advance(java.time.Duration.ofMinutes(16)); // past glasskey.enrolment-ttl (15 minutes)
+        Client later = newAdmin().http();
+        assertThat(later.get("/api/enrolments").json().findValuesAsString("id")).doesNotContain(id);
+        JsonNode expired = link(later, "expired", id);
+        assertThat(expired.path("state").asString()).isEqualTo("expired");
+        assertThat(expired.path("revokedAt").isNull()).isTrue();
+        assertThat(later.get("/api/enrolments?state=revoked").json().findValuesAsString("id")).doesNotContain(id);
+        assertProblem(later.post("/api/enrolments/" + id + "/revoke", Map.of("note", "too late")), 409, "enrolment.not_pending");
+    }
+
+    /** The link {@code id} as {@code GET /api/enrolments?state=…} lists it (exactly once). */
+    private static JsonNode link(Client admin, String state, String id) {
+        Client.Response r = admin.get("/api/enrolments?state=" + state);
+        assertThat(r.status()).as(r.toString()).isEqualTo(200);
+        List<JsonNode> found = r.json().valueStream().filter(n -> n.path("id").asString().equals(id)).toList();
+        assertThat(found).as(state + " links").hasSize(1);
+        return found.get(0);
     }
 
     @Test

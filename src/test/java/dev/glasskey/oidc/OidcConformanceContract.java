@@ -428,6 +428,79 @@ public interface OidcConformanceContract extends OidcFixtures {
         assertThat(r.body()).contains("\"error\":\"" + error + "\"");
     }
 
+    // --- the scopes' claims --------------------------------------------------------------------------
+
+    /**
+     * Issue 20 §1: {@code profile} gives {@code name} and {@code preferred_username}, {@code email} gives
+     * {@code email} and {@code email_verified} (only for an account with an address; verified only when an
+     * administrator asserted it), in the ID token and at UserInfo alike, as the account is at issue; no scope,
+     * no claim; a scope the client was not registered for is {@code invalid_scope}.
+     */
+    @Test
+    default void eachScopeGivesItsClaimsInTheIdTokenAndAtUserInfo() throws Exception {
+        Client admin = newAdmin().http();
+        Person p = person(admin, false, "auditor");
+        String signInName = "Ada.L" + System.nanoTime();
+        assertThat(admin.put("/api/accounts/" + p.accountId() + "/sign-in-name", Map.of("signInName", signInName)).status()).isEqualTo(200);
+        assertThat(admin.put("/api/accounts/" + p.accountId() + "/email", Map.of("email", "ada@example.org", "verified", true)).status())
+                .isEqualTo(200);
+        String displayName = admin.get("/api/accounts/" + p.accountId()).json().path("displayName").asString();
+        RelyingParty rp = RelyingParty.register(admin, baseUrl(), Map.of("name", "Claims RP " + System.nanoTime(),
+                "redirectUris", List.of("https://rp.example/claims/" + System.nanoTime())));  // default scopes: openid profile email
+
+        // openid profile email: all four, the same in the ID token and at UserInfo.
+        RelyingParty.Attempt all = rp.attempt().scope("openid", "profile", "email");
+        OIDCTokens tokens = RelyingParty.success(all.exchange(authorize(p, all))).getOIDCTokens();
+        var id = all.validate(tokens.getIDToken());
+        assertThat(id.getStringClaim("name")).isEqualTo(displayName);
+        assertThat(id.getStringClaim("preferred_username")).isEqualTo(signInName);
+        assertThat(id.getStringClaim("email")).isEqualTo("ada@example.org");
+        assertThat(id.getClaim("email_verified")).isEqualTo(true);
+        var info = rp.userInfo(tokens.getAccessToken()).toSuccessResponse().getUserInfo();
+        assertThat(info.getName()).isEqualTo(displayName);
+        assertThat(info.getPreferredUsername()).isEqualTo(signInName);
+        assertThat(info.getEmailAddress()).isEqualTo("ada@example.org");
+        assertThat(info.getEmailVerified()).isTrue();
+        // The access token carries none of them (RFC 9068 §2.2.3.1 leaves it to the provider; UserInfo is where they are read).
+        assertThat(com.nimbusds.jwt.SignedJWT.parse(tokens.getAccessToken().getValue()).getJWTClaimsSet().getClaims())
+                .doesNotContainKeys("email", "email_verified", "preferred_username");
+
+        // Read as the account is now: a changed address is unverified until asserted again, on refresh and at UserInfo.
+        assertThat(admin.put("/api/accounts/" + p.accountId() + "/email", Map.of("email", "lovelace@example.org")).status()).isEqualTo(200);
+        OIDCTokens refreshed = RelyingParty.success(rp.refresh(tokens.getRefreshToken())).getOIDCTokens();
+        var again = com.nimbusds.jwt.SignedJWT.parse(refreshed.getIDToken().getParsedString()).getJWTClaimsSet();
+        assertThat(again.getStringClaim("email")).isEqualTo("lovelace@example.org");
+        assertThat(again.getClaim("email_verified")).isEqualTo(false);
+        var later = rp.userInfo(refreshed.getAccessToken()).toSuccessResponse().getUserInfo();
+        assertThat(later.getEmailAddress()).isEqualTo("lovelace@example.org");
+        assertThat(later.getEmailVerified()).isFalse();
+
+        // openid alone: none of the four.
+        RelyingParty.Attempt bare = rp.attempt().scope("openid");
+        OIDCTokens bareTokens = RelyingParty.success(bare.exchange(authorize(p, bare))).getOIDCTokens();
+        assertThat(bare.validate(bareTokens.getIDToken()).toJWTClaimsSet().getClaims())
+                .doesNotContainKeys("name", "preferred_username", "email", "email_verified");
+        assertThat(rp.userInfo(bareTokens.getAccessToken()).toSuccessResponse().getUserInfo().toJSONObject())
+                .doesNotContainKeys("name", "preferred_username", "email", "email_verified").containsKey("sub");
+
+        // email for an account without an address: nothing, never an empty value (Core 1.0 §5.3.2).
+        Person q = person(admin, true);
+        RelyingParty.Attempt noMail = rp.attempt().scope("openid", "profile", "email");
+        OIDCTokens qTokens = RelyingParty.success(noMail.exchange(authorize(q, noMail))).getOIDCTokens();
+        var qId = noMail.validate(qTokens.getIDToken());
+        assertThat(qId.toJWTClaimsSet().getClaims()).doesNotContainKeys("email", "email_verified");
+        // An emergency account has no sign-in name: its preferred_username is its name.
+        String qName = admin.get("/api/accounts/" + q.accountId()).json().path("displayName").asString();
+        assertThat(qId.getStringClaim("preferred_username")).isEqualTo(qName);
+        assertThat(rp.userInfo(qTokens.getAccessToken()).toSuccessResponse().getUserInfo().toJSONObject())
+                .containsEntry("preferred_username", qName).doesNotContainKeys("email", "email_verified");
+
+        // A client registered without email asking for it: invalid_scope, redirected with state (RFC 6749 §4.1.2.1).
+        RelyingParty profileOnly = confidentialClient(admin, "ES256");
+        Client.Redirect refused = p.browser().navigate(authorizationRequest(profileOnly, "scope", "openid email", "state", "no-mail"));
+        assertRedirectedError(refused, profileOnly, "no-mail", "invalid_scope", false);
+    }
+
     // --- discovery against behaviour ----------------------------------------------------------------
 
     @Test
@@ -451,7 +524,8 @@ public interface OidcConformanceContract extends OidcFixtures {
             assertThat(strings(d, "grant_types_supported")).containsExactly("authorization_code", "refresh_token", "client_credentials");
             assertThat(strings(d, "response_types_supported")).containsExactly("code");
             assertThat(strings(d, "response_modes_supported")).containsExactly("query");
-            assertThat(strings(d, "scopes_supported")).containsExactly("openid", "profile");
+            // Each scope's claims: eachScopeGivesItsClaimsInTheIdTokenAndAtUserInfo.
+            assertThat(strings(d, "scopes_supported")).containsExactly("openid", "profile", "email");
             assertThat(strings(d, "code_challenge_methods_supported")).containsExactly("S256");
             assertThat(d.get("authorization_response_iss_parameter_supported")).isEqualTo(true);
             assertThat(d).doesNotContainKeys("dpop_signing_alg_values_supported", "tls_client_certificate_bound_access_tokens",
@@ -463,7 +537,9 @@ public interface OidcConformanceContract extends OidcFixtures {
         assertThat(doc.get("request_uri_parameter_supported")).isEqualTo(false);
         assertThat(doc.get("request_parameter_supported")).isEqualTo(false);
         assertThat(strings(doc, "prompt_values_supported")).containsExactly("none", "login");
-        assertThat(strings(doc, "claims_supported")).contains("groups", "roles", "name", "acr", "amr", "auth_time", "sid");
+        // Every claim a token or UserInfo carries (the scopes' claims: eachScopeGivesItsClaimsInTheIdTokenAndAtUserInfo), no other.
+        assertThat(strings(doc, "claims_supported")).containsExactlyInAnyOrder("sub", "iss", "aud", "exp", "iat", "auth_time", "nonce",
+                "acr", "amr", "azp", "sid", "name", "preferred_username", "email", "email_verified", "roles", "groups", "emergency");
         // Back-Channel Logout 1.0 §2.1: logout tokens, always with sid (OidcBackchannelLogoutContract receives them).
         assertThat(doc.get("backchannel_logout_supported")).isEqualTo(true);
         assertThat(doc.get("backchannel_logout_session_supported")).isEqualTo(true);

@@ -60,10 +60,19 @@ public interface OidcRecipesContract extends OidcFixtures {
         return processor.process(idToken, null);
     }
 
+    /** The account as an administrator completes it for relying parties: a sign-in name and a checked address. */
+    default String[] withNameAndAddress(Client admin, Person p, String signInName, String email) {
+        assertThat(admin.put("/api/accounts/" + p.accountId() + "/sign-in-name", Map.of("signInName", signInName)).status()).isEqualTo(200);
+        assertThat(admin.put("/api/accounts/" + p.accountId() + "/email", Map.of("email", email, "verified", true)).status()).isEqualTo(200);
+        return new String[] {signInName, email, admin.get("/api/accounts/" + p.accountId()).json().path("displayName").asString()};
+    }
+
     @Test
     default void kubeloginAndTheKubernetesApiServer() throws Exception {
         Client admin = newAdmin().http();
         Person p = person(admin, false, "auditor");
+        String email = "kube" + System.nanoTime() + "@example.org";
+        withNameAndAddress(admin, p, "kube" + System.nanoTime(), email);
         // Recipe: client add --public --grant authorization_code,refresh_token --redirect-uri http://127.0.0.1:8000 --alg RS256
         RelyingParty reg = RelyingParty.register(admin, baseUrl(), Map.of("name", "kubelogin", "type", "public",
                 "grantTypes", List.of("authorization_code", "refresh_token"), "redirectUris", List.of("http://127.0.0.1:8000"),
@@ -77,7 +86,7 @@ public interface OidcRecipesContract extends OidcFixtures {
         String redirect = "http://127.0.0.1:18000";
         Client.Redirect r = p.browser().navigate(discovery.getAuthorizationEndpointURI() + query("access_type", "offline",
                 "client_id", clientId, "code_challenge", challenge(verifier), "code_challenge_method", "S256",
-                "nonce", "n-0S6", "redirect_uri", redirect, "response_type", "code", "scope", "openid", "state", "af0ifjsldkj"));
+                "nonce", "n-0S6", "redirect_uri", redirect, "response_type", "code", "scope", "openid email", "state", "af0ifjsldkj"));
         assertThat(r.status()).as(r.toString()).isEqualTo(302);
         Map<String, String> back = OidcConformanceContract.responseParams(r.location());
         assertThat(back).containsEntry("state", "af0ifjsldkj").containsKey("code");
@@ -87,9 +96,12 @@ public interface OidcRecipesContract extends OidcFixtures {
         JSONObject tokens = OidcConformanceContract.json(token);
         assertThat(tokens).containsKeys("id_token", "refresh_token", "access_token");
 
-        // The API server: RS256 only, aud = client id; username from sub, groups from groups.
+        // The API server: RS256 only, aud = client id; username from sub (or, with --oidc-username-claim=email and kubelogin's
+        // --oidc-extra-scope=email, from email, which it takes only with email_verified true), groups from groups.
         JWTClaimsSet id = apiServerVerifies(baseUrl(), clientId, (String) tokens.get("id_token"));
         assertThat(id.getSubject()).isEqualTo(p.accountId());
+        assertThat(id.getStringClaim("email")).isEqualTo(email);
+        assertThat(id.getBooleanClaim("email_verified")).isTrue();
         assertThat(id.getStringListClaim("groups")).containsExactly("auditor");
         assertThat(id.getStringClaim("nonce")).isEqualTo("n-0S6");
 
@@ -98,7 +110,10 @@ public interface OidcRecipesContract extends OidcFixtures {
                 "grant_type", "refresh_token", "refresh_token", (String) tokens.get("refresh_token"));
         assertThat(refreshed.getStatusCode()).as(refreshed.getBody()).isEqualTo(200);
         JSONObject again = OidcConformanceContract.json(refreshed);
-        assertThat(apiServerVerifies(baseUrl(), clientId, (String) again.get("id_token")).getStringListClaim("groups")).containsExactly("auditor");
+        JWTClaimsSet refreshedId = apiServerVerifies(baseUrl(), clientId, (String) again.get("id_token"));
+        assertThat(refreshedId.getStringListClaim("groups")).containsExactly("auditor");
+        assertThat(refreshedId.getStringClaim("email")).isEqualTo(email);
+        assertThat(refreshedId.getBooleanClaim("email_verified")).isTrue();
         assertThat(again.get("refresh_token")).isNotEqualTo(tokens.get("refresh_token"));
     }
 
@@ -106,6 +121,7 @@ public interface OidcRecipesContract extends OidcFixtures {
     default void vaultsOidcAuthMethod() throws Exception {
         Client admin = newAdmin().http();
         Person p = person(admin, false, "key-custodian");
+        String[] person = withNameAndAddress(admin, p, "vault" + System.nanoTime(), "vault" + System.nanoTime() + "@example.org");
         // Recipe: both Vault redirect URIs; Vault's own PKCE use varies by version: PKCE not required.
         RelyingParty reg = RelyingParty.register(admin, baseUrl(), Map.of("name", "Vault",
                 "redirectUris", List.of("https://vault.example/ui/vault/auth/oidc/oidc/callback", "http://localhost:8250/oidc/callback"),
@@ -113,7 +129,7 @@ public interface OidcRecipesContract extends OidcFixtures {
         var discovery = RelyingParty.discover(baseUrl());
         String redirect = "http://localhost:8250/oidc/callback";
         Client.Redirect r = p.browser().navigate(discovery.getAuthorizationEndpointURI() + query("client_id", reg.clientId.getValue(),
-                "nonce", "n_vault", "redirect_uri", redirect, "response_type", "code", "scope", "openid", "state", "st_vault"));
+                "nonce", "n_vault", "redirect_uri", redirect, "response_type", "code", "scope", "openid profile email", "state", "st_vault"));
         assertThat(r.status()).as(r.toString()).isEqualTo(302);
         Map<String, String> back = OidcConformanceContract.responseParams(r.location());
         // Go's oauth2 package: client credentials in the Authorization header first (AuthStyleAutoDetect).
@@ -127,35 +143,48 @@ public interface OidcRecipesContract extends OidcFixtures {
         assertThat(claims.getSubject()).isEqualTo(p.accountId());
         assertThat(claims.getStringListClaim("groups")).containsExactly("key-custodian");
         assertThat(claims.getStringClaim("acr")).isIn("phr", "phrh");
+        // oidc_scopes=profile,email; claim_mappings preferred_username=username, email=email, name=name (the token's metadata).
+        assertThat(claims.getStringClaim("preferred_username")).isEqualTo(person[0]);
+        assertThat(claims.getStringClaim("email")).isEqualTo(person[1]);
+        assertThat(claims.getStringClaim("name")).isEqualTo(person[2]);
     }
 
     @Test
     default void grafanasGenericOauth() throws Exception {
         Client admin = newAdmin().http();
         Person p = person(admin, false, "global-admin", "auditor");
+        String[] person = withNameAndAddress(admin, p, "grafana" + System.nanoTime(), "grafana" + System.nanoTime() + "@example.org");
         RelyingParty reg = RelyingParty.register(admin, baseUrl(), Map.of("name", "Grafana",
-                "redirectUris", List.of("https://grafana.example/login/generic_oauth"), "scopes", List.of("openid", "profile")));
+                "redirectUris", List.of("https://grafana.example/login/generic_oauth"), "scopes", List.of("openid", "profile", "email")));
         var discovery = RelyingParty.discover(baseUrl());
         String redirect = "https://grafana.example/login/generic_oauth";
         CodeVerifier verifier = new CodeVerifier();
-        // scopes = openid profile, use_pkce = true.
+        // scopes = openid profile email, use_pkce = true.
         Client.Redirect r = p.browser().navigate(discovery.getAuthorizationEndpointURI() + query("access_type", "online",
                 "client_id", reg.clientId.getValue(), "code_challenge", challenge(verifier), "code_challenge_method", "S256",
-                "redirect_uri", redirect, "response_type", "code", "scope", "openid profile", "state", "grafana-state"));
+                "redirect_uri", redirect, "response_type", "code", "scope", "openid profile email", "state", "grafana-state"));
         Map<String, String> back = OidcConformanceContract.responseParams(r.location());
         assertThat(back).containsKey("code");
         HTTPResponse token = OidcConformanceContract.form(discovery.getTokenEndpointURI(),
                 OidcConformanceContract.basic(reg.clientId.getValue(), reg.secret.getValue()),
                 "code", back.get("code"), "code_verifier", verifier.getValue(), "grant_type", "authorization_code", "redirect_uri", redirect);
         assertThat(token.getStatusCode()).as(token.getBody()).isEqualTo(200);
-        String access = (String) OidcConformanceContract.json(token).get("access_token");
+        JSONObject tokens = OidcConformanceContract.json(token);
+        String access = (String) tokens.get("access_token");
+        // Grafana reads email from the ID token first, then email_attribute_path on UserInfo.
+        JWTClaimsSet id = SignedJWT.parse((String) tokens.get("id_token")).getJWTClaimsSet();
+        assertThat(id.getStringClaim("email")).isEqualTo(person[1]);
         // api_url = <base>/userinfo; groups_attribute_path = groups; role_attribute_path over groups; name for the display name.
         var info = OidcConformanceContract.get(discovery.getUserInfoEndpointURI(), "Authorization", "Bearer " + access);
         assertThat(info.statusCode()).isEqualTo(200);
         JSONObject user = com.nimbusds.oauth2.sdk.util.JSONObjectUtils.parse(info.body());
         assertThat(user.get("sub")).isEqualTo(p.accountId());
         assertThat(((List<?>) user.get("groups")).stream().map(String::valueOf).toList()).containsExactly("auditor", "global-admin");
-        assertThat(user.get("name")).isNotNull();
+        // login_attribute_path = preferred_username, email_attribute_path = email, name_attribute_path = name.
+        assertThat(user.get("preferred_username")).isEqualTo(person[0]);
+        assertThat(user.get("email")).isEqualTo(person[1]);
+        assertThat(user.get("email_verified")).isEqualTo(true);
+        assertThat(user.get("name")).isEqualTo(person[2]);
         String role = ((List<?>) user.get("groups")).contains("global-admin") ? "Admin" : "Viewer";
         assertThat(role).isEqualTo("Admin");
     }

@@ -119,6 +119,11 @@ public final class RelyingParty {
             return this;
         }
 
+        public Attempt scope(String... scopes) {
+            builder = new AuthenticationRequest.Builder(builder.build()).scope(new Scope(scopes));
+            return this;
+        }
+
         public Attempt maxAge(int seconds) {
             builder.maxAge(seconds);
             return this;

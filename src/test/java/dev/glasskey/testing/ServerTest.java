@@ -148,7 +148,6 @@ public abstract class ServerTest implements Fixtures {
                 "select account_id, hash from account_password order by account_id",
                 "select account_id, status, last_step from account_totp order by account_id",
                 "select account_id, code_hash, used_at from recovery_code order by account_id, code_hash",
-                "select account_id, email from person_email order by account_id",
                 "select aaguid, name from allowed_model order by aaguid",
                 "select id, name, state, definition, updated_at from access_policy order by id",
                 "select id, name, trusted, ranges, updated_at from access_location order by id",

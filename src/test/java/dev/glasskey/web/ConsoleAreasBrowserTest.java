@@ -192,12 +192,58 @@ class ConsoleAreasBrowserTest extends SignedInConsoleTest {
         admin.fill(admin.visible(By.id("confirm-form")), "note", "sent to the wrong custodian");
         admin.submit(admin.visible(By.id("confirm-form")));
         console.assertMessage("Enrolment link revoked.");
-        assertThat(admin.visible(By.cssSelector("tr[data-enrolment-id='" + id + "']")).getText()).contains("ended");
+        assertThat(admin.visible(By.cssSelector("tr[data-enrolment-id='" + id + "']")).getText()).contains("revoked").doesNotContain("ended");
+        admin.open("/admin/enrolments?q=areas+link&state=revoked");
+        assertThat(rows("enrolment-list", "data-enrolment-id")).containsExactly(id);
+        admin.open("/admin/enrolments?q=areas+link&state=expired");
+        assertThat(rows("enrolment-list", "data-enrolment-id")).isEmpty();
+        admin.open("/admin/enrolments/" + id);
+        assertThat(admin.visible(By.id("enrolment-state")).getText()).isEqualTo("revoked");
+        assertThat(admin.visible(By.id("enrolment-revoked-by")).getText()).isNotBlank();
+        assertThat(admin.driver().findElements(By.id("revoke-link"))).isEmpty();
+        Accessibility.assertNoSeriousViolations(admin, "revoked enrolment link detail");
         assertThat(lastAudit("enrolment.revoke")).contains("'Areas link user' on key 'Areas link key' revoked; note: sent to the wrong custodian");
 
         // Whoever holds the link is told it has ended.
         admin.open(link);
         assertThat(admin.visible(By.id("status")).getText()).startsWith("[enrolment.expired]");
+    }
+
+    /**
+     * Issue 18: at 1280 × 800 the console's navigation is one line — every area link, the name signed in and the
+     * sign-out button side by side, nothing scrolled out of the bar — on every area page; axe-core stays clean.
+     */
+    @Test
+    void theNavigationIsOneLineAt1280Wide() {
+        org.openqa.selenium.Dimension before = admin.driver().manage().window().getSize();
+        try {
+            admin.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800));
+            for (String page : List.of("/admin", "/admin/enrolments", "/admin/audit", "/admin/clients", "/admin/settings")) {
+                admin.open(page);
+                WebElement nav = admin.visible(By.cssSelector("header nav.top"));
+                List<WebElement> links = nav.findElements(By.cssSelector(":scope > a"));
+                assertThat(links).as(page).hasSize(14);
+                assertThat(links.stream().map(a -> a.getLocation().getY()).distinct().toList()).as(page + ": one line").hasSize(1);
+                // The name and the button sit on that line too: their middles within the links' band.
+                int top = links.get(0).getLocation().getY();
+                int bottom = top + links.get(0).getSize().getHeight();
+                for (WebElement other : List.of(nav.findElement(By.cssSelector(".who")), nav.findElement(By.cssSelector("form button")))) {
+                    int middle = other.getLocation().getY() + other.getSize().getHeight() / 2;
+                    assertThat(middle).as(page + ": " + other.getText()).isBetween(top, bottom);
+                }
+                // Nothing overflows the bar, and the last element ends inside the window.
+                Object overflow = admin.driver().executeScript(
+                        "const n = document.querySelector('header nav.top'); return n.scrollWidth - n.clientWidth;");
+                assertThat(((Number) overflow).longValue()).as(page + ": the bar's overflow").isLessThanOrEqualTo(0);
+                WebElement signOut = nav.findElement(By.cssSelector("form button"));
+                assertThat(signOut.getLocation().getX() + signOut.getSize().getWidth()).as(page).isLessThanOrEqualTo(1280);
+                assertThat(admin.visible(By.id("me")).getText()).isEqualTo(ADMIN);
+            }
+            admin.open("/admin");
+            Accessibility.assertNoSeriousViolations(admin, "console at 1280 x 800");
+        } finally {
+            admin.driver().manage().window().setSize(before);
+        }
     }
 
     @Test

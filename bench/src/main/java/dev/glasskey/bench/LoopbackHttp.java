@@ -114,7 +114,7 @@ final class LoopbackHttp implements AutoCloseable {
 
     /** A form POST with an Authorization header (the token endpoint). */
     Response postForm(String path, String authorization, String form) throws IOException {
-        return exchange("POST", path, null, form, null, "Authorization: " + authorization + "\r\n",
+        return exchange("POST", path, null, form, null, authorization == null ? null : "Authorization: " + authorization + "\r\n",
                 "application/x-www-form-urlencoded", "application/json");
     }
 

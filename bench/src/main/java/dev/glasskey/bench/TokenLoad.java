@@ -42,7 +42,7 @@ import dev.glasskey.webauthn.EnrolmentService;
  * Token endpoint throughput: client-credentials grants/s and refresh-token grants/s.
  *
  * <pre>java -cp "$CP" [-Dtokenload.db=postgres] [-Dtokenload.serverOpts="-Xmx512m ..."] [-Dtokenload.serverArgs="--a.b=c ..."] \
- *      [-Dtokenload.grants=client_credentials,refresh_token] [-Dtokenload.rounds=1] \
+ *      [-Dtokenload.grants=client_credentials,refresh_token,private_key_jwt] [-Dtokenload.rounds=1] \
  *      dev.glasskey.bench.TokenLoad [threads=4] [warmupSeconds=20] [durationSeconds=20]</pre>
  *
  * The server runs in a child JVM (same classpath) on a fresh H2 data directory, or with
@@ -64,6 +64,12 @@ import dev.glasskey.webauthn.EnrolmentService;
  * {@code -Dtokenload.rounds=N} the measured phases are repeated N times, alternating the grant
  * types, in the same server (later rounds ramp for {@value #ROUND_RAMP_SECONDS} s): the spread
  * within one JVM beside the spread between JVMs.
+ *
+ * <p>{@code private_key_jwt} in {@code tokenload.grants} adds a third phase: client-credentials grants of a second
+ * client that authenticates with a signed JWT (RFC 7523, ES256, a fresh {@code jti} per request, its public key
+ * registered by value) instead of HTTP Basic; the assertions are signed by the driver (its CPU, reported apart), so
+ * the server's CPU per grant beside the {@code client_credentials} phase is what checking an assertion costs
+ * (signature, claims, the single-use {@code jti} record) against checking a hashed secret.
  */
 public final class TokenLoad {
     private static final String READY = "TOKENLOAD-READY ";
@@ -86,6 +92,12 @@ public final class TokenLoad {
         if (!serverOpts.isEmpty()) command.addAll(Arrays.asList(serverOpts.split("\\s+")));
         command.add("-Dtokenload.db=" + System.getProperty("tokenload.db", "h2"));
         command.add("-Dtokenload.serverArgs=" + System.getProperty("tokenload.serverArgs", ""));
+        String grants = System.getProperty("tokenload.grants", "client_credentials,refresh_token");
+        com.nimbusds.jose.jwk.ECKey assertionKey = grants.contains("private_key_jwt")
+                ? new com.nimbusds.jose.jwk.gen.ECKeyGenerator(com.nimbusds.jose.jwk.Curve.P_256).keyID("tokenload-1").generate() : null;
+        if (assertionKey != null) {
+            command.add("-Dtokenload.assertionJwk=" + assertionKey.toPublicJWK().toJSONString());
+        }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), TokenLoad.class.getName(), "--server",
                 String.valueOf(port), String.valueOf(threads)));
         Process server = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
@@ -105,11 +117,11 @@ public final class TokenLoad {
             drain.setDaemon(true);
             drain.start();
             String basic = setup[0];
-            String[] chains = Arrays.copyOfRange(setup, 1, setup.length);
+            String keyClient = Arrays.stream(setup).filter(s -> s.startsWith("pkjwt=")).map(s -> s.substring(6)).findFirst().orElse(null);
+            String[] chains = Arrays.stream(setup, 1, setup.length).filter(s -> !s.startsWith("pkjwt=")).toArray(String[]::new);
             long pid = server.pid();
             System.out.printf("server pid %d (%s), %d threads, %d s warm-up + %d s measured per grant type, load average %s%n",
                     pid, System.getProperty("tokenload.db", "h2"), threads, warmup, duration, loadAverage());
-            String grants = System.getProperty("tokenload.grants", "client_credentials,refresh_token");
             int rounds = Integer.getInteger("tokenload.rounds", 1);
             for (int round = 1; round <= rounds; round++) {
                 // Later rounds follow the first in the same server: a short ramp, then the JIT check as before.
@@ -122,6 +134,24 @@ public final class TokenLoad {
                     chains[t] = find(body, "\"refresh_token\":\"([^\"]+)\"");
                     return chains[t];
                 }));
+                if (assertionKey != null) {
+                    com.nimbusds.jose.JWSSigner signer = new com.nimbusds.jose.crypto.ECDSASigner(assertionKey);
+                    String tokenEndpoint = "http://localhost:" + port + "/oauth2/token";
+                    report("private_key_jwt" + suffix, run(pid, port, threads, ramp, duration, (http, t) -> {
+                        long now = System.currentTimeMillis();
+                        com.nimbusds.jwt.SignedJWT assertion = new com.nimbusds.jwt.SignedJWT(
+                                new com.nimbusds.jose.JWSHeader.Builder(com.nimbusds.jose.JWSAlgorithm.ES256).keyID(assertionKey.getKeyID()).build(),
+                                new com.nimbusds.jwt.JWTClaimsSet.Builder().issuer(keyClient).subject(keyClient).audience(tokenEndpoint)
+                                        .jwtID(java.util.UUID.randomUUID().toString()).issueTime(new java.util.Date(now))
+                                        .expirationTime(new java.util.Date(now + 60_000)).build());
+                        assertion.sign(signer);
+                        LoopbackHttp.Response r = http.postForm("/oauth2/token", null, "grant_type=client_credentials&client_id=" + enc(keyClient)
+                                + "&client_assertion_type=" + enc("urn:ietf:params:oauth:client-assertion-type:jwt-bearer")
+                                + "&client_assertion=" + assertion.serialize());
+                        if (r.status() != 200) throw new IllegalStateException(r.toString());
+                        return find(r.text(), "\"access_token\":\"([^\"]+)\"");
+                    }));
+                }
             }
         } finally {
             server.getOutputStream().close(); // the server stops when its standard input closes
@@ -166,6 +196,15 @@ public final class TokenLoad {
             }
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             StringBuilder ready = new StringBuilder(READY).append(basic.substring("Basic ".length()));
+            String assertionJwk = System.getProperty("tokenload.assertionJwk");
+            if (assertionJwk != null) {
+                // A second client for the private_key_jwt phase: the driver's public key, registered by value.
+                OidcClient.Created keyClient = server.getBean(ClientService.class).register(Actor.SYSTEM, new OidcClient.Registration(
+                        null, "bench-private-key-jwt", "confidential", List.of("client_credentials"), List.of(), null, List.of(), "ES256",
+                        null, null, null, "private_key_jwt", java.util.Map.of("keys", List.of(com.nimbusds.jose.util.JSONObjectUtils.parse(assertionJwk))),
+                        null, null, null, null));
+                ready.append(" pkjwt=").append(keyClient.client().clientId());
+            }
             for (int i = 0; i < threads; i++) {
                 String verifier = "v" + "x".repeat(50) + i;
                 String challenge = Base64.getUrlEncoder().withoutPadding().encodeToString(
