@@ -8,6 +8,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.glasskey.account.AccountService;
+import dev.glasskey.pim.PimService;
 import dev.glasskey.audit.Audit;
 import dev.glasskey.audit.AuditEvent;
 import dev.glasskey.key.KeyService;
@@ -34,9 +35,12 @@ public class ReadinessService {
     private final Audit audit;
     private final Clock clock;
 
+    private final PimService pim;
+
     ReadinessService(AccountService accounts, KeyService keys, CredentialService credentials, AllowedModelService allowList,
                      MdsService mds, EmergencyStore store, EmergencyProperties properties, List<ReadinessContributor> contributors,
-                     Audit audit, Clock clock) {
+                     Audit audit, Clock clock, PimService pim) {
+        this.pim = pim;
         this.accounts = accounts;
         this.keys = keys;
         this.credentials = credentials;
@@ -54,7 +58,7 @@ public class ReadinessService {
     public EmergencyState state() {
         return new EmergencyState(Times.now(clock), accounts.list(), keys.list(),
                 credentials.all().stream().map(CredentialService.CredentialView::credential).toList(),
-                allowList.list(), store.lastDrills(), mds.status());
+                allowList.list(), store.lastDrills(), mds.status(), pim.selfActivatable());
     }
 
     @Transactional(readOnly = true)
