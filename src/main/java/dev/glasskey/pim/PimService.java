@@ -3,6 +3,7 @@ package dev.glasskey.pim;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -171,7 +172,11 @@ public class PimService {
             throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "kind must be 'eligible' or 'active'.", "kind");
         }
         Instant now = Times.now(clock);
-        if (in.endsAt() != null && !in.endsAt().isAfter(now)) {
+        // Kept at the microsecond precision H2 and PostgreSQL store (as Times.now is): otherwise the
+        // database rounds a nanosecond end up while the expiry check uses the truncated now, and a
+        // time-bound assignment outlives its end by up to a microsecond.
+        Instant endsAt = in.endsAt() == null ? null : in.endsAt().truncatedTo(ChronoUnit.MICROS);
+        if (endsAt != null && !endsAt.isAfter(now)) {
             throw new GlasskeyException(ErrorCode.REQUEST_INVALID, "endsAt must be in the future.", "endsAt");
         }
         Account account = accounts.get(in.accountId());
@@ -179,7 +184,7 @@ public class PimService {
             throw new GlasskeyException(ErrorCode.REQUEST_INVALID,
                     "Only an eligible assignment of an emergency account can be emergency-activatable.", "emergencyActivatable");
         }
-        if (Assignment.ACTIVE.equals(in.kind()) && in.endsAt() == null) {
+        if (Assignment.ACTIVE.equals(in.kind()) && endsAt == null) {
             if (account.hasRole(role)) {
                 throw exists(account, role, "holds it permanently");
             }
@@ -197,7 +202,7 @@ public class PimService {
             if (taken || (Assignment.ACTIVE.equals(in.kind()) && account.hasRole(role))) {
                 throw exists(account, role, "has a live " + in.kind() + " assignment of it");
             }
-            Assignment a = new Assignment(Ids.uuid(), account.id(), role, in.kind(), now, in.endsAt(),
+            Assignment a = new Assignment(Ids.uuid(), account.id(), role, in.kind(), now, endsAt,
                     in.emergencyActivatable() || (account.emergency() && Roles.GLOBAL_ADMIN.equals(role) && Assignment.ELIGIBLE.equals(in.kind())),
                     Assignment.ASSIGNMENT, reason, null, null, actor.label(), now, null, null);
             store.insert(a);
