@@ -24,7 +24,7 @@ import dev.glasskey.system.Version;
 @Command(name = "glasskey", mixinStandardHelpOptions = true, versionProvider = GlasskeyCommand.VersionProvider.class,
         description = "Glasskey: emergency (break-glass) access with FIDO2 security keys.",
         subcommands = {ServeCommand.class, StatusCommand.class, BootstrapCommand.class, ReadinessCommand.class, AuditCommand.class,
-                ClientCommand.class, KeysCommand.class, MdsCommand.class, AccountCommand.class, AccessCommand.class, CommandLine.HelpCommand.class})
+                ClientCommand.class, KeysCommand.class, MdsCommand.class, AccountCommand.class, AccessCommand.class, PimCommand.class, CommandLine.HelpCommand.class})
 public class GlasskeyCommand {
     /** The exit code of a command that needs the embedded database while a running server holds it. */
     static final int DATABASE_HELD = 3;

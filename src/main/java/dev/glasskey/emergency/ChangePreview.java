@@ -142,16 +142,16 @@ public class ChangePreview {
 
     private static EmergencyState withAccounts(EmergencyState s, UnaryOperator<Account> f) {
         return new EmergencyState(s.now(), s.accounts().stream().map(f).toList(), s.keys(), s.credentials(), s.allowedModels(),
-                s.lastDrills(), s.metadata(), s.policies());
+                s.lastDrills(), s.metadata(), s.policies(), s.selfActivatable());
     }
 
     private static EmergencyState withCredentials(EmergencyState s, UnaryOperator<Credential> f) {
         return new EmergencyState(s.now(), s.accounts(), s.keys(), s.credentials().stream().map(f).toList(), s.allowedModels(),
-                s.lastDrills(), s.metadata(), s.policies());
+                s.lastDrills(), s.metadata(), s.policies(), s.selfActivatable());
     }
 
     private static EmergencyState withKeys(EmergencyState s, UnaryOperator<SecurityKey> f) {
         return new EmergencyState(s.now(), s.accounts(), s.keys().stream().map(f).toList(), s.credentials(), s.allowedModels(),
-                s.lastDrills(), s.metadata(), s.policies());
+                s.lastDrills(), s.metadata(), s.policies(), s.selfActivatable());
     }
 }

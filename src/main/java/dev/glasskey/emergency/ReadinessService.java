@@ -9,6 +9,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import dev.glasskey.account.AccountService;
+import dev.glasskey.pim.PimService;
 import dev.glasskey.audit.Audit;
 import dev.glasskey.audit.AuditEvent;
 import dev.glasskey.key.KeyService;
@@ -37,9 +38,12 @@ public class ReadinessService {
     /** Resolved on use: Conditional Access reads accounts through services that reach this one. */
     private final ObjectProvider<AccessPolicies> policies;
 
+    private final PimService pim;
+
     ReadinessService(AccountService accounts, KeyService keys, CredentialService credentials, AllowedModelService allowList,
                      MdsService mds, EmergencyStore store, EmergencyProperties properties, List<ReadinessContributor> contributors,
-                     Audit audit, Clock clock, ObjectProvider<AccessPolicies> policies) {
+                     Audit audit, Clock clock, ObjectProvider<AccessPolicies> policies, PimService pim) {
+        this.pim = pim;
         this.accounts = accounts;
         this.keys = keys;
         this.credentials = credentials;
@@ -59,7 +63,7 @@ public class ReadinessService {
         return new EmergencyState(Times.now(clock), accounts.list(), keys.list(),
                 credentials.all().stream().map(CredentialService.CredentialView::credential).toList(),
                 allowList.list(), store.lastDrills(), mds.status(),
-                policies.getIfAvailable(() -> () -> AccessPolicies.Scenario.NONE).current());
+                policies.getIfAvailable(() -> () -> AccessPolicies.Scenario.NONE).current(), pim.selfActivatable());
     }
 
     @Transactional(readOnly = true)

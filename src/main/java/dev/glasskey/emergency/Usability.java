@@ -17,8 +17,9 @@ import dev.glasskey.webauthn.Credential;
  * {@link EmergencyState}, shared by the lockout guard, readiness and the matrix so the three
  * can never disagree.
  *
- * <p>Usable means: enabled; holds {@code global-admin} (privileged activation arrives with the
- * PIM feature); at least one working credential, i.e. an active credential on an active key
+ * <p>Usable means: enabled; can become a global admin on its own right now (issue 16 §6): holds
+ * {@code global-admin}, or has a permanent eligible assignment it activates without any approver
+ * ({@link EmergencyState#canBecome}); at least one working credential, i.e. an active credential on an active key
  * that meets the authenticator standard ({@link AuthenticatorStandard}: device-bound, of a model the
  * loaded FIDO metadata does not report compromised, and from an allowed, attested model when an
  * allow-list is configured — emergency sign-in refuses any other, see {@code SignInService}); and
@@ -40,8 +41,8 @@ public final class Usability {
             if (!account.enabled()) {
                 problems.add("disabled");
             }
-            if (!account.hasRole(Roles.GLOBAL_ADMIN)) {
-                problems.add("lacks the global-admin role");
+            if (!state.canBecome(account, Roles.GLOBAL_ADMIN)) {
+                problems.add("lacks the global-admin role (neither held nor permanently eligible)");
             }
             List<Credential> working = workingCredentials(state, account.id(), allowed);
             if (working.isEmpty()) {
@@ -110,14 +111,14 @@ public final class Usability {
     }
 
     /**
-     * Issue 18: the enabled accounts holding {@code global-admin} (emergency accounts included) that
-     * could sign in now: at least one credential that would pass their sign-in (active, on an active
+     * Issue 18: the enabled accounts holding {@code global-admin} (emergency accounts included), or able
+     * to activate it on their own without an approver (issue 16 §6), that could sign in now: at least one credential that would pass their sign-in (active, on an active
      * key, meeting the authenticator standard the role demands).
      */
     public static List<Account> administratorsWhoCanSignIn(EmergencyState state) {
         Set<String> allowed = state.allowedAaguids();
         return state.accounts().stream()
-                .filter(a -> a.enabled() && a.hasRole(Roles.GLOBAL_ADMIN))
+                .filter(a -> a.enabled() && state.canBecome(a, Roles.GLOBAL_ADMIN))
                 .filter(a -> state.credentials().stream().anyMatch(c -> c.accountId().equals(a.id()) && works(state, c, allowed)))
                 .toList();
     }

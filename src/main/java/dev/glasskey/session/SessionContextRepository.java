@@ -48,7 +48,7 @@ final class SessionContextRepository implements SecurityContextRepository {
             request.setAttribute(SessionService.ENDED, ended.get().description());
             return null;
         }
-        return new SecurityContextImpl(new GlasskeyAuthentication(signedIn));
+        return new SecurityContextImpl(new GlasskeyAuthentication(sessions.withCurrentRoles(signedIn)));
     }
 
     /** Sign-in stores its session through {@link SessionService#start}; what is saved here is only ever a sign-out. */

@@ -145,6 +145,23 @@ public enum ErrorCode {
     SIGN_IN_FAILED("signin.failed", HttpStatus.UNAUTHORIZED, "The sign-in name, password or code is wrong."),
     SIGN_IN_BUSY("signin.busy", HttpStatus.SERVICE_UNAVAILABLE, "Too many password checks are running right now; try again in a moment."),
 
+    // privileged identity management (issue 16): assignments, activation, approval
+    PIM_NOT_ELIGIBLE("pim.not_eligible", HttpStatus.FORBIDDEN, "You hold no eligible assignment of this role right now."),
+    PIM_ALREADY_ACTIVE("pim.already_active", HttpStatus.CONFLICT, "The role is already active for this account."),
+    PIM_DURATION_INVALID("pim.duration_invalid", HttpStatus.BAD_REQUEST, "The activation's duration must be at least one minute and at most the role's maximum."),
+    PIM_STEP_UP_REQUIRED("pim.step_up_required", HttpStatus.UNAUTHORIZED, "Activating a role needs a fresh sign-in with a security key: sign in again and retry within the role's step-up age."),
+    PIM_REQUEST_PENDING("pim.request_pending", HttpStatus.CONFLICT, "A request to activate this role is already waiting for approval."),
+    PIM_REQUEST_NOT_FOUND("pim.request_not_found", HttpStatus.NOT_FOUND, "No such activation request."),
+    PIM_REQUEST_NOT_PENDING("pim.request_not_pending", HttpStatus.CONFLICT, "The activation request was already approved, denied or cancelled."),
+    PIM_REQUEST_EXPIRED("pim.request_expired", HttpStatus.GONE, "The activation request expired before enough approvers approved it; ask again."),
+    PIM_SELF_APPROVAL("pim.self_approval", HttpStatus.FORBIDDEN, "Nobody approves or denies their own activation request."),
+    PIM_NOT_APPROVER("pim.not_approver", HttpStatus.FORBIDDEN, "You are not an approver of this role."),
+    PIM_ALREADY_APPROVED("pim.already_approved", HttpStatus.CONFLICT, "You have already approved this request; it waits for other approvers."),
+    PIM_ASSIGNMENT_NOT_FOUND("pim.assignment_not_found", HttpStatus.NOT_FOUND, "No such live assignment."),
+    PIM_ASSIGNMENT_EXISTS("pim.assignment_exists", HttpStatus.CONFLICT, "The account already has a live assignment of this kind for this role."),
+    PIM_NOT_ACTIVE("pim.not_active", HttpStatus.CONFLICT, "This assignment is not an activation of yours that is still running."),
+    PIM_SETTINGS_INVALID("pim.settings_invalid", HttpStatus.BAD_REQUEST, "A role setting is out of range, or approval is required from fewer enabled approvers than it needs."),
+
     INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred; it has been logged.");
 
     private final String code;

@@ -49,6 +49,8 @@ public class SecurityConfiguration {
                 .requestMatchers("/api/webauthn/**", "/api/enrolments/*/options", "/api/enrolments/*/credential",
                         "/api/drills/*/sign-in", "/api/sign-in/password", "/api/setup/**").permitAll()
                 .requestMatchers("/api/session", "/api/sessions", "/api/sessions/**", "/api/me/**", "/security-info", "/sign-out").authenticated()
+                // PIM (issue 16): one's own roles and activations, and the requests one approves; the service checks who approves what
+                .requestMatchers("/api/pim/me", "/api/pim/me/**", "/api/pim/approvals", "/api/pim/approvals/**").authenticated()
                 .requestMatchers("/api/**", "/admin/**").hasRole(Roles.GLOBAL_ADMIN)
                 .anyRequest().access(UnknownPaths.passToNotFound(handlers::getObject)));
         http.exceptionHandling(e -> e

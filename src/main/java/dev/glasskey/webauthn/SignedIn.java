@@ -51,6 +51,12 @@ public record SignedIn(String accountId, String displayName, boolean emergency, 
                 PASSWORD_AND_CODE);
     }
 
+    /** The same sign-in carrying other roles: those its account holds at this request (issue 16, PIM). */
+    public SignedIn withRoles(Set<String> current) {
+        return new SignedIn(accountId, displayName, emergency, current, credentialId, keyId, aaguid, attestationTrusted, userVerified,
+                authTime, securityVersion, method);
+    }
+
     @JsonIgnore
     public boolean passwordAndCode() {
         return PASSWORD_AND_CODE.equals(method);

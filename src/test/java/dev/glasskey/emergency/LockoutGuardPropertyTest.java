@@ -79,7 +79,14 @@ class LockoutGuardPropertyTest {
         }
     }
 
-    enum Kind { DISABLE, ENABLE, DROP_ADMIN, GRANT_ADMIN, REVOKE, KEY_LOST, KEY_RETIRE, ALLOW_X, ALLOW_Y, UNLIST_X, UNLIST_Y }
+    /**
+     * The kinds of change. PIM (issue 16): {@code ELIGIBLE} gives a permanent eligible assignment of
+     * global-admin (which an emergency account activates on its own: usable), {@code ELIGIBLE_UNTIL}
+     * one with an end (runs out by itself: not usable), {@code END_ELIGIBLE} removes the live one,
+     * {@code ACTIVATE} / {@code DEACTIVATE} an emergency activation from it and its early end.
+     */
+    enum Kind { DISABLE, ENABLE, DROP_ADMIN, GRANT_ADMIN, REVOKE, KEY_LOST, KEY_RETIRE, ALLOW_X, ALLOW_Y, UNLIST_X, UNLIST_Y,
+        ELIGIBLE, ELIGIBLE_UNTIL, END_ELIGIBLE, ACTIVATE, DEACTIVATE }
 
     @Provide
     Arbitrary<List<Change>> changes() {
@@ -132,7 +139,8 @@ class LockoutGuardPropertyTest {
     }
 
     /** The test's own account of the world; {@link #apply} returns null where a change does not apply. */
-    record Model(boolean[] enabled, boolean[] admin, boolean[][] credential, boolean[] keyActive, Set<UUID> listed) {
+    record Model(boolean[] enabled, boolean[] admin, boolean[][] credential, boolean[] keyActive, Set<UUID> listed,
+                 boolean[] eligible, boolean[] eligibleUntil, boolean[] active) {
 
         static Model initial() {
             boolean[][] creds = new boolean[ACCOUNTS][KEYS];
@@ -141,7 +149,7 @@ class LockoutGuardPropertyTest {
             java.util.Arrays.fill(t, true);
             boolean[] keys = new boolean[KEYS];
             java.util.Arrays.fill(keys, true);
-            return new Model(t, t.clone(), creds, keys, Set.of());
+            return new Model(t, t.clone(), creds, keys, Set.of(), new boolean[ACCOUNTS], new boolean[ACCOUNTS], new boolean[ACCOUNTS]);
         }
 
         static UUID modelOf(int key) {
@@ -151,7 +159,7 @@ class LockoutGuardPropertyTest {
         Set<Integer> usable() {
             Set<Integer> usable = new HashSet<>();
             for (int a = 0; a < ACCOUNTS; a++) {
-                if (!enabled[a] || !admin[a]) continue;
+                if (!enabled[a] || !(admin[a] || eligible[a])) continue;
                 for (int k = 0; k < KEYS; k++) {
                     if (credential[a][k] && keyActive[k] && (listed.isEmpty() || listed.contains(modelOf(k)))) {
                         usable.add(a);
@@ -169,6 +177,9 @@ class LockoutGuardPropertyTest {
             for (int a = 0; a < ACCOUNTS; a++) credential[a] = this.credential[a].clone();
             boolean[] keyActive = this.keyActive.clone();
             Set<UUID> listed = new HashSet<>(this.listed);
+            boolean[] eligible = this.eligible.clone();
+            boolean[] eligibleUntil = this.eligibleUntil.clone();
+            boolean[] active = this.active.clone();
             int i = c.index();
             switch (c.kind()) {
                 case DISABLE -> { if (!enabled[i]) return null; enabled[i] = false; }
@@ -181,8 +192,14 @@ class LockoutGuardPropertyTest {
                 case ALLOW_Y -> { if (!listed.add(MODEL_Y)) return null; }
                 case UNLIST_X -> { if (!listed.remove(MODEL_X)) return null; }
                 case UNLIST_Y -> { if (!listed.remove(MODEL_Y)) return null; }
+                case ELIGIBLE -> { if (eligible[i] || eligibleUntil[i]) return null; eligible[i] = true; }
+                case ELIGIBLE_UNTIL -> { if (eligible[i] || eligibleUntil[i]) return null; eligibleUntil[i] = true; }
+                case END_ELIGIBLE -> { if (!eligible[i] && !eligibleUntil[i]) return null; eligible[i] = false; eligibleUntil[i] = false; }
+                // Activation needs a live eligibility and the role not held already; it needs no approver.
+                case ACTIVATE -> { if (!(eligible[i] || eligibleUntil[i]) || admin[i] || active[i] || !enabled[i]) return null; active[i] = true; }
+                case DEACTIVATE -> { if (!active[i]) return null; active[i] = false; }
             }
-            return new Model(enabled, admin, credential, keyActive, Set.copyOf(listed));
+            return new Model(enabled, admin, credential, keyActive, Set.copyOf(listed), eligible, eligibleUntil, active);
         }
     }
 
@@ -193,6 +210,7 @@ class LockoutGuardPropertyTest {
         final CredentialService credentials;
         final AllowedModelService allowList;
         final ReadinessService readiness;
+        final dev.glasskey.pim.PimService pim;
         final JdbcClient jdbc;
         final List<String> accountIds = new ArrayList<>();
         final List<String> keyIds = new ArrayList<>();
@@ -205,6 +223,7 @@ class LockoutGuardPropertyTest {
             credentials = context.getBean(CredentialService.class);
             allowList = context.getBean(AllowedModelService.class);
             readiness = context.getBean(ReadinessService.class);
+            pim = context.getBean(dev.glasskey.pim.PimService.class);
             jdbc = context.getBean(JdbcClient.class);
             EnrolmentService enrolments = context.getBean(EnrolmentService.class);
             wipe();
@@ -240,7 +259,27 @@ class LockoutGuardPropertyTest {
                 case ALLOW_Y -> allowList.allow(Actor.SYSTEM, MODEL_Y.toString(), "Model Y", SoftwareAuthenticator.packed(MODEL_Y).attestationRootPem());
                 case UNLIST_X -> allowList.remove(Actor.SYSTEM, MODEL_X.toString());
                 case UNLIST_Y -> allowList.remove(Actor.SYSTEM, MODEL_Y.toString());
+                case ELIGIBLE -> pim.assign(Actor.SYSTEM, new dev.glasskey.pim.PimService.NewAssignment(accountIds.get(i), Roles.GLOBAL_ADMIN,
+                        "eligible", null, false, "property test"));
+                case ELIGIBLE_UNTIL -> pim.assign(Actor.SYSTEM, new dev.glasskey.pim.PimService.NewAssignment(accountIds.get(i),
+                        Roles.GLOBAL_ADMIN, "eligible", java.time.Instant.now().plus(java.time.Duration.ofDays(30)), false, "property test"));
+                case END_ELIGIBLE -> live(i, "eligible").ifPresent(id -> pim.remove(Actor.SYSTEM, id, "property test"));
+                case ACTIVATE -> {
+                    var account = accounts.get(accountIds.get(i));
+                    // A security-key sign-in made just now (the step-up), as the session would carry it.
+                    var signedIn = new dev.glasskey.webauthn.SignedIn(account.id(), account.displayName(), true, account.roles(),
+                            credentialIds[i][0], keyIds.get(0), Model.modelOf(0).toString(), true, true, java.time.Instant.now(),
+                            account.securityVersion());
+                    pim.activate(Actor.SYSTEM, signedIn, new dev.glasskey.pim.PimService.Activation(Roles.GLOBAL_ADMIN, 30, "property test", null));
+                }
+                case DEACTIVATE -> live(i, "active").ifPresent(id -> pim.deactivate(Actor.SYSTEM, accountIds.get(i), id));
             }
+        }
+
+        /** The id of the account's live PIM assignment of this kind, if any. */
+        private java.util.Optional<String> live(int account, String kind) {
+            return jdbc.sql("select id from pim_assignment where account_id = :a and kind = :k and ended_at is null")
+                    .param("a", accountIds.get(account)).param("k", kind).query(String.class).optional();
         }
 
         int usableOnServer() {
@@ -255,7 +294,8 @@ class LockoutGuardPropertyTest {
                     "select account_id, role from account_role order by account_id, role",
                     "select id, status, status_changed_at from security_key order by id",
                     "select id, status, status_reason, attestation_trusted from credential order by id",
-                    "select aaguid, roots_pem from allowed_model order by aaguid")) {
+                    "select aaguid, roots_pem from allowed_model order by aaguid",
+                    "select id, account_id, role, kind, ends_at, ended_at from pim_assignment order by id")) {
                 jdbc.sql(sql).query(rs -> {
                     for (int c = 1; c <= rs.getMetaData().getColumnCount(); c++) sb.append(rs.getString(c)).append('|');
                     sb.append('\n');
@@ -266,7 +306,7 @@ class LockoutGuardPropertyTest {
 
         /** Each try starts from an empty inventory (this context's database belongs to this test alone). */
         private void wipe() {
-            for (String table : List.of("drill_result", "drill", "credential_registration", "credential", "ceremony", "enrolment",
+            for (String table : List.of("pim_approval", "pim_request", "pim_approver", "pim_assignment", "drill_result", "drill", "credential_registration", "credential", "ceremony", "enrolment",
                     "account_password", "account_totp", "recovery_code", "account_role", "account", "security_key", "allowed_model", "readiness_state")) {
                 jdbc.sql("delete from " + table).update();
             }

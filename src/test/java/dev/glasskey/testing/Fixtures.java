@@ -85,7 +85,8 @@ public interface Fixtures {
      * Empties the organisation of an isolated server (its database serves only the test classes that
      * share it): accounts, keys, credentials, links, drills, the allow-list, alert channels and their
      * outbox, the recorded readiness verdict, the loaded FIDO metadata and Conditional Access (policies, locations,
-     * device CAs, decisions). No alert rule starts the test
+     * device CAs, decisions); PIM's assignments, requests and approvers, and its role settings back to their
+     * defaults. No alert rule starts the test
      * coalescing what earlier tests raised (V11).
      */
     default void emptyOrganisation() {
@@ -94,10 +95,14 @@ public interface Fixtures {
             jdbc().sql("delete from " + table).update();
         }
         jdbc().sql("update access_version set version = version + 1").update();
-        for (String table : List.of("alert_delivery", "alert", "alert_channel", "drill_result", "drill", "credential_registration", "credential",
+        for (String table : List.of("pim_approval", "pim_request", "pim_approver", "pim_assignment",
+                "alert_delivery", "alert", "alert_channel", "drill_result", "drill", "credential_registration", "credential",
                 "ceremony", "enrolment", "account_password", "account_totp", "recovery_code", "account_role", "account", "security_key", "allowed_model", "readiness_state")) {
             jdbc().sql("delete from " + table).update();
         }
+        jdbc().sql("""
+                update pim_role_setting set max_duration_seconds = 3600, approval_required = false, approvals_needed = 1,
+                step_up_seconds = 300, request_ttl_seconds = 86400, updated_at = null, updated_by = null""").update();
         jdbc().sql("""
                 update alert_window set opened_at = null, closes_at = null, delivered = 0, suppressed = 0, severity = null,
                 first_seq = null, last_seq = null, first_at = null, last_at = null""").update();

@@ -133,7 +133,8 @@ public abstract class ServerTest implements Fixtures {
 
     /**
      * Everything a refused ceremony or change must leave as it was: accounts, roles, keys,
-     * credentials (with counters), enrolment links and the allow-list. (The audit log grows
+     * credentials (with counters), enrolment links, the allow-list, and PIM's assignments, requests,
+     * approvals and role settings. (The audit log grows
      * by design: a refusal is recorded.)
      */
     public String storedState() {
@@ -152,7 +153,12 @@ public abstract class ServerTest implements Fixtures {
                 "select id, name, state, definition, updated_at from access_policy order by id",
                 "select id, name, trusted, ranges, updated_at from access_location order by id",
                 "select id, name, sha256 from access_device_ca order by id",
-                "select version from access_version")) {
+                "select version from access_version",
+                "select id, account_id, role, kind, starts_at, ends_at, emergency_activatable, source, ended_at from pim_assignment order by id",
+                "select id, status, decided_at, decision_reason, assignment_id from pim_request order by id",
+                "select request_id, approver_id from pim_approval order by request_id, approver_id",
+                "select role, max_duration_seconds, approval_required, approvals_needed, step_up_seconds, request_ttl_seconds from pim_role_setting order by role",
+                "select role, account_id from pim_approver order by role, account_id")) {
             jdbc.sql(sql).query(rs -> {
                 int n = rs.getMetaData().getColumnCount();
                 for (int i = 1; i <= n; i++) {
