@@ -96,11 +96,11 @@ class LockoutGuardPropertyTest {
                     case KEY_LOST, KEY_RETIRE -> i % KEYS;
                     default -> i;
                 }, j));
-        return change.list().ofMinSize(15).ofMaxSize(40);
+        return change.list().ofMinSize(30).ofMaxSize(60);
     }
 
-    @Property(tries = 20)
-    void usableEmergencyAccountsNeverDropBelowTheMinimum(@ForAll("changes") @Size(min = 15, max = 40) List<Change> changes) {
+    @Property(tries = 50)
+    void usableEmergencyAccountsNeverDropBelowTheMinimum(@ForAll("changes") @Size(min = 30, max = 60) List<Change> changes) {
         World world = new World(context);
         Model model = world.model;
         assertThat(world.usableOnServer()).isEqualTo(ACCOUNTS);
