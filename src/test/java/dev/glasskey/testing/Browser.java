@@ -318,7 +318,7 @@ public final class Browser implements AutoCloseable {
                 return this;
             }
             unplug();
-            Key moved = new Key(name, transport);
+            Key moved = other.new Key(name, transport); // bound to the other browser (its driver), not this one
             other.keys.add(moved);
             moved.stored = stored;
             stored = List.of();
