@@ -56,7 +56,7 @@ public class SessionService {
     private final Audit audit;
     private final JdbcClient jdbc;
     private final Clock clock;
-    private final org.springframework.beans.factory.ObjectProvider<SessionRoles> roles;
+    private final ObjectProvider<SessionRoles> roles;
     private final TransactionTemplate tx;
     private final ConversionService serialization = SessionSerialization.conversionService();
     private final ObjectProvider<ClockedSessionRepository<?>> repository;
