@@ -220,7 +220,17 @@ class AccessEnforcement implements SignInAccess, AuthorizationAccess, Activation
         return chains(chain, decisions.deviceCas(), Times.now(clock));
     }
 
-    static boolean chains(X509Certificate[] chain, Set<TrustAnchor> anchors, Instant now) {
+    static boolean chains(X509Certificate[] chain, Set<TrustAnchor> stored, Instant now) {
+        // PKIX does not judge an anchor's own validity: a device CA that expired makes no device compliant.
+        Set<TrustAnchor> anchors = new java.util.HashSet<>();
+        for (TrustAnchor anchor : stored) {
+            try {
+                anchor.getTrustedCert().checkValidity(Date.from(now));
+                anchors.add(anchor);
+            } catch (java.security.cert.CertificateException expiredOrNotYetValid) {
+                // not an anchor now
+            }
+        }
         if (anchors.isEmpty() || chain.length > 10) {
             return false;
         }

@@ -129,6 +129,12 @@ final class AuthorizationPolicyFilter extends OncePerRequestFilter {
             AuthorizationAccess judge = access.getIfAvailable();
             AuthorizationAccess.Verdict verdict = judge == null ? AuthorizationAccess.Verdict.ALLOWED
                     : judge.atAuthorization(signedIn, clientId, SessionService.sid(request.getSession(false)), request, fresh);
+            if (verdict.outcome() == AuthorizationAccess.Outcome.FRESH_SIGN_IN && requirements.prompt().contains("none")) {
+                // Core 1.0 §3.1.2.6: no page may be shown; the relying party learns a sign-in is needed.
+                refuse(request, response, validated, signedIn, account, "login_required",
+                        "Conditional Access needs a fresh sign-in for this client, but prompt=none was given.");
+                return;
+            }
             if (verdict.outcome() == AuthorizationAccess.Outcome.FRESH_SIGN_IN) {
                 rememberFreshSignIn(request.getSession(true), key, now);
                 response.sendRedirect(signInUrl(request));

@@ -234,6 +234,9 @@ public interface ConditionalAccessContract extends EmergencyWorld, OidcFixtures 
         assertThat(again.status()).isEqualTo(302);
         assertThat(again.location()).contains("/sign-in?next=");
         assertThat(decisions(admin, "?account=" + person.accountId() + "&result=require").size()).isEqualTo(1);
+        RelyingParty.Attempt silent = rp.attempt().prompt("none"); // no page may be shown: the relying party is told
+        Client.Redirect loginRequired = person.browser().navigate(silent.uri().toString());
+        assertThat(silent.error(loginRequired.location()).getCode()).isEqualTo("login_required");
 
         assertThat(signIn(person.browser(), person.key(), person.userHandle()).status()).isEqualTo(200);
         clock().reset();
