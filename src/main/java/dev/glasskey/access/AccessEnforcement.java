@@ -54,7 +54,8 @@ class AccessEnforcement implements SignInAccess, AuthorizationAccess, Activation
 
     private final AccessDecisions decisions;
     private final AccessService access;
-    private final ObjectProvider<SessionRoles> roles;
+    // Resolved once, on first use (a provider resolves the bean on every call).
+    private final org.springframework.util.function.SingletonSupplier<SessionRoles> roles;
     private final JdbcClient jdbc;
     private final java.time.Clock clock;
 
@@ -62,7 +63,7 @@ class AccessEnforcement implements SignInAccess, AuthorizationAccess, Activation
                       java.time.Clock clock) {
         this.decisions = decisions;
         this.access = access;
-        this.roles = roles;
+        this.roles = org.springframework.util.function.SingletonSupplier.of(roles::getIfAvailable);
         this.jdbc = jdbc;
         this.clock = clock;
     }
@@ -181,7 +182,7 @@ class AccessEnforcement implements SignInAccess, AuthorizationAccess, Activation
 
     /** Roles active through PIM now (issue 16), from its session hook: one indexed read. */
     private Set<String> currentRoles(String accountId, Instant now) {
-        SessionRoles source = roles.getIfAvailable();
+        SessionRoles source = roles.get();
         return source == null ? Set.of() : source.current(accountId, now);
     }
 

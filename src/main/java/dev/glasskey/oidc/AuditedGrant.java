@@ -46,11 +46,12 @@ final class AuditedGrant implements AuthenticationProvider {
     private final OAuth2AuthorizationService authorizations;
     private final IssuedTokens issued;
     private final Metrics metrics;
-    private final org.springframework.beans.factory.ObjectProvider<AuthorizationAccess> access;
+    // Resolved once, on first use (a provider resolves the bean on every call).
+    private final org.springframework.util.function.SingletonSupplier<AuthorizationAccess> access;
 
     AuditedGrant(AuthenticationProvider delegate, TransactionTemplate tx, OidcAudit audit, OAuth2AuthorizationService authorizations,
                  IssuedTokens issued, Metrics metrics, org.springframework.beans.factory.ObjectProvider<AuthorizationAccess> access) {
-        this.access = access;
+        this.access = org.springframework.util.function.SingletonSupplier.of(access::getIfAvailable);
         this.metrics = metrics;
         this.delegate = delegate;
         this.tx = tx;
@@ -102,7 +103,7 @@ final class AuditedGrant implements AuthenticationProvider {
      * the provider refuses as before.
      */
     private void judgeRefresh(OAuth2RefreshTokenAuthenticationToken refresh) {
-        AuthorizationAccess judge = access.getIfAvailable();
+        AuthorizationAccess judge = access.get();
         if (judge == null || !(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attrs)
                 || !(refresh.getPrincipal() instanceof org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken client)
                 || client.getRegisteredClient() == null) {

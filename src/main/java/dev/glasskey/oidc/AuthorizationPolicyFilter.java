@@ -59,12 +59,13 @@ final class AuthorizationPolicyFilter extends OncePerRequestFilter {
     private final Clock clock;
     private final org.springframework.transaction.support.TransactionTemplate tx;
     private final String issuer;
-    private final org.springframework.beans.factory.ObjectProvider<AuthorizationAccess> access;
+    // Resolved once, on first use (a provider resolves the bean on every call).
+    private final org.springframework.util.function.SingletonSupplier<AuthorizationAccess> access;
 
     AuthorizationPolicyFilter(RequestMatcher authorizationEndpoint, AccountService accounts, OidcAudit audit, Clock clock,
                               org.springframework.transaction.support.TransactionTemplate tx, String issuer,
                               org.springframework.beans.factory.ObjectProvider<AuthorizationAccess> access) {
-        this.access = access;
+        this.access = org.springframework.util.function.SingletonSupplier.of(access::getIfAvailable);
         this.authorizationEndpoint = authorizationEndpoint;
         this.accounts = accounts;
         this.audit = audit;
@@ -126,7 +127,7 @@ final class AuthorizationPolicyFilter extends OncePerRequestFilter {
             refuse(request, response, validated, signedIn, account, r.error(), r.description());
         } else {
             // Conditional Access for this client (issue 17 §2), on single sign-on reuse as on a fresh sign-in.
-            AuthorizationAccess judge = access.getIfAvailable();
+            AuthorizationAccess judge = access.get();
             AuthorizationAccess.Verdict verdict = judge == null ? AuthorizationAccess.Verdict.ALLOWED
                     : judge.atAuthorization(signedIn, clientId, SessionService.sid(request.getSession(false)), request, fresh);
             if (verdict.outcome() == AuthorizationAccess.Outcome.FRESH_SIGN_IN && requirements.prompt().contains("none")) {

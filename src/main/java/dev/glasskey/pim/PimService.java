@@ -52,11 +52,12 @@ public class PimService {
     private final Audit audit;
     private final ChangeGuards guards;
     private final Clock clock;
-    private final org.springframework.beans.factory.ObjectProvider<ActivationCheck> conditionalAccess;
+    // Resolved once, on first use (a provider resolves the bean on every call).
+    private final org.springframework.util.function.SingletonSupplier<ActivationCheck> conditionalAccess;
 
     PimService(PimStore store, AccountService accounts, Audit audit, ChangeGuards guards, Clock clock,
                org.springframework.beans.factory.ObjectProvider<ActivationCheck> conditionalAccess) {
-        this.conditionalAccess = conditionalAccess;
+        this.conditionalAccess = org.springframework.util.function.SingletonSupplier.of(conditionalAccess::getIfAvailable);
         this.store = store;
         this.accounts = accounts;
         this.audit = audit;
@@ -291,7 +292,7 @@ public class PimService {
         String ticket = optional(in.ticket(), "ticket", 100);
         Instant now = Times.now(clock);
         // Conditional Access (issue 17 §2) first, before this transaction locks or writes anything: its refusal is recorded apart.
-        ActivationCheck check = conditionalAccess.getIfAvailable();
+        ActivationCheck check = conditionalAccess.get();
         if (check != null) {
             check.check(caller, accounts.get(caller.accountId()), role);
         }
