@@ -14,6 +14,9 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
 import org.springframework.http.ContentDisposition;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -37,14 +40,16 @@ import dev.glasskey.pim.RoleSettings;
 import dev.glasskey.system.Actors;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyException;
+import dev.glasskey.system.Problems;
 import dev.glasskey.webauthn.SignedIn;
 
 /**
  * PIM's console pages (issue 16 §7): "My roles" and "Approvals" for every signed-in account
  * ({@code /me/...}), and for administrators the role settings, the assignments report with its CSV
  * export, and the activation history of a role ({@code /admin/pim/...}). Every form posts to the
- * same {@link PimService} as the API; a refusal comes back next to the field it is about with what
- * was typed kept ({@link ConsolePages#refused}), never as an error page.
+ * same {@link PimService} as the API; a refusal shows the page again with the refusal's status, the
+ * error next to the field it is about and what was typed kept, never an error page; success goes
+ * back to the page with a message (post/redirect/get).
  */
 @Controller
 class PimPages {
@@ -88,6 +93,7 @@ class PimPages {
                 .limit(DECIDED_SHOWN).toList();
         model.addAttribute("me", Actors.current());
         model.addAttribute("signedIn", me);
+        model.addAttribute("admin", me.roles().contains(Roles.GLOBAL_ADMIN));
         model.addAttribute("eligible", eligible);
         model.addAttribute("activatable", eligible.stream().filter(e -> !e.activeNow()).toList());
         model.addAttribute("active", mine.active());
@@ -103,7 +109,7 @@ class PimPages {
     @PostMapping("/me/roles/activate")
     String activate(@RequestParam(required = false) String role, @RequestParam(required = false) String durationMinutes,
                     @RequestParam(required = false) String justification, @RequestParam(required = false) String ticket,
-                    RedirectAttributes flash) {
+                    RedirectAttributes flash, Model model, HttpServletRequest request, HttpServletResponse response) {
         Map<String, String> typed = ConsolePages.typed("role", role, "durationMinutes", durationMinutes, "justification", justification,
                 "ticket", ticket);
         try {
@@ -120,22 +126,24 @@ class PimPages {
                 flash.addFlashAttribute("message", "'" + done.assignment().role() + "' is active until " + at(done.assignment().endsAt()) + ".");
             }
         } catch (GlasskeyException e) {
-            ConsolePages.refused(flash, "activate", typed, e);
+            refused(model, request, response, "activate", typed, e);
             if (e.errorCode() == ErrorCode.PIM_STEP_UP_REQUIRED) {
                 // The form cannot fix this: the page offers the fresh security-key sign-in, which comes back here.
-                flash.addFlashAttribute("stepUp", "/me/roles?role=" + (role == null ? "" : java.net.URLEncoder.encode(role, StandardCharsets.UTF_8)));
+                model.addAttribute("stepUp", "/me/roles?role=" + (role == null ? "" : java.net.URLEncoder.encode(role, StandardCharsets.UTF_8)));
             }
+            return myRoles(null, model);
         }
         return MY_ROLES;
     }
 
     @PostMapping("/me/roles/{id}/deactivate")
-    String deactivate(@PathVariable String id, RedirectAttributes flash) {
+    String deactivate(@PathVariable String id, RedirectAttributes flash, Model model, HttpServletRequest request, HttpServletResponse response) {
         try {
             Assignment a = pim.deactivate(Actors.current(), signedIn().accountId(), id);
             flash.addFlashAttribute("message", "'" + a.role() + "' deactivated.");
         } catch (GlasskeyException e) {
-            ConsolePages.refused(flash, null, Map.of(), e);
+            refused(model, request, response, null, Map.of(), e);
+            return myRoles(null, model);
         }
         return MY_ROLES;
     }
@@ -157,10 +165,13 @@ class PimPages {
         model.addAttribute("me", Actors.current());
         model.addAttribute("waiting", waiting);
         Object denyFor = model.getAttribute("denyFor");
-        if (denyFor != null && model.getAttribute("fieldErrors") instanceof Map<?, ?> errors
-                && waiting.stream().noneMatch(w -> w.request().id().equals(denyFor))) {
+        if (denyFor != null && waiting.stream().noneMatch(w -> w.request().id().equals(denyFor))) {
             // The request is no longer listed (decided, expired, unknown): its row cannot show the refusal, the top does.
-            errors.values().stream().findFirst().ifPresent(message -> model.addAttribute("error", message));
+            for (String kind : List.of("fieldErrors", "formErrors")) {
+                if (model.getAttribute(kind) instanceof Map<?, ?> errors && !errors.isEmpty()) {
+                    model.addAttribute("error", errors.values().iterator().next());
+                }
+            }
         }
         model.addAttribute("approverOf", settings.values().stream().filter(s -> s.approvers().contains(me.accountId()))
                 .map(RoleSettings::role).sorted().toList());
@@ -168,7 +179,7 @@ class PimPages {
     }
 
     @PostMapping("/me/approvals/{id}/approve")
-    String approve(@PathVariable String id, RedirectAttributes flash) {
+    String approve(@PathVariable String id, RedirectAttributes flash, Model model, HttpServletRequest request, HttpServletResponse response) {
         try {
             ActivationRequest r = pim.approve(Actors.current(), signedIn().accountId(), id);
             String who = accounts.get(r.accountId()).displayName();
@@ -176,19 +187,22 @@ class PimPages {
                     ? "Approved: '" + r.role() + "' is active for '" + who + "'."
                     : "Approved; the request of '" + who + "' for '" + r.role() + "' waits for more approvers.");
         } catch (GlasskeyException e) {
-            ConsolePages.refused(flash, null, Map.of(), e);
+            refused(model, request, response, null, Map.of(), e);
+            return approvals(model);
         }
         return APPROVALS;
     }
 
     @PostMapping("/me/approvals/{id}/deny")
-    String deny(@PathVariable String id, @RequestParam(required = false) String reason, RedirectAttributes flash) {
+    String deny(@PathVariable String id, @RequestParam(required = false) String reason, RedirectAttributes flash, Model model,
+                HttpServletRequest request, HttpServletResponse response) {
         try {
             ActivationRequest r = pim.deny(Actors.current(), signedIn().accountId(), id, reason);
             flash.addFlashAttribute("message", "Denied the request of '" + accounts.get(r.accountId()).displayName() + "' for '" + r.role() + "'.");
         } catch (GlasskeyException e) {
-            ConsolePages.refused(flash, "deny", ConsolePages.typed("reason", reason), e);
-            flash.addFlashAttribute("denyFor", id);
+            refused(model, request, response, "deny", ConsolePages.typed("reason", reason), e);
+            model.addAttribute("denyFor", id);
+            return approvals(model);
         }
         return APPROVALS;
     }
@@ -215,7 +229,8 @@ class PimPages {
     String updateRole(@PathVariable String role, @RequestParam(required = false) String maxDurationMinutes,
                       @RequestParam(required = false) String approvalRequired, @RequestParam(required = false) String approvalsNeeded,
                       @RequestParam(required = false) String stepUpMinutes, @RequestParam(required = false) String requestTtlMinutes,
-                      @RequestParam(required = false) List<String> approvers, RedirectAttributes flash) {
+                      @RequestParam(required = false) List<String> approvers, RedirectAttributes flash, Model model,
+                      HttpServletRequest request, HttpServletResponse response) {
         Map<String, String> typed = ConsolePages.typed("maxDurationMinutes", maxDurationMinutes, "approvalRequired",
                 String.valueOf("true".equals(approvalRequired)), "approvalsNeeded", approvalsNeeded, "stepUpMinutes", stepUpMinutes,
                 "requestTtlMinutes", requestTtlMinutes, "approvers", approvers == null ? "" : String.join(" ", approvers));
@@ -227,8 +242,9 @@ class PimPages {
             flash.addFlashAttribute("message", "Settings of '" + saved.role() + "' saved.");
         } catch (GlasskeyException e) {
             // An unknown role has no form on the page to show the refusal under: it goes on top.
-            ConsolePages.refused(flash, Roles.ALL.contains(role) ? "settings" : null, typed, e);
-            flash.addFlashAttribute("settingsFor", role);
+            refused(model, request, response, Roles.ALL.contains(role) ? "settings" : null, typed, e);
+            model.addAttribute("settingsFor", role);
+            return roles(model);
         }
         return "redirect:/admin/pim/roles";
     }
@@ -281,6 +297,26 @@ class PimPages {
     }
 
     // --- helpers --------------------------------------------------------------------------------------------
+
+    /**
+     * A refused form: the page is shown again in this answer, with the refusal's status (as the
+     * confirmations do), the error next to the field it is about (or under the form {@code form},
+     * or on top), what was typed kept. Marked as a refusal for the refusal audit.
+     */
+    private static void refused(Model model, HttpServletRequest request, HttpServletResponse response, String form, Map<String, String> typed,
+                                GlasskeyException e) {
+        Problems.markRefused(request, e.errorCode());
+        response.setStatus(e.errorCode().status().value());
+        String message = "[" + e.errorCode().code() + "] " + e.detail();
+        model.addAttribute("typed", typed);
+        if (form != null && e.field() != null && typed.containsKey(e.field())) {
+            model.addAttribute("fieldErrors", Map.of(e.field(), message));
+        } else if (form != null) {
+            model.addAttribute("formErrors", Map.of(form, message));
+        } else {
+            model.addAttribute("error", message);
+        }
+    }
 
     private Map<String, RoleSettings> settingsByRole() {
         return pim.settings().stream().collect(Collectors.toMap(RoleSettings::role, Function.identity(), (a, b) -> a, LinkedHashMap::new));

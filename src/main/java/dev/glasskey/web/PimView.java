@@ -38,16 +38,17 @@ public class PimView {
         return me == null ? 0 : reports.waitingCount(me.accountId());
     }
 
-    /** "42 min left", "2 h 5 min left", "less than a minute left". */
+    /** "42 min left", "2 h 5 min left", "less than a minute left" (minutes rounded up). */
     public String timeLeft(Instant end) {
         Duration left = Duration.between(clock.instant(), end);
         if (left.isNegative() || left.isZero()) {
             return "ended";
         }
-        long minutes = left.toMinutes();
-        if (minutes < 1) {
+        if (left.compareTo(Duration.ofMinutes(1)) < 0) {
             return "less than a minute left";
         }
+        // Whole minutes, rounded up: an activation of 10 minutes shows "10 min left" until a full minute of it has passed.
+        long minutes = left.plusSeconds(59).minusNanos(1).toMinutes();
         return (minutes >= 60 ? minutes / 60 + " h " + (minutes % 60 == 0 ? "" : minutes % 60 + " min ") : minutes + " min ").strip() + " left";
     }
 

@@ -189,7 +189,19 @@ class PimBrowserTest extends BrowserServerTest {
 
         // The approver, in the other browser: "Approvals" is in the nav now.
         admin.open("/admin");
-        assertThat(admin.visible(By.id("nav-approvals")).getText()).isEqualTo("Approvals 1");
+        assertThat(admin.visible(By.id("nav-approvals")).getText()).isEqualTo("Approvals (1)");
+        // With "Approvals" in it, the nav is still one line at 1280 px, nothing out of the bar (issue 18).
+        org.openqa.selenium.Dimension size = admin.driver().manage().window().getSize();
+        try {
+            admin.driver().manage().window().setSize(new org.openqa.selenium.Dimension(1280, 800));
+            admin.open("/admin");
+            Object overflow = admin.driver().executeScript("const n = document.querySelector('header nav.top'); return n.scrollWidth - n.clientWidth;");
+            assertThat(((Number) overflow).longValue()).as("the bar's overflow").isLessThanOrEqualTo(0);
+            assertThat(admin.driver().findElements(By.cssSelector("header nav.top > a")).stream().map(a -> a.getLocation().getY()).distinct())
+                    .hasSize(1);
+        } finally {
+            admin.driver().manage().window().setSize(size);
+        }
         admin.click(By.id("nav-approvals"));
         WebElement row = admin.visible(By.cssSelector("#approvals tr[data-request-id='" + requestId + "']"));
         assertThat(row.getText()).contains(PERSON).contains("auditor").contains("quarterly access review").contains("AUD-7").contains("0 of 1");
