@@ -51,6 +51,7 @@ public class SecurityConfiguration {
                 .requestMatchers("/api/session", "/api/sessions", "/api/sessions/**", "/api/me/**", "/security-info", "/sign-out").authenticated()
                 // PIM (issue 16): one's own roles and activations, and the requests one approves; the service checks who approves what
                 .requestMatchers("/api/pim/me", "/api/pim/me/**", "/api/pim/approvals", "/api/pim/approvals/**").authenticated()
+                .requestMatchers("/me/roles", "/me/roles/**", "/me/approvals", "/me/approvals/**").authenticated()
                 .requestMatchers("/api/**", "/admin/**").hasRole(Roles.GLOBAL_ADMIN)
                 .anyRequest().access(UnknownPaths.passToNotFound(handlers::getObject)));
         http.exceptionHandling(e -> e
