@@ -11,6 +11,8 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.security.authorization.AuthenticatedAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationManagers;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.SecurityContextRepository;
@@ -67,8 +69,18 @@ public class SecurityConfiguration {
                     }
                 }
             }
-            // A served path with a method it does not serve: a signed-in caller learns 405 from the dispatcher.
-            auth.requestMatchers(rules.stream().map(PermissionTable.Rule::pattern).distinct().toArray(String[]::new)).authenticated();
+            // A served path with a method it does not serve is answered 405 by the dispatcher: to anyone where
+            // every method of the path is open, else to a signed-in caller.
+            java.util.Map<Boolean, List<String>> openPatterns = rules.stream().collect(java.util.stream.Collectors.groupingBy(
+                    PermissionTable.Rule::pattern, java.util.LinkedHashMap::new, java.util.stream.Collectors.toList())).entrySet().stream()
+                    .collect(java.util.stream.Collectors.partitioningBy(e -> e.getValue().stream()
+                                    .allMatch(r -> r.need().kind() == PermissionTable.Need.Kind.OPEN),
+                            java.util.stream.Collectors.mapping(java.util.Map.Entry::getKey, java.util.stream.Collectors.toList())));
+            auth.requestMatchers(openPatterns.get(true).toArray(String[]::new)).permitAll();
+            auth.requestMatchers(openPatterns.get(false).toArray(String[]::new)).authenticated();
+            // Unknown paths: 404, under /api and /admin only after sign-in (as before the table).
+            auth.requestMatchers("/api/**", "/admin/**").access(AuthorizationManagers.allOf(
+                    AuthenticatedAuthorizationManager.authenticated(), UnknownPaths.passToNotFound(handlers::getObject)));
             auth.anyRequest().access(UnknownPaths.passToNotFound(handlers::getObject));
         });
         http.exceptionHandling(e -> e
