@@ -61,6 +61,13 @@ class PeopleController {
     @PostMapping("/api/accounts/invitations")
     @ResponseStatus(HttpStatus.CREATED)
     InvitationJson invite(@RequestBody InvitationBody body) {
+        // The permission table lets people.manage reach this endpoint; granting a role is accounts.manage
+        // (issue 16: a people administrator cannot make administrators). Judged before anything is stored.
+        if (body != null && body.roles() != null && !body.roles().isEmpty()
+                && !dev.glasskey.account.Roles.callerPermissions().contains(dev.glasskey.account.Permission.ACCOUNTS_MANAGE)) {
+            throw new dev.glasskey.system.GlasskeyException(dev.glasskey.system.ErrorCode.FORBIDDEN,
+                    "Inviting a person with roles needs the permission accounts.manage (global-admin); invite without roles.");
+        }
         PeopleService.Invitation invitation = people.invite(Actors.current(), body.displayName(), body.signInName(), body.roles(),
                 body.email());
         return InvitationJson.of(invitation.account(), invitation.link());

@@ -107,4 +107,29 @@ public class ConsoleView {
         Authentication auth = SecurityContextHolder.getContext().getAuthentication();
         return auth != null && auth.getPrincipal() instanceof GlasskeyAuthentication.Principal p && p.signedIn().emergency();
     }
+
+    /**
+     * The signed-in person may open the console page at {@code path} (a GET in {@link PermissionTable}):
+     * the navigation shows only these (issue 16). The page itself is refused by the same table.
+     */
+    public boolean mayOpen(String path) {
+        PermissionTable.Need need = PermissionTable.page(path).map(PermissionTable.Rule::need).orElse(null);
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        if (need == null || !(auth instanceof GlasskeyAuthentication)) {
+            return false;
+        }
+        java.util.Set<dev.glasskey.account.Permission> held = PermissionCheck.permissionsOf(auth);
+        return switch (need.kind()) {
+            case OPEN, SIGNED_IN -> true;
+            case CONSOLE -> !held.isEmpty();
+            case PERMISSION, PERSON -> held.contains(need.permission());
+        };
+    }
+
+    /** The signed-in person holds the permission {@code code} ({@code accounts.manage}): what a page offers to change. */
+    public boolean may(String code) {
+        Authentication auth = SecurityContextHolder.getContext().getAuthentication();
+        return auth instanceof GlasskeyAuthentication && dev.glasskey.account.Permission.ofCode(code)
+                .map(PermissionCheck.permissionsOf(auth)::contains).orElseThrow(() -> new IllegalArgumentException("No permission " + code));
+    }
 }

@@ -30,7 +30,7 @@ class OpenApiConfiguration {
                                 + " need the header X-XSRF-TOKEN equal to the XSRF-TOKEN cookie."))
                 .components(new Components().addSecuritySchemes("session", new SecurityScheme().type(SecurityScheme.Type.APIKEY)
                         .in(SecurityScheme.In.COOKIE).name("JSESSIONID")
-                        .description("The session of a security-key sign-in; most endpoints need the global-admin role.")))
+                        .description("The session of a security-key sign-in; each endpoint needs the permission docs/API.md (\"Permissions\") names.")))
                 .addSecurityItem(new SecurityRequirement().addList("session"));
     }
 }

@@ -93,7 +93,7 @@ class PimPages {
                 .limit(DECIDED_SHOWN).toList();
         model.addAttribute("me", Actors.current());
         model.addAttribute("signedIn", me);
-        model.addAttribute("admin", me.roles().contains(Roles.GLOBAL_ADMIN));
+        model.addAttribute("admin", Roles.permissions(me.roles()).contains(dev.glasskey.account.Permission.PIM_READ));
         model.addAttribute("eligible", eligible);
         model.addAttribute("activatable", eligible.stream().filter(e -> !e.activeNow()).toList());
         model.addAttribute("active", mine.active());
@@ -220,8 +220,8 @@ class PimPages {
         model.addAttribute("approverNames", pim.settings().stream().collect(Collectors.toMap(RoleSettings::role,
                 s -> s.approvers().isEmpty() ? "(none)" : s.approvers().stream().map(names::get).sorted().collect(Collectors.joining(", ")))));
         SignedIn me = signedIn();
-        // Editing is for administrators (the API's PUT /api/pim/roles/{role} rule); others who may read this page only read it.
-        model.addAttribute("canEdit", me.roles().contains(Roles.GLOBAL_ADMIN));
+        // Editing needs pim.manage (the permission table's PUT /api/pim/roles/{role} rule); others who may read this page only read it.
+        model.addAttribute("canEdit", Roles.permissions(me.roles()).contains(dev.glasskey.account.Permission.PIM_MANAGE));
         return "pim-roles";
     }
 

@@ -1,6 +1,8 @@
 package dev.glasskey.web;
 
 
+import java.util.List;
+
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -8,6 +10,9 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authorization.AuthenticatedAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationManagers;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.context.SecurityContextRepository;
@@ -18,7 +23,8 @@ import org.springframework.security.web.util.matcher.AnyRequestMatcher;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
 import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
-import dev.glasskey.account.Roles;
+import dev.glasskey.account.AccountService;
+import dev.glasskey.pim.PimService;
 import dev.glasskey.session.SessionService;
 import dev.glasskey.system.ErrorCode;
 import dev.glasskey.system.GlasskeyProperties;
@@ -38,22 +44,45 @@ public class SecurityConfiguration {
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http, GlasskeyProperties properties,
                                     SecurityContextRepository contextRepository,
-                                    @Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> handlers) throws Exception {
+                                    @Qualifier("requestMappingHandlerMapping") ObjectProvider<RequestMappingHandlerMapping> handlers,
+                                    ObjectProvider<AccountService> accounts, ObjectProvider<PimService> pim) throws Exception {
         http.securityContext(c -> c.securityContextRepository(contextRepository));
         CookieCsrfTokenRepository csrfTokens = CookieCsrfTokenRepository.withHttpOnlyFalse();
         csrfTokens.setCookieCustomizer(cookie -> cookie.secure(properties.https()).sameSite("Lax"));
         http.csrf(csrf -> csrf.spa().csrfTokenRepository(csrfTokens).ignoringRequestMatchers("/api/webauthn/**", "/api/enrolments/*/options",
                 "/api/enrolments/*/credential", "/api/drills/*/sign-in"));
-        http.authorizeHttpRequests(auth -> auth
-                .requestMatchers("/", "/sign-in", "/enrol/**", "/setup/*", "/drill/*", "/css/**", "/js/**", "/favicon.ico", "/error").permitAll()
-                .requestMatchers("/api/webauthn/**", "/api/enrolments/*/options", "/api/enrolments/*/credential",
-                        "/api/drills/*/sign-in", "/api/sign-in/password", "/api/setup/**").permitAll()
-                .requestMatchers("/api/session", "/api/sessions", "/api/sessions/**", "/api/me/**", "/security-info", "/sign-out").authenticated()
-                // PIM (issue 16): one's own roles and activations, and the requests one approves; the service checks who approves what
-                .requestMatchers("/api/pim/me", "/api/pim/me/**", "/api/pim/approvals", "/api/pim/approvals/**").authenticated()
-                .requestMatchers("/me/roles", "/me/roles/**", "/me/approvals", "/me/approvals/**").authenticated()
-                .requestMatchers("/api/**", "/admin/**").hasRole(Roles.GLOBAL_ADMIN)
-                .anyRequest().access(UnknownPaths.passToNotFound(handlers::getObject)));
+        // The one permission table (issue 16) becomes the rules, most specific pattern first; a served
+        // path it does not name stays closed (UnknownPaths), an unserved one is answered 404.
+        http.authorizeHttpRequests(auth -> {
+            auth.requestMatchers(PermissionTable.STATIC.toArray(String[]::new)).permitAll();
+            List<PermissionTable.Rule> rules = PermissionTable.bySpecificity();
+            for (PermissionTable.Rule rule : rules) {
+                // The dispatcher serves HEAD with the GET handler: HEAD needs what GET needs.
+                List<HttpMethod> methods = rule.method() == null ? java.util.Collections.singletonList(null)
+                        : rule.method() == HttpMethod.GET ? List.of(HttpMethod.GET, HttpMethod.HEAD) : List.of(rule.method());
+                for (HttpMethod method : methods) {
+                    var matcher = method == null ? auth.requestMatchers(rule.pattern()) : auth.requestMatchers(method, rule.pattern());
+                    if (rule.need().kind() == PermissionTable.Need.Kind.OPEN) {
+                        matcher.permitAll();
+                    } else {
+                        matcher.access(new PermissionCheck(rule.need(), accounts::getObject, pim::getObject));
+                    }
+                }
+            }
+            // A served path with a method it does not serve is answered 405 by the dispatcher: to anyone where
+            // every method of the path is open, else to a signed-in caller.
+            java.util.Map<Boolean, List<String>> openPatterns = rules.stream().collect(java.util.stream.Collectors.groupingBy(
+                    PermissionTable.Rule::pattern, java.util.LinkedHashMap::new, java.util.stream.Collectors.toList())).entrySet().stream()
+                    .collect(java.util.stream.Collectors.partitioningBy(e -> e.getValue().stream()
+                                    .allMatch(r -> r.need().kind() == PermissionTable.Need.Kind.OPEN),
+                            java.util.stream.Collectors.mapping(java.util.Map.Entry::getKey, java.util.stream.Collectors.toList())));
+            auth.requestMatchers(openPatterns.get(true).toArray(String[]::new)).permitAll();
+            auth.requestMatchers(openPatterns.get(false).toArray(String[]::new)).authenticated();
+            // Unknown paths: 404, under /api and /admin only after sign-in (as before the table).
+            auth.requestMatchers("/api/**", "/admin/**").access(AuthorizationManagers.allOf(
+                    AuthenticatedAuthorizationManager.authenticated(), UnknownPaths.passToNotFound(handlers::getObject)));
+            auth.anyRequest().access(UnknownPaths.passToNotFound(handlers::getObject));
+        });
         http.exceptionHandling(e -> e
                 .authenticationEntryPoint((request, response, ex) -> {
                     Object ended = request.getAttribute(SessionService.ENDED);
@@ -66,7 +95,8 @@ public class SecurityConfiguration {
                     }
                 })
                 .accessDeniedHandler((request, response, ex) -> ProblemWriter.write(request, response,
-                        ex instanceof CsrfException ? ErrorCode.CSRF : ErrorCode.FORBIDDEN, null)));
+                        ex instanceof CsrfException ? ErrorCode.CSRF : ErrorCode.FORBIDDEN,
+                        ex instanceof CsrfException ? null : (String) request.getAttribute(PermissionCheck.REFUSAL))));
         http.logout(l -> l.logoutUrl("/sign-out").logoutSuccessUrl("/sign-in"));
         http.formLogin(f -> f.disable());
         http.httpBasic(b -> b.disable());

@@ -25,7 +25,8 @@ class WebAuthnPages {
     @GetMapping("/")
     String home(Model model) {
         if (SecurityContextHolder.getContext().getAuthentication() instanceof GlasskeyAuthentication auth) {
-            if (auth.signedIn().roles().contains(dev.glasskey.account.Roles.GLOBAL_ADMIN)) {
+            // Whoever holds any console permission (issue 16) starts at the console's overview.
+            if (!dev.glasskey.account.Roles.permissions(auth.signedIn().roles()).isEmpty()) {
                 return "redirect:/admin";
             }
             model.addAttribute("signedIn", auth.signedIn());

@@ -82,8 +82,9 @@ interface PeopleContract extends dev.glasskey.alert.AlertChannels {
 
         List<String> actions = admin.get("/api/audit?target=" + accountId).json().findValuesAsString("action");
         assertThat(actions).contains("account.create", "enrolment.issue", "password.set", "totp.start", "totp.confirm", "signin.password");
-        // No administrator page for a person without a role that has one.
-        assertProblem(browser.get("/api/accounts"), 403, "auth.forbidden");
+        // An auditor reads accounts (issue 16: docs/API.md, "Permissions") but changes none.
+        assertThat(browser.get("/api/accounts").status()).isEqualTo(200);
+        assertProblem(browser.post("/api/accounts/" + accountId + "/disable", "{}"), 403, "auth.forbidden");
     }
 
     @Test

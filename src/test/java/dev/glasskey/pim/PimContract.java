@@ -104,7 +104,7 @@ interface PimContract extends Fixtures {
         assertThat(mine.path("active").findValuesAsString("role")).containsExactly("global-admin");
 
         JsonNode roles = admin.http().get("/api/pim/roles").json();
-        assertThat(roles.findValuesAsString("role")).containsExactlyInAnyOrder("global-admin", "key-custodian", "auditor");
+        assertThat(roles.findValuesAsString("role")).containsExactlyInAnyOrderElementsOf(dev.glasskey.account.Roles.ALL);
         for (JsonNode r : roles) {
             assertThat(r.path("maxDurationMinutes").asInt()).isEqualTo(60);
             assertThat(r.path("approvalRequired").asBoolean()).isFalse();
