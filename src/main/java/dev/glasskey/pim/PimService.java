@@ -184,7 +184,8 @@ public class PimService {
             throw new GlasskeyException(ErrorCode.REQUEST_INVALID,
                     "Only an eligible assignment of an emergency account can be emergency-activatable.", "emergencyActivatable");
         }
-        if (Assignment.ACTIVE.equals(in.kind()) && endsAt == null) {
+        // An application role is not an account role (account_role): even a permanent active one is a PIM assignment.
+        if (Assignment.ACTIVE.equals(in.kind()) && endsAt == null && !Roles.isApplication(role)) {
             if (account.hasRole(role)) {
                 throw exists(account, role, "holds it permanently");
             }
@@ -509,11 +510,16 @@ public class PimService {
         return d;
     }
 
-    private static String knownRole(String role) {
-        if (role == null || !Roles.ALL.contains(role)) {
+    /** A directory role, or an application role some client defines ({@link PimApplicationRoles}: it has settings). */
+    private String knownRole(String role) {
+        if (role == null || role.length() > 200) {
             throw new GlasskeyException(ErrorCode.ROLE_UNKNOWN, "Unknown role; known roles: " + new TreeSet<>(Roles.ALL) + ".", "role");
         }
-        return role;
+        if (Roles.ALL.contains(role) || (Roles.isApplication(role) && store.settings(role).isPresent())) {
+            return role;
+        }
+        throw new GlasskeyException(ErrorCode.ROLE_UNKNOWN, "Unknown role; known roles: " + new TreeSet<>(Roles.ALL)
+                + " and the application roles of clients ('<client id>/<role>').", "role");
     }
 
     private static GlasskeyException exists(Account account, String role, String how) {

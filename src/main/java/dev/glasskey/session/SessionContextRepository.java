@@ -41,14 +41,15 @@ final class SessionContextRepository implements SecurityContextRepository {
         if (signedIn == null) {
             return null;
         }
-        Optional<SessionCheck.Ended> ended = sessions.check(signedIn);
+        SessionCheck.Outcome standing = sessions.standing(signedIn);
+        Optional<SessionCheck.Ended> ended = standing.ended();
         if (ended.isPresent()) {
             session.invalidate();
             sessions.recordEnded(signedIn, ended.get().reason(), ended.get().description());
             request.setAttribute(SessionService.ENDED, ended.get().description());
             return null;
         }
-        return new SecurityContextImpl(new GlasskeyAuthentication(sessions.withCurrentRoles(signedIn)));
+        return new SecurityContextImpl(new GlasskeyAuthentication(SessionService.withCurrentRoles(signedIn, standing.roles())));
     }
 
     /** Sign-in stores its session through {@link SessionService#start}; what is saved here is only ever a sign-out. */

@@ -56,17 +56,14 @@ public class SessionService {
     private final Audit audit;
     private final JdbcClient jdbc;
     private final Clock clock;
-    private final ObjectProvider<SessionRoles> roles;
     private final TransactionTemplate tx;
     private final ConversionService serialization = SessionSerialization.conversionService();
     private final ObjectProvider<ClockedSessionRepository<?>> repository;
 
     SessionService(SessionCheck check, SessionProperties properties, AccountService accounts, Audit audit, JdbcClient jdbc,
-                   Clock clock, PlatformTransactionManager transactionManager, ObjectProvider<ClockedSessionRepository<?>> repository,
-                   ObjectProvider<SessionRoles> roles) {
+                   Clock clock, PlatformTransactionManager transactionManager, ObjectProvider<ClockedSessionRepository<?>> repository) {
         this.repository = repository;
         this.check = check;
-        this.roles = roles;
         this.properties = properties;
         this.accounts = accounts;
         this.audit = audit;
@@ -133,22 +130,19 @@ public class SessionService {
         return check.check(basis(s), Times.now(clock));
     }
 
+    /** The re-check of {@link SessionCheck} for a session's sign-in, now, with the roles its account holds now (one read). */
+    SessionCheck.Outcome standing(SignedIn s) {
+        return check.standing(basis(s), Times.now(clock));
+    }
+
     /**
-     * The sign-in as it stands on this request: with the roles its account holds now
-     * ({@link SessionRoles}) rather than those of the sign-in. A password + code sign-in never
+     * The sign-in as it stands on this request: with the roles its account holds now (read by the
+     * re-check, {@link SessionRoles}) rather than those of the sign-in. A password + code sign-in never
      * carries a role that needs a security key ({@code Roles#keyRequired}): an activation does not
      * lift DOMAIN rule 1.
      */
-    SignedIn withCurrentRoles(SignedIn s) {
-        SessionRoles source = roles.getIfAvailable();
-        if (source == null) {
-            return s;
-        }
-        java.util.Set<String> now = source.current(s.accountId(), Times.now(clock));
-        if (s.passwordAndCode()) {
-            now = now.stream().filter(r -> !dev.glasskey.account.Roles.PRIVILEGED.contains(r))
-                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
-        }
+    static SignedIn withCurrentRoles(SignedIn s, java.util.Set<String> current) {
+        java.util.Set<String> now = SessionCheck.carried(basis(s), current);
         return now.equals(s.roles()) ? s : s.withRoles(now);
     }
 
