@@ -16,3 +16,6 @@ alter table pim_assignment alter column role set data type varchar(200);
 alter table pim_role_setting alter column role set data type varchar(200);
 alter table pim_approver alter column role set data type varchar(200);
 alter table pim_request alter column role set data type varchar(200);
+
+-- Issue 16 §3: the end of a time-bound assignment is audited once (pim.PimExpiry): set by the sweep that wrote the entry.
+alter table pim_assignment add column expiry_audited_at timestamp with time zone;

@@ -52,8 +52,10 @@ public class PimService {
     private final Audit audit;
     private final ChangeGuards guards;
     private final Clock clock;
+    private final SkippedApproverNotices notices;
 
-    PimService(PimStore store, AccountService accounts, Audit audit, ChangeGuards guards, Clock clock) {
+    PimService(PimStore store, AccountService accounts, Audit audit, ChangeGuards guards, Clock clock, SkippedApproverNotices notices) {
+        this.notices = notices;
         this.store = store;
         this.accounts = accounts;
         this.audit = audit;
@@ -321,7 +323,15 @@ public class PimService {
             if (account.emergency() && emergencyActivatable(eligible)) {
                 Assignment a = activation(account, role, now, duration, Assignment.EMERGENCY, justification, ticket, null, actor);
                 store.insert(a);
-                String skipped = settings.approvalRequired() ? "; approvers skipped: " + names(settings.approvers()) : "";
+                String skipped = "";
+                if (settings.approvalRequired()) {
+                    // §5: each skipped approver is told directly too (SkippedApproverNotices); those it cannot reach are named.
+                    SkippedApproverNotices.Outcome told = notices.notify(account, role, a.endsAt(), justification, settings.approvers());
+                    skipped = "; approvers skipped: " + names(settings.approvers()) + "; noticed directly: "
+                            + (told.noticed().isEmpty() ? "(none)" : String.join(", ", told.noticed()))
+                            + (told.withoutAddress().isEmpty() ? "" : "; not noticed directly (no e-mail address, or disabled): "
+                            + String.join(", ", told.withoutAddress()));
+                }
                 audit.record(AuditEvent.success(actor, "pim.emergency_activation", account.id(), true,
                         "'" + role + "' activated by emergency account '" + account.displayName() + "' without approval until "
                                 + a.endsAt() + "; justification: " + justification + (ticket == null ? "" : "; ticket: " + ticket) + skipped)

@@ -147,6 +147,20 @@ class PimStore {
                 .param("at", Times.db(at)).param("by", by).param("reason", reason).param("role", role).update();
     }
 
+    /** Time-bound assignments past their end whose expiry is not audited yet (not those removed or deactivated before it), oldest first. */
+    List<Assignment> endedByTime(Instant now, int limit) {
+        return jdbc.sql("""
+                select * from pim_assignment where ended_at is null and ends_at is not null and ends_at <= :now and expiry_audited_at is null
+                order by ends_at, id""")
+                .param("now", Times.db(now)).query(PimStore::assignment).list().stream().limit(limit).toList();
+    }
+
+    /** True for the one caller that marks it (the row lock serialises concurrent sweeps). */
+    boolean markExpiryAudited(String id, Instant at) {
+        return jdbc.sql("update pim_assignment set expiry_audited_at = :at where id = :id and expiry_audited_at is null")
+                .param("at", Times.db(at)).param("id", id).update() == 1;
+    }
+
     // --- requests and approvals
 
     void insert(ActivationRequest r) {

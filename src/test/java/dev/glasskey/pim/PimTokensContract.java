@@ -28,10 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * issue (held and PIM-activated) and are recomputed at refresh, a token carrying a time-bound
  * activation never outlives it, and an application role reaches only its own client's tokens, only
  * while active. Application roles on the client API: every refusal with its code, state unchanged.
- * The relying party checks token times against the real clock, so it validates only before the
+ * Also here (one server for both): expiry audited once, and an emergency activation noticed to every
+ * approver it skipped. The relying party checks token times against the real clock, so it validates only before the
  * test clock moves; after, the claims are read from the signed token as the server wrote them.
  */
-interface PimTokensContract extends OidcFixtures {
+interface PimTokensContract extends OidcFixtures, dev.glasskey.alert.AlertChannels {
 
     @BeforeEach
     default void emptyOrganisationFirst() {
@@ -193,5 +194,90 @@ interface PimTokensContract extends OidcFixtures {
 
         assertThat(admin.get(roles).body()).isEqualTo(before);
         assertThat(jdbc().sql("select count(*) from pim_role_setting").query(Long.class).single()).isEqualTo(settings);
+    }
+
+    @Test
+    default void anActivationThatReachesItsEndIsAuditedOnceAndOneEndedEarlyIsNot() {
+        Client admin = newAdmin().http();
+        Person p = person(admin, false);
+        eligible(admin, p.accountId(), "auditor");
+        long audit = auditHead();
+        Client.Response first = activate(p, "auditor", 1);
+        assertThat(first.status()).as(first.toString()).isEqualTo(201);
+        bean(PimExpiry.class).sweep();
+        assertThat(auditCount(audit, "pim.activation_expired", "success")).isZero();
+
+        clock().advance(Duration.ofMinutes(1));
+        // Sweeps again and again (the scheduled job may run one of its own meanwhile): one entry.
+        bean(PimExpiry.class).sweep();
+        bean(PimExpiry.class).sweep();
+        List<AuditRow> expired = auditSince(audit).stream().filter(e -> e.action().equals("pim.activation_expired")).toList();
+        assertThat(expired).hasSize(1);
+        assertThat(expired.get(0).target()).isEqualTo(p.accountId());
+        assertThat(expired.get(0).detail()).contains("'auditor'").contains(first.json().path("activation").path("endsAt").asString());
+
+        // Deactivated before its end: audited as a deactivation, never as an expiry.
+        assertThat(signIn(p.browser(), p.key(), p.userHandle()).status()).isEqualTo(200);
+        Client.Response second = activate(p, "auditor", 1);
+        assertThat(second.status()).as(second.toString()).isEqualTo(201);
+        String id = second.json().path("activation").path("id").asString();
+        assertThat(p.browser().post("/api/pim/me/activations/" + id + "/deactivate", "{}").status()).isEqualTo(200);
+        clock().advance(Duration.ofMinutes(2));
+        bean(PimExpiry.class).sweep();
+        assertThat(auditCount(audit, "pim.activation_expired", "success")).isEqualTo(1);
+        assertThat(auditCount(audit, "pim.deactivate", "success")).isEqualTo(1);
+    }
+
+    @Test
+    default void anEmergencyActivationIsNoticedToEveryApproverItSkipped() throws Exception {
+        Client admin = newAdmin().http();
+        try (dev.glasskey.alert.SmtpReceiver smtp = new dev.glasskey.alert.SmtpReceiver();
+             dev.glasskey.alert.WebhookReceiver hook = new dev.glasskey.alert.WebhookReceiver()) {
+            createChannel(admin, webhook("hook " + System.nanoTime(), hook.url(), "critical"));
+            Map<String, Object> settings = new HashMap<>();
+            settings.put("host", "127.0.0.1");
+            settings.put("port", smtp.port());
+            settings.put("from", "glasskey@example.org");
+            settings.put("to", List.of("security@example.org"));
+            settings.put("username", dev.glasskey.alert.SmtpReceiver.USER);
+            settings.put("tlsCertificatePem", smtp.certificatePem());
+            createChannel(admin, Map.of("name", "mail " + System.nanoTime(), "type", "email", "minSeverity", "critical",
+                    "settings", settings, "password", dev.glasskey.alert.SmtpReceiver.PASSWORD));
+
+            Person first = person(admin, false);
+            Person second = person(admin, false);
+            Person unreachable = person(admin, false);
+            String firstAddress = "approver1." + System.nanoTime() + "@example.org";
+            String secondAddress = "approver2." + System.nanoTime() + "@example.org";
+            assertThat(admin.put("/api/accounts/" + first.accountId() + "/email", Map.of("email", firstAddress)).status()).isEqualTo(200);
+            assertThat(admin.put("/api/accounts/" + second.accountId() + "/email", Map.of("email", secondAddress)).status()).isEqualTo(200);
+            Person emergency = person(admin, true);
+            eligible(admin, emergency.accountId(), "global-admin");
+            Client.Response set = admin.put("/api/pim/roles/global-admin", Map.of("approvalRequired", true, "approvalsNeeded", 2,
+                    "approvers", List.of(first.accountId(), second.accountId(), unreachable.accountId())));
+            assertThat(set.status()).as(set.toString()).isEqualTo(200);
+
+            long head = auditHead();
+            Client.Response r = activate(emergency, "global-admin", 30);
+            assertThat(r.status()).as(r.toString()).isEqualTo(201);
+            assertThat(r.json().path("outcome").asString()).isEqualTo("emergency");
+
+            // The alert on every channel (the webhook receiver on 127.0.0.1) ...
+            await("the emergency activation alert", () -> hook.accepted().stream().anyMatch(q -> q.body().contains("pim.emergency_activation")));
+            // ... and a direct notice to each skipped approver with an address, to that address only.
+            java.util.function.Supplier<List<dev.glasskey.alert.SmtpReceiver.Mail>> noticesSent = () -> smtp.mails().stream()
+                    .filter(m -> m.raw().contains("Subject: Glasskey: an emergency activation skipped your approval")).toList();
+            await("both approvers' notices", () -> noticesSent.get().size() >= 2, () -> smtp.mails().toString());
+            List<dev.glasskey.alert.SmtpReceiver.Mail> notices = noticesSent.get();
+            assertThat(notices).hasSize(2);
+            assertThat(notices).anyMatch(m -> m.raw().contains("To: " + firstAddress) && !m.raw().contains(secondAddress))
+                    .anyMatch(m -> m.raw().contains("To: " + secondAddress) && !m.raw().contains(firstAddress))
+                    .allMatch(m -> m.raw().contains("INC-7 unseal") && !m.raw().contains("security@example.org"));
+            // The approver without an address is named in the entry (and so in the alert).
+            AuditRow entry = auditSince(head).stream().filter(e -> e.action().equals("pim.emergency_activation")).findFirst().orElseThrow();
+            String unreachableName = accounts().get(unreachable.accountId()).displayName();
+            assertThat(entry.detail()).contains("noticed directly: ").contains("not noticed directly (no e-mail address, or disabled): '"
+                    + unreachableName + "'");
+        }
     }
 }
