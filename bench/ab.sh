@@ -21,7 +21,8 @@
 # 20 for api-read), WARMUP (60s / 30s), DURATION (30s / 20s), DB=h2|postgres (h2; postgres uses
 # a fresh schema of the local server per run), JAVA (java), JAVA_OPTS, ARGS_A, ARGS_B, ... (extra server
 # arguments for one build only, e.g. ARGS_B="--spring.autoconfigure.exclude=..." to try a setting
-# against the same jar: pass the same DIR twice).
+# against the same jar: pass the same DIR twice), JAVA_OPTS_A, JAVA_OPTS_B, ... (JVM options for one build only, e.g.
+# JAVA_OPTS_B=-XX:+UseSerialGC to try a JVM setting against the same jar).
 # Writes bench/results/ab-<timestamp>/: per run server log, driver output and properties, and
 # summary.txt with the per-round figures and the medians.
 set -euo pipefail
@@ -59,7 +60,8 @@ cp="$here/target/test-classes:$here/target/classes:$(cat "$here/target/bench-cla
 for i in "${!dirs[@]}"; do
   d=${dirs[$i]}
   own="ARGS_${labels[$i]}"
-  echo "${labels[$i]}=$d ($(git -C "$d" rev-parse --short HEAD)$(git -C "$d" diff --quiet || echo +changes))${!own:+ with ${!own}}" | tee -a "$out/summary.txt"
+  jopts="JAVA_OPTS_${labels[$i]}"
+  echo "${labels[$i]}=$d ($(git -C "$d" rev-parse --short HEAD)$(git -C "$d" diff --quiet || echo +changes))${!own:+ with ${!own}}${!jopts:+ with JVM options ${!jopts}}" | tee -a "$out/summary.txt"
 done
 echo "MODE=$MODE DB=$DB ROUNDS=$ROUNDS THREADS=$THREADS ACCOUNTS=$ACCOUNTS WARMUP=$WARMUP DURATION=$DURATION; $(nproc) cores; $("$JAVA" -version 2>&1 | head -1)" | tee -a "$out/summary.txt"
 
@@ -77,10 +79,10 @@ run_one() { # run_one LABEL DIR
     psql -q -h 127.0.0.1 -U postgres -d test -c "create schema $schema" >/dev/null
     db=(--spring.datasource.url="jdbc:postgresql://127.0.0.1:5432/test?currentSchema=$schema" --spring.datasource.username=postgres --spring.datasource.password=)
   fi
-  local side=${label%%[0-9]*} own; own="ARGS_$side"
+  local side=${label%%[0-9]*} own jopts; own="ARGS_$side"; jopts="JAVA_OPTS_$side"
   local t0; t0=$(now_ms)
   # shellcheck disable=SC2086
-  "$JAVA" ${JAVA_OPTS:-} -jar "$dir/target/glasskey.jar" --server.port="$PORT" --glasskey.base-url="http://localhost:$PORT" \
+  "$JAVA" ${JAVA_OPTS:-} ${!jopts:-} -jar "$dir/target/glasskey.jar" --server.port="$PORT" --glasskey.base-url="http://localhost:$PORT" \
     --glasskey.data-dir="$data" "${LIMITS[@]}" "${db[@]}" ${!own:-} >"$out/server-$label.log" 2>&1 &
   server_pid=$!
   if [ "$MODE" = startup ]; then

@@ -18,9 +18,51 @@ import dev.glasskey.system.Actors;
 @RestController
 class AccessController {
     private final AccessService access;
+    private final AccessDecisions decisions;
 
-    AccessController(AccessService access) {
+    AccessController(AccessService access, AccessDecisions decisions) {
         this.access = access;
+        this.decisions = decisions;
+    }
+
+    /** One recorded decision (issue 17 §3): where and on what it was taken, and the decision as what-if shows one. */
+    record DecisionRecordJson(String id, String decidedAt, String accountId, String session, String event, String resource,
+                              String clientAddress, boolean deviceCompliant, String enforced, String reportOnly,
+                              tools.jackson.databind.JsonNode decision) {
+        static DecisionRecordJson of(AccessStore.DecisionRow d) {
+            return new DecisionRecordJson(d.id(), d.decidedAt().toString(), d.accountId(), d.sessionId(), d.event(), d.resource(),
+                    d.clientAddress(), d.deviceCompliant(), d.enforced(), d.reportOnly(), AccessStore.JSON.readTree(d.detail()));
+        }
+    }
+
+    record DecisionPage(List<DecisionRecordJson> decisions, int offset, int limit) {}
+
+    /**
+     * The decision log, newest first: filters {@code account}, {@code session} (a session's {@code sid}:
+     * one sign-in's decisions), {@code result} (the enforced outcome), {@code from}/{@code to} (ISO
+     * instants), paged by {@code limit} (1-500) and {@code offset}.
+     */
+    @GetMapping("/api/access/decisions")
+    DecisionPage decisions(@org.springframework.web.bind.annotation.RequestParam(required = false) String account,
+                           @org.springframework.web.bind.annotation.RequestParam(required = false) String session,
+                           @org.springframework.web.bind.annotation.RequestParam(required = false) String result,
+                           @org.springframework.web.bind.annotation.RequestParam(required = false) String from,
+                           @org.springframework.web.bind.annotation.RequestParam(required = false) String to,
+                           @org.springframework.web.bind.annotation.RequestParam(required = false) String limit,
+                           @org.springframework.web.bind.annotation.RequestParam(required = false) String offset) {
+        AccessDecisions.Page page = decisions.decisions(account, session, result, from, to, number(limit, "limit"), number(offset, "offset"));
+        return new DecisionPage(page.decisions().stream().map(DecisionRecordJson::of).toList(), page.offset(), page.limit());
+    }
+
+    /** A paging number as text, so "abc" or "1e3" is this API's request.invalid naming the field, not a binding error. */
+    private static Integer number(String value, String field) {
+        if (value == null) {
+            return null;
+        }
+        if (value.isEmpty() || value.length() > 9 || !value.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new dev.glasskey.system.GlasskeyException(dev.glasskey.system.ErrorCode.REQUEST_INVALID, field + " is a whole number.", field);
+        }
+        return Integer.parseInt(value);
     }
 
     record PolicyJson(String id, PolicyDocument policy, String createdAt, String updatedAt) {

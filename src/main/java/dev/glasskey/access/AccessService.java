@@ -45,9 +45,9 @@ import dev.glasskey.system.Untrusted;
  * {@link AccessPolicies} hook through which the one definition of usable sees the policies in force
  * (issue 17 §5). A refused change rolls back whole.
  *
- * <p>Decisions read the compiled set through {@link #policySet()}: one row ({@code access_version})
- * read per decision, the set recompiled only when a change moved it, so sign-in does not reload
- * policies and every node sees a change at once.
+ * <p>Decisions read the compiled set through {@link #inForce()}: from memory, the version row
+ * ({@code access_version}) read at most every {@link #RECHECK}, the set recompiled only when a change
+ * moved it, so a decision costs no query. A change on this node applies at once; on another within RECHECK.
  */
 @Service
 public class AccessService implements AccessPolicies {
@@ -59,9 +59,23 @@ public class AccessService implements AccessPolicies {
     private final ChangeGuards guards;
     private final AccountService accounts;
     private final Clock clock;
-    private volatile Compiled cached = new Compiled(-1, PolicySet.EMPTY);
+    /**
+     * How long this node trusts its compiled set without reading the version row: a change made on
+     * this node drops the set at once (after its commit), one made on another node is seen within this.
+     * So a decision with the set cached costs no query at all (the hot paths: sign-in, authorization).
+     */
+    static final Duration RECHECK = Duration.ofSeconds(5);
 
-    private record Compiled(long version, PolicySet set) {}
+    private volatile Compiled cached = Compiled.NONE;
+
+    /** The set in force and the device CAs as PKIX trust anchors, compiled once per version. */
+    record Compiled(long version, PolicySet set, Set<java.security.cert.TrustAnchor> deviceCas, Instant checkedAt) {
+        static final Compiled NONE = new Compiled(-1, PolicySet.EMPTY, Set.of(), Instant.MIN);
+
+        Compiled checked(Instant at) {
+            return new Compiled(version, set, deviceCas, at);
+        }
+    }
 
     AccessService(AccessStore store, Audit audit, ChangeGuards guards, AccountService accounts, Clock clock) {
         this.store = store;
@@ -101,21 +115,48 @@ public class AccessService implements AccessPolicies {
         return store.deviceCas();
     }
 
-    /**
-     * The policies in force, compiled: recompiled only when the version row moved (a change on any
-     * node), so a decision costs one single-row read.
-     */
-    @Transactional(readOnly = true)
+    /** The policies in force, compiled ({@link #inForce}). */
     public PolicySet policySet() {
-        long version = store.version();
+        return inForce().set();
+    }
+
+    /**
+     * The policies and device CAs in force, compiled: from this node's memory while checked less than
+     * {@link #RECHECK} ago, else after one single-row read of the version (recompiled only when a
+     * change on any node moved it).
+     */
+    Compiled inForce() {
         Compiled current = cached;
+        Instant now = clock.instant();
+        if (!now.isBefore(current.checkedAt()) && now.isBefore(current.checkedAt().plus(RECHECK))) {
+            return current;
+        }
+        long version = store.version();
         if (current.version() == version) {
-            return current.set();
+            cached = current.checked(now);
+            return current;
         }
         // Read after the version: at worst a newer set is labelled with the older version and read once more.
-        PolicySet set = read();
-        cached = new Compiled(version, set);
-        return set;
+        Compiled fresh = new Compiled(version, read(), anchors(store.deviceCas()), now);
+        cached = fresh;
+        return fresh;
+    }
+
+    /** Drops this node's compiled set: the next decision reads the version row (a change was made outside this service). */
+    public void forgetCached() {
+        cached = Compiled.NONE;
+    }
+
+    private static Set<java.security.cert.TrustAnchor> anchors(List<AccessStore.DeviceCa> cas) {
+        Set<java.security.cert.TrustAnchor> anchors = new java.util.HashSet<>();
+        for (AccessStore.DeviceCa ca : cas) {
+            try {
+                anchors.add(new java.security.cert.TrustAnchor(caCertificate(ca.certificatePem()), null));
+            } catch (GlasskeyException unreadable) {
+                // Stored through addDeviceCa, so it parsed then; never let one bad row stop every decision.
+            }
+        }
+        return Set.copyOf(anchors);
     }
 
     private PolicySet read() {
@@ -456,9 +497,24 @@ public class AccessService implements AccessPolicies {
         return guards.guard(action, () -> {
             Changed<T> changed = apply.get();
             store.bumpVersion();
+            forgetAfterCompletion();
             audit.record(AuditEvent.success(actor, action, target, changed.emergency(), changed.detail()));
             return changed.result();
         });
+    }
+
+    /** The set changes with this transaction: drop the cached one once it is over (committed or not). */
+    private void forgetAfterCompletion() {
+        forgetCached();
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCompletion(int status) {
+                            forgetCached();
+                        }
+                    });
+        }
     }
 
     private void nameFree(String kind, String name, String exceptId) {

@@ -172,23 +172,34 @@ public class AccessStore {
                 .param("detail", d.detail()).update();
     }
 
-    List<DecisionRow> decisions(String accountId, String sessionId, int limit) {
+    /** Newest first; every filter optional ({@code outcome}: the enforced one). */
+    List<DecisionRow> decisions(String accountId, String sessionId, String outcome, Instant from, Instant to, int limit, int offset) {
         StringBuilder sql = new StringBuilder("select * from access_decision where 1 = 1");
+        java.util.Map<String, Object> params = new java.util.LinkedHashMap<>();
         if (accountId != null) {
             sql.append(" and account_id = :account");
+            params.put("account", accountId);
         }
         if (sessionId != null) {
             sql.append(" and session_id = :session");
+            params.put("session", sessionId);
         }
-        sql.append(" order by decided_at desc, id desc limit :limit");
-        JdbcClient.StatementSpec spec = jdbc.sql(sql.toString()).param("limit", limit);
-        if (accountId != null) {
-            spec = spec.param("account", accountId);
+        if (outcome != null) {
+            sql.append(" and enforced = :outcome");
+            params.put("outcome", outcome);
         }
-        if (sessionId != null) {
-            spec = spec.param("session", sessionId);
+        if (from != null) {
+            sql.append(" and decided_at >= :from");
+            params.put("from", Times.db(from));
         }
-        return spec.query(AccessStore::decisionRow).list();
+        if (to != null) {
+            sql.append(" and decided_at < :to");
+            params.put("to", Times.db(to));
+        }
+        sql.append(" order by decided_at desc, id desc limit :limit offset :offset");
+        params.put("limit", limit);
+        params.put("offset", offset);
+        return jdbc.sql(sql.toString()).params(params).query(AccessStore::decisionRow).list();
     }
 
     static DecisionRow decisionRow(ResultSet rs, int n) throws SQLException {

@@ -46,9 +46,11 @@ final class AuditedGrant implements AuthenticationProvider {
     private final OAuth2AuthorizationService authorizations;
     private final IssuedTokens issued;
     private final Metrics metrics;
+    private final org.springframework.beans.factory.ObjectProvider<AuthorizationAccess> access;
 
     AuditedGrant(AuthenticationProvider delegate, TransactionTemplate tx, OidcAudit audit, OAuth2AuthorizationService authorizations,
-                 IssuedTokens issued, Metrics metrics) {
+                 IssuedTokens issued, Metrics metrics, org.springframework.beans.factory.ObjectProvider<AuthorizationAccess> access) {
+        this.access = access;
         this.metrics = metrics;
         this.delegate = delegate;
         this.tx = tx;
@@ -63,6 +65,9 @@ final class AuditedGrant implements AuthenticationProvider {
     public Authentication authenticate(Authentication authentication) throws AuthenticationException {
         Outcome outcome = tx.execute(status -> {
             try {
+                if (authentication instanceof OAuth2RefreshTokenAuthenticationToken refresh) {
+                    judgeRefresh(refresh);
+                }
                 Authentication result = delegate.authenticate(authentication);
                 record(authentication, result);
                 return new Outcome(result, null);
@@ -86,6 +91,37 @@ final class AuditedGrant implements AuthenticationProvider {
             metrics.tokenGrant(grant, true, null); // once committed
         }
         return outcome.result();
+    }
+
+    /**
+     * Conditional Access at a refresh (issue 17 §2: network and device conditions, on the request's
+     * address and client certificate), before the provider rotates anything: refused, the grant is
+     * {@code invalid_grant} (RFC 6749 §5.2) and the stored tokens stay as they were; the decision is
+     * recorded in this grant's transaction, which commits with the refusal. Judged only for the
+     * current, active refresh token of an authorization of the authenticated client; anything else
+     * the provider refuses as before.
+     */
+    private void judgeRefresh(OAuth2RefreshTokenAuthenticationToken refresh) {
+        AuthorizationAccess judge = access.getIfAvailable();
+        if (judge == null || !(RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attrs)
+                || !(refresh.getPrincipal() instanceof org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken client)
+                || client.getRegisteredClient() == null) {
+            return;
+        }
+        OAuth2Authorization authorization = authorizations.findByToken(refresh.getRefreshToken(), OAuth2TokenType.REFRESH_TOKEN);
+        if (authorization == null || !authorization.getRegisteredClientId().equals(client.getRegisteredClient().getId())
+                || authorization.getRefreshToken() == null || !authorization.getRefreshToken().isActive()) {
+            return;
+        }
+        SignInFacts facts = SignInFacts.from(authorization.getAttribute(java.security.Principal.class.getName()));
+        if (facts == null) {
+            return;
+        }
+        AuthorizationAccess.Verdict verdict = judge.atRefresh(facts, client.getRegisteredClient().getClientId(), attrs.getRequest());
+        if (verdict.outcome() != AuthorizationAccess.Outcome.ALLOW) {
+            throw new OAuth2AuthenticationException(new org.springframework.security.oauth2.core.OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
+                    "Conditional Access refuses this refresh: " + verdict.description(), null));
+        }
     }
 
     /** The grant types Glasskey serves: a metric's tag takes one of these, "other" or "none", never the client's text. */

@@ -59,9 +59,12 @@ final class AuthorizationPolicyFilter extends OncePerRequestFilter {
     private final Clock clock;
     private final org.springframework.transaction.support.TransactionTemplate tx;
     private final String issuer;
+    private final org.springframework.beans.factory.ObjectProvider<AuthorizationAccess> access;
 
     AuthorizationPolicyFilter(RequestMatcher authorizationEndpoint, AccountService accounts, OidcAudit audit, Clock clock,
-                              org.springframework.transaction.support.TransactionTemplate tx, String issuer) {
+                              org.springframework.transaction.support.TransactionTemplate tx, String issuer,
+                              org.springframework.beans.factory.ObjectProvider<AuthorizationAccess> access) {
+        this.access = access;
         this.authorizationEndpoint = authorizationEndpoint;
         this.accounts = accounts;
         this.audit = audit;
@@ -122,6 +125,26 @@ final class AuthorizationPolicyFilter extends OncePerRequestFilter {
         } else if (decision instanceof AuthenticationPolicy.Decision.Refuse r) {
             refuse(request, response, validated, signedIn, account, r.error(), r.description());
         } else {
+            // Conditional Access for this client (issue 17 §2), on single sign-on reuse as on a fresh sign-in.
+            AuthorizationAccess judge = access.getIfAvailable();
+            AuthorizationAccess.Verdict verdict = judge == null ? AuthorizationAccess.Verdict.ALLOWED
+                    : judge.atAuthorization(signedIn, clientId, SessionService.sid(request.getSession(false)), request, fresh);
+            if (verdict.outcome() == AuthorizationAccess.Outcome.FRESH_SIGN_IN && requirements.prompt().contains("none")) {
+                // Core 1.0 §3.1.2.6: no page may be shown; the relying party learns a sign-in is needed.
+                refuse(request, response, validated, signedIn, account, "login_required",
+                        "Conditional Access needs a fresh sign-in for this client, but prompt=none was given.");
+                return;
+            }
+            if (verdict.outcome() == AuthorizationAccess.Outcome.FRESH_SIGN_IN) {
+                rememberFreshSignIn(request.getSession(true), key, now);
+                response.sendRedirect(signInUrl(request));
+                return;
+            }
+            if (verdict.outcome() == AuthorizationAccess.Outcome.DENY) {
+                // OpenID Connect Core 1.0 §3.1.2.6 / RFC 6749 §4.1.2.1: the person may not use this client.
+                refuse(request, response, validated, signedIn, account, "access_denied", verdict.description());
+                return;
+            }
             String acr = ((AuthenticationPolicy.Decision.Grant) decision).acr();
             forget(request.getSession(false), key);
             Authentication principal = SignInFacts.of(signedIn, acr, SessionService.sid(request.getSession(false))).toPrincipal();

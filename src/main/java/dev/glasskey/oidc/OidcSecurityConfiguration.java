@@ -93,7 +93,8 @@ class OidcSecurityConfiguration {
                                         AuthorizationServerSettings settings, IssuedTokens tokenGenerator,
                                         AccountService accounts, SessionCheck sessionCheck, OidcAudit audit, Clock clock,
                                         PlatformTransactionManager transactionManager, SigningKeys keys, ClientStore clientStore,
-                                        dev.glasskey.system.Metrics metrics) throws Exception {
+                                        dev.glasskey.system.Metrics metrics,
+                                        org.springframework.beans.factory.ObjectProvider<AuthorizationAccess> access) throws Exception {
         TransactionTemplate tx = new TransactionTemplate(transactionManager);
         RequestMatcher authorizeEndpoint = new OrRequestMatcher(
                 PathPatternRequestMatcher.withDefaults().matcher(org.springframework.http.HttpMethod.GET, settings.getAuthorizationEndpoint()),
@@ -165,11 +166,11 @@ class OidcSecurityConfiguration {
                         .authenticationProviders(providers -> {
                             providers.removeIf(p -> p instanceof OAuth2DeviceCodeAuthenticationProvider
                                     || p instanceof OAuth2TokenExchangeAuthenticationProvider);
-                            providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator, metrics));
+                            providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator, metrics, access));
                         })
                         .errorResponseHandler(countingGrants(metrics, settings, audited(tx, audit, clients, "token request", oauthErrors))))
                 .tokenRevocationEndpoint(r -> r
-                        .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator, metrics)))
+                        .authenticationProviders(providers -> providers.replaceAll(p -> audited(p, tx, audit, authorizations, tokenGenerator, metrics, access)))
                         .errorResponseHandler(audited(tx, audit, clients, "revocation", oauthErrors)))
                 .tokenIntrospectionEndpoint(i -> i
                         .authenticationProviders(providers -> providers.replaceAll(p ->
@@ -201,7 +202,7 @@ class OidcSecurityConfiguration {
         http.exceptionHandling(e -> e
                 .defaultAuthenticationEntryPointFor(signInFirst(authorizeEndpoint, tx, audit, issuer), authorizeEndpoint)
                 .defaultAuthenticationEntryPointFor(clientAuthenticationRequired(tx, audit), clientEndpoints));
-        http.addFilterAfter(new AuthorizationPolicyFilter(authorizeEndpoint, accounts, audit, clock, tx, issuer), AuthorizationFilter.class);
+        http.addFilterAfter(new AuthorizationPolicyFilter(authorizeEndpoint, accounts, audit, clock, tx, issuer, access), AuthorizationFilter.class);
         // Before anything else: no protocol answer without signing keys, and the JWK Set as RFC 7517 §8.5 types it.
         http.addFilterBefore(new SigningKeysGate(keys, settings.getJwkSetEndpoint()), org.springframework.security.web.context.SecurityContextHolderFilter.class);
         return http.build();
@@ -209,8 +210,9 @@ class OidcSecurityConfiguration {
 
     private static AuthenticationProvider audited(AuthenticationProvider provider, TransactionTemplate tx, OidcAudit audit,
                                                   OAuth2AuthorizationService authorizations, IssuedTokens issued,
-                                                  dev.glasskey.system.Metrics metrics) {
-        return new AuditedGrant(provider, tx, audit, authorizations, issued, metrics);
+                                                  dev.glasskey.system.Metrics metrics,
+                                                  org.springframework.beans.factory.ObjectProvider<AuthorizationAccess> access) {
+        return new AuditedGrant(provider, tx, audit, authorizations, issued, metrics, access);
     }
 
     /**

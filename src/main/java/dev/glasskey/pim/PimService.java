@@ -52,9 +52,12 @@ public class PimService {
     private final Audit audit;
     private final ChangeGuards guards;
     private final Clock clock;
+    private final org.springframework.beans.factory.ObjectProvider<ActivationCheck> conditionalAccess;
     private final SkippedApproverNotices notices;
 
-    PimService(PimStore store, AccountService accounts, Audit audit, ChangeGuards guards, Clock clock, SkippedApproverNotices notices) {
+    PimService(PimStore store, AccountService accounts, Audit audit, ChangeGuards guards, Clock clock,
+               org.springframework.beans.factory.ObjectProvider<ActivationCheck> conditionalAccess, SkippedApproverNotices notices) {
+        this.conditionalAccess = conditionalAccess;
         this.notices = notices;
         this.store = store;
         this.accounts = accounts;
@@ -290,6 +293,11 @@ public class PimService {
         String justification = required(in.justification(), "justification", Notes.MAX);
         String ticket = optional(in.ticket(), "ticket", 100);
         Instant now = Times.now(clock);
+        // Conditional Access (issue 17 §2) first, before this transaction locks or writes anything: its refusal is recorded apart.
+        ActivationCheck check = conditionalAccess.getIfAvailable();
+        if (check != null) {
+            check.check(caller, accounts.get(caller.accountId()), role);
+        }
         return guards.guard("pim.activate", () -> {
             store.lockAccount(caller.accountId());
             Account account = accounts.get(caller.accountId());

@@ -13,6 +13,17 @@ import dev.glasskey.session.SessionRoles;
  */
 @Component
 class PimSessionRoles implements SessionRoles {
+    private final PimStore store;
+
+    PimSessionRoles(PimStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public java.util.Set<String> current(String accountId, java.time.Instant now) {
+        return store.currentRoles(accountId, now);
+    }
+
     @Override
     public String currentRolesQuery() {
         return PimStore.CURRENT_ROLES;

@@ -29,12 +29,14 @@ class PasswordSignInController {
 
     @PostMapping("/api/sign-in/password")
     SessionController.SessionView signIn(@RequestBody PasswordSignIn body, HttpServletRequest request) {
-        SignedIn signedIn = methods.signIn(body.signInName(), body.password(), body.code(), request.getRemoteAddr(), account -> {
+        record Started(SignedIn signedIn, java.util.Optional<SignInAccess.Refusal> refused) {}
+        Started started = methods.signIn(body.signInName(), body.password(), body.code(), request.getRemoteAddr(), account -> {
             SignedIn s = SignedIn.withPasswordAndCode(account.id(), account.displayName(), account.roles(),
                     dev.glasskey.system.Times.now(sessions.clock()), account.securityVersion());
-            sessions.start(request, s);
-            return s;
+            return new Started(s, sessions.start(request, s));
         });
+        started.refused().ifPresent(SessionController::refuse);
+        SignedIn signedIn = started.signedIn();
         return SessionController.SessionView.of(signedIn, sessions.expiresAt(signedIn));
     }
 }

@@ -49,7 +49,16 @@ final class SessionContextRepository implements SecurityContextRepository {
             request.setAttribute(SessionService.ENDED, ended.get().description());
             return null;
         }
-        return new SecurityContextImpl(new GlasskeyAuthentication(SessionService.withCurrentRoles(signedIn, standing.roles())));
+        SignedIn current = SessionService.withCurrentRoles(signedIn, standing.roles());
+        // Conditional Access again only when the client address moved (issue 17 §2): a block ends the session here.
+        Optional<SignInAccess.Refusal> refused = sessions.recheckAddress(request, session, current);
+        if (refused.isPresent()) {
+            session.invalidate();
+            sessions.recordEnded(signedIn, refused.get().code().code(), refused.get().detail());
+            request.setAttribute(SessionService.ENDED, refused.get().detail());
+            return null;
+        }
+        return new SecurityContextImpl(new GlasskeyAuthentication(current));
     }
 
     /** Sign-in stores its session through {@link SessionService#start}; what is saved here is only ever a sign-out. */

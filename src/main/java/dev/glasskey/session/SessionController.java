@@ -81,6 +81,11 @@ class SessionController {
 
     record SignedOut(int sessionsEnded) {}
 
+    /** Answers a Conditional Access refusal of a sign-in with its documented code. */
+    static void refuse(SignInAccess.Refusal refusal) {
+        throw new dev.glasskey.system.GlasskeyException(refusal.code(), refusal.detail());
+    }
+
     private static SignedIn signedIn() {
         if (SecurityContextHolder.getContext().getAuthentication() instanceof GlasskeyAuthentication auth) {
             return auth.signedIn();

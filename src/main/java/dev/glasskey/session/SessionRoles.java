@@ -22,4 +22,7 @@ public interface SessionRoles {
      * on the account id: it runs on every authenticated request.
      */
     String currentRolesQuery();
+
+    /** The same roles read on their own (Conditional Access at sign-in, {@code access.AccessEnforcement}): not the per-request path. */
+    java.util.Set<String> current(String accountId, java.time.Instant now);
 }

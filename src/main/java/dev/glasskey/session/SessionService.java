@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.util.function.SingletonSupplier;
 import org.springframework.core.convert.ConversionService;
 import org.springframework.core.convert.TypeDescriptor;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -47,6 +48,12 @@ public class SessionService {
      * of the same account in the same browser (a step-up is not a new session for the relying parties).
      */
     static final String SID = "glasskey.sid";
+    /**
+     * Session attribute: the client address the session last passed Conditional Access from (its
+     * sign-in's, then the last one re-judged), so console requests are re-judged only when the address
+     * changes (issue 17 §2). A short string; the session is written only when it changes.
+     */
+    static final String ADDRESS = "glasskey.address";
     /** Request attribute: why this request's session was ended by the re-check (the 401's detail). */
     public static final String ENDED = SessionService.class.getName() + ".ended";
 
@@ -58,11 +65,14 @@ public class SessionService {
     private final Clock clock;
     private final TransactionTemplate tx;
     private final ConversionService serialization = SessionSerialization.conversionService();
-    private final ObjectProvider<ClockedSessionRepository<?>> repository;
+    private final SingletonSupplier<ClockedSessionRepository<?>> repository;
+    private final SingletonSupplier<SignInAccess> access;
 
     SessionService(SessionCheck check, SessionProperties properties, AccountService accounts, Audit audit, JdbcClient jdbc,
-                   Clock clock, PlatformTransactionManager transactionManager, ObjectProvider<ClockedSessionRepository<?>> repository) {
-        this.repository = repository;
+                   Clock clock, PlatformTransactionManager transactionManager, ObjectProvider<ClockedSessionRepository<?>> repository,
+                   ObjectProvider<SignInAccess> access) {
+        this.repository = SingletonSupplier.of(repository::getIfAvailable);
+        this.access = SingletonSupplier.of(access::getIfAvailable);
         this.check = check;
         this.properties = properties;
         this.accounts = accounts;
@@ -75,9 +85,18 @@ public class SessionService {
     /**
      * Opens the session of a verified sign-in. A browser that already had a session gets a new
      * session id (session fixation), keeping what the session held for a pending OpenID Connect
-     * request; one without gets a new session.
+     * request; one without gets a new session. Conditional Access judges the sign-in first
+     * ({@link SignInAccess#atSignIn}): refused, no session is opened and the refusal is returned for
+     * the caller to answer once its transaction committed.
      */
-    public void start(HttpServletRequest request, SignedIn signedIn) {
+    public Optional<SignInAccess.Refusal> start(HttpServletRequest request, SignedIn signedIn) {
+        SignInAccess judge = access.get();
+        if (judge != null) {
+            Optional<SignInAccess.Refusal> refused = judge.atSignIn(signedIn, request);
+            if (refused.isPresent()) {
+                return refused;
+            }
+        }
         if (request.getSession(false) != null) {
             request.changeSessionId();
         }
@@ -90,8 +109,30 @@ public class SessionService {
         }
         session.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, signedIn.accountId());
         session.setAttribute(SIGNED_IN, signedIn);
+        session.setAttribute(ADDRESS, request.getRemoteAddr());
         // Now, in the caller's (the sign-in's) transaction: no session without its sign-in, one commit for both.
-        repository.ifAvailable(ClockedSessionRepository::saveCurrent);
+        ClockedSessionRepository<?> sessions = repository.get();
+        if (sessions != null) {
+            sessions.saveCurrent();
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Conditional Access on a console request whose client address is not the one the session last
+     * passed from (issue 17 §2): empty to go on (the new address remembered), else why the session ends.
+     */
+    Optional<SignInAccess.Refusal> recheckAddress(HttpServletRequest request, HttpSession session, SignedIn signedIn) {
+        SignInAccess judge = access.get();
+        String address = request.getRemoteAddr();
+        if (judge == null || address == null || address.equals(session.getAttribute(ADDRESS))) {
+            return Optional.empty();
+        }
+        Optional<SignInAccess.Refusal> refused = judge.onAddressChange(signedIn, request, sid(session));
+        if (refused.isEmpty()) {
+            session.setAttribute(ADDRESS, address);
+        }
+        return refused;
     }
 
     /** The one clock, for the time a sign-in is made at. */
@@ -164,10 +205,12 @@ public class SessionService {
 
     /**
      * One session of an account, as its owner or an administrator sees it. {@code id} is a handle
-     * for ending it, not the session's cookie value (which never leaves the browser it belongs to).
+     * for ending it, not the session's cookie value (which never leaves the browser it belongs to);
+     * {@code sid} names it as ID tokens and the Conditional Access decision log do.
      */
     public record SessionInfo(String id, boolean current, Instant createdAt, Instant lastUsedAt, Instant signedInAt,
-                              Instant expiresAt, String keyId, String credentialId, boolean emergency, List<String> amr, String acr) {}
+                              Instant expiresAt, String keyId, String credentialId, boolean emergency, List<String> amr, String acr,
+                              String sid) {}
 
     /** The account's live sessions, newest first; {@code currentSessionId} marks the caller's own. */
     @Transactional(readOnly = true)
@@ -179,7 +222,7 @@ public class SessionService {
             // Rows of sessions that are over (idle, or no longer standing) await the janitor: not listed.
             if (s != null && ended(row).isEmpty()) {
                 sessions.add(new SessionInfo(row.handle(), row.sessionId().equals(currentSessionId), row.createdAt(),
-                        row.lastUsedAt(), s.authTime(), expiresAt(s), s.keyId(), s.credentialId(), s.emergency(), s.amr(), s.acr()));
+                        row.lastUsedAt(), s.authTime(), expiresAt(s), s.keyId(), s.credentialId(), s.emergency(), s.amr(), s.acr(), row.sid()));
             }
         }
         sessions.sort(Comparator.comparing(SessionInfo::lastUsedAt).reversed());

@@ -39,10 +39,12 @@ class SignInController {
     SessionController.SessionView signIn(@RequestBody String credential, HttpServletRequest request) {
         // The session is written in the sign-in's own transaction (sessions flush at once): one commit
         // for the counter, the audit entry and the session, and no session without its sign-in.
-        SignedIn signedIn = signIn.verifyOnly(ceremonyCookie.presented(request), credential, "signin", s -> {
-            sessions.start(request, s);
-            return s;
-        });
+        record Started(SignedIn signedIn, java.util.Optional<SignInAccess.Refusal> refused) {}
+        Started started = signIn.verifyOnly(ceremonyCookie.presented(request), credential, "signin",
+                s -> new Started(s, sessions.start(request, s)));
+        // A Conditional Access refusal is answered once the sign-in's transaction (its decision, its audit entry) committed.
+        started.refused().ifPresent(SessionController::refuse);
+        SignedIn signedIn = started.signedIn();
         return SessionController.SessionView.of(signedIn, sessions.expiresAt(signedIn));
     }
 }

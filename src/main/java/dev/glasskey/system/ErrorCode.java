@@ -131,6 +131,9 @@ public enum ErrorCode {
     ACCESS_NAME_TAKEN("access.name_taken", HttpStatus.CONFLICT, "Another policy, named location or device CA already has this name."),
     ACCESS_DEVICE_CA_INVALID("access.device_ca_invalid", HttpStatus.BAD_REQUEST, "A device CA must be one PEM-encoded X.509 CA certificate (basic constraints CA=true) that is valid now."),
     ACCESS_DEVICE_CA_DUPLICATE("access.device_ca_duplicate", HttpStatus.CONFLICT, "This certificate is already a device CA."),
+    ACCESS_BLOCKED("access.blocked", HttpStatus.FORBIDDEN, "A Conditional Access policy blocks this access (who, from where, on which device, for which resource)."),
+    ACCESS_REQUIREMENT_UNMET("access.requirement_unmet", HttpStatus.FORBIDDEN, "A Conditional Access policy requires more than this sign-in proved: a stronger method, a compliant device or a fresh sign-in (named in the detail)."),
+    PIM_ACTIVATION_BLOCKED("pim.activation_blocked", HttpStatus.FORBIDDEN, "A Conditional Access policy refuses this activation (named in the detail)."),
     ACCESS_POLICY_INVALID("access.policy_invalid", HttpStatus.BAD_REQUEST, "A field of the policy is missing, too long or not one of its allowed values."),
 
     // people and their methods (issue 15): sign-in names, passwords, authenticator apps

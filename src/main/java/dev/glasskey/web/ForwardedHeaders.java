@@ -1,5 +1,7 @@
 package dev.glasskey.web;
 
+import java.security.cert.X509Certificate;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +32,18 @@ import dev.glasskey.system.IpRange;
 final class ForwardedHeaders extends OncePerRequestFilter {
     /** Each matches addresses of its own family only ({@link IpRange}). */
     private final List<IpRange> trusted;
+    /** The header a trusted proxy forwards the client's certificate in (issue 17, compliant device); empty: none. */
+    private final String certificateHeader;
+
+    /** The servlet attribute holding the client's certificate chain, as a container sets it on direct TLS. */
+    static final String CLIENT_CERTIFICATES = "jakarta.servlet.request.X509Certificate";
 
     ForwardedHeaders(List<String> trustedProxies) {
+        this(trustedProxies, "");
+    }
+
+    ForwardedHeaders(List<String> trustedProxies, String certificateHeader) {
+        this.certificateHeader = certificateHeader == null ? "" : certificateHeader;
         List<IpRange> ranges = new ArrayList<>();
         for (String cidr : trustedProxies) {
             if (!cidr.isBlank()) {
@@ -50,7 +62,17 @@ final class ForwardedHeaders extends OncePerRequestFilter {
         }
         String client = clientAddress(request.getRemoteAddr(), forwardedFor(request));
         String proto = forwardedProto(request);
+        // Behind the proxy, the client's certificate is the one it forwards (never the proxy's own, from its TLS to us).
+        X509Certificate[] certificates = certificateHeader.isEmpty() ? null : forwardedCertificate(request.getHeader(certificateHeader));
         chain.doFilter(new HttpServletRequestWrapper(request) {
+            @Override
+            public Object getAttribute(String name) {
+                if (!certificateHeader.isEmpty() && CLIENT_CERTIFICATES.equals(name)) {
+                    return certificates == null ? null : certificates.clone();
+                }
+                return super.getAttribute(name);
+            }
+
             @Override
             public String getRemoteAddr() {
                 return client;
@@ -155,6 +177,31 @@ final class ForwardedHeaders extends OncePerRequestFilter {
         }
         String p = proto.split(",")[0].strip().toLowerCase(Locale.ROOT);
         return p.equals("https") || p.equals("http") ? p : null;
+    }
+
+    /**
+     * The certificate a trusted proxy forwards: RFC 9440 §2.2 {@code Client-Cert} (a structured-field
+     * byte sequence, {@code :base64 DER:}) or a URL-encoded PEM (nginx {@code $ssl_client_escaped_cert}).
+     * Parsed by the JDK's X.509 factory; anything else is no certificate.
+     */
+    static X509Certificate[] forwardedCertificate(String header) {
+        if (header == null || header.isBlank() || header.length() > 16_384) {
+            return null;
+        }
+        try {
+            String value = header.strip();
+            byte[] der;
+            if (value.length() > 2 && value.startsWith(":") && value.endsWith(":")) {
+                der = java.util.Base64.getDecoder().decode(value.substring(1, value.length() - 1));
+            } else {
+                der = java.net.URLDecoder.decode(value, java.nio.charset.StandardCharsets.US_ASCII).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            }
+            java.security.cert.Certificate parsed = java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(new java.io.ByteArrayInputStream(der));
+            return parsed instanceof X509Certificate x ? new X509Certificate[] {x} : null;
+        } catch (java.security.cert.CertificateException | RuntimeException unreadable) {
+            return null;
+        }
     }
 
     /** An IPv4 or IPv6 literal: no names, no ports, no brackets. */

@@ -34,8 +34,9 @@ class WebFilterConfiguration {
 
     /** Next, the real client address and scheme behind a trusted reverse proxy, for everything after it. */
     @Bean
-    FilterRegistrationBean<ForwardedHeaders> forwardedHeaders(GlasskeyProperties properties) {
-        return at(1, new ForwardedHeaders(properties.trustedProxies()));
+    FilterRegistrationBean<ForwardedHeaders> forwardedHeaders(GlasskeyProperties properties,
+                                                             dev.glasskey.access.AccessProperties access) {
+        return at(1, new ForwardedHeaders(properties.trustedProxies(), access.deviceCertificateHeader()));
     }
 
     /** Then the audit of refusals nobody else recorded: outside everything that may refuse, it sees every refusal. */

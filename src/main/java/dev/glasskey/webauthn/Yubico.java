@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jdk8.Jdk8Module;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.yubico.webauthn.AssertionRequest;
@@ -67,16 +66,13 @@ final class Yubico {
 
     /** {@code AssertionRequest.toCredentialsGetJson()}: {"publicKey": {...}}. */
     static String credentialsGetJson(AssertionRequest request) throws JsonProcessingException {
-        ObjectNode root = JSON.createObjectNode();
-        root.set("publicKey", JSON.valueToTree(request.getPublicKeyCredentialRequestOptions()));
-        return JSON.writeValueAsString(root);
+        // Written straight to text (no intermediate tree: every sign-in's options pass here).
+        return "{\"publicKey\":" + JSON.writeValueAsString(request.getPublicKeyCredentialRequestOptions()) + "}";
     }
 
     /** {@code PublicKeyCredentialCreationOptions.toCredentialsCreateJson()}: {"publicKey": {...}}. */
     static String credentialsCreateJson(PublicKeyCredentialCreationOptions options) throws JsonProcessingException {
-        ObjectNode root = JSON.createObjectNode();
-        root.set("publicKey", JSON.valueToTree(options));
-        return JSON.writeValueAsString(root);
+        return "{\"publicKey\":" + JSON.writeValueAsString(options) + "}";
     }
 
     /**

@@ -47,6 +47,22 @@ final class DeviceCerts {
                 Instant.parse("2099-12-31T23:59:59Z")), keys);
     }
 
+    /** A TLS server certificate for {@code localhost} (subject alternative name), self-signed. */
+    static Issued localhost() {
+        try {
+            KeyPair keys = p256();
+            X500Name name = new X500Name("CN=localhost");
+            X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, new BigInteger(63, RANDOM).add(BigInteger.ONE),
+                    Date.from(Instant.parse("2020-01-01T00:00:00Z")), Date.from(Instant.parse("2099-12-31T23:59:59Z")), name, keys.getPublic())
+                    .addExtension(Extension.subjectAlternativeName, false, new org.bouncycastle.asn1.x509.GeneralNames(
+                            new org.bouncycastle.asn1.x509.GeneralName(org.bouncycastle.asn1.x509.GeneralName.dNSName, "localhost")));
+            return new Issued(new JcaX509CertificateConverter().getCertificate(
+                    builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate()))), keys);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String pem(X509Certificate certificate) {
         try {
             Base64.Encoder mime = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII));

@@ -31,6 +31,13 @@ public final class Client {
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
+    /** A client over TLS with this context: its trust (a test server's certificate) and its client certificate, if any. */
+    public Client(String baseUrl, javax.net.ssl.SSLContext tls) {
+        this.baseUrl = baseUrl;
+        this.http = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NEVER).sslContext(tls).build();
+    }
+
     public String baseUrl() {
         return baseUrl;
     }
@@ -42,6 +49,16 @@ public final class Client {
      */
     public Client forwardedFor(String address) {
         headers.put("X-Forwarded-For", address);
+        return this;
+    }
+
+    /** Sends every later request with this header (null removes it): e.g. a proxy's forwarded client certificate. */
+    public Client header(String name, String value) {
+        if (value == null) {
+            headers.remove(name);
+        } else {
+            headers.put(name, value);
+        }
         return this;
     }
 

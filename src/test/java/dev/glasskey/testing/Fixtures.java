@@ -95,6 +95,7 @@ public interface Fixtures {
             jdbc().sql("delete from " + table).update();
         }
         jdbc().sql("update access_version set version = version + 1").update();
+        bean(dev.glasskey.access.AccessService.class).forgetCached(); // it re-reads the version only every few seconds
         for (String table : List.of("pim_approval", "pim_request", "pim_approver", "pim_assignment",
                 "alert_delivery", "alert", "alert_channel", "drill_result", "drill", "credential_registration", "credential",
                 "ceremony", "enrolment", "account_password", "account_totp", "recovery_code", "account_role", "account", "security_key", "allowed_model", "readiness_state")) {

@@ -111,6 +111,7 @@ public final class LoadDriver {
             runApiReads();
             return;
         }
+        double liveBefore = heapAfterFullGcMib();
         java.time.Instant measureFrom = java.time.Instant.now();
         Cpu before = Cpu.read(o.serverPid);
         // The server's resident memory, sampled through the measured phase (a login flood must not grow it without bound).
@@ -129,6 +130,10 @@ public final class LoadDriver {
         sampler.join();
         phase.rssMaxMib = rssMax.get();
         Cpu after = Cpu.read(o.serverPid);
+        // RSS before the full GC below, which may give memory back to the OS.
+        phase.rssAfterMib = o.serverPid == null ? -1 : Cpu.rssMib(o.serverPid);
+        phase.liveHeapBeforeMib = liveBefore;
+        phase.liveHeapAfterMib = heapAfterFullGcMib();
         if (o.profile != null) {
             // The server runs a flight recording from launch (-XX:StartFlightRecording=name=glasskey-bench):
             // starting one mid-run makes the JVM re-instrument JDK classes and recompile, which
@@ -141,7 +146,40 @@ public final class LoadDriver {
     }
 
     /** Runs the JDK's jcmd against the server (a flight recording of the measured phase only). */
-    private void jcmd(String... command) throws IOException, InterruptedException {
+    /**
+     * The server's heap in use right after a full GC (MiB; -1 without a server pid): the live set. Taken before and
+     * after the measured phase, the difference over the sign-ins between is what each sign-in leaves behind in the
+     * heap (sessions live in the database, so this should be ~0).
+     */
+    private double heapAfterFullGcMib() {
+        if (o.serverPid == null) return -1;
+        try {
+            jcmd("GC.run");
+            String info = jcmd("GC.heap_info");
+            // G1 prints one line for the heap ("garbage-first heap total …K, used …K"); the serial and parallel
+            // collectors one per generation ("def new generation total …K, used …K", "tenured generation …").
+            java.util.regex.Matcher generations = java.util.regex.Pattern.compile("(?:generation|PSYoungGen|ParOldGen)\\s+total \\d+K, used (\\d+)K").matcher(info);
+            long used = 0;
+            boolean found = false;
+            while (generations.find()) {
+                used += Long.parseLong(generations.group(1));
+                found = true;
+            }
+            if (!found) {
+                java.util.regex.Matcher heap = java.util.regex.Pattern.compile("total \\d+K, used (\\d+)K").matcher(info);
+                if (!heap.find()) return -1;
+                used = Long.parseLong(heap.group(1));
+            }
+            return used / 1024.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private String jcmd(String... command) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString());
         cmd.add(Long.toString(o.serverPid));
@@ -151,6 +189,7 @@ public final class LoadDriver {
         if (p.waitFor() != 0) {
             throw new IllegalStateException("jcmd failed: " + output);
         }
+        return output;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -472,6 +511,10 @@ public final class LoadDriver {
         final LongAdder idle = new LongAdder();
         /** The server's largest resident set seen during the phase (MiB), 0 when not sampled. */
         long rssMaxMib;
+        /** Heap in use after a full GC right before and right after the measured phase (MiB, -1 unknown). */
+        double liveHeapBeforeMib = -1;
+        long rssAfterMib = -1;
+        double liveHeapAfterMib = -1;
         final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
         final List<String> steps;
         final List<long[]> total = new ArrayList<>();
@@ -592,10 +635,15 @@ public final class LoadDriver {
             Phase warm = readPhase(Duration.ofSeconds(o.warmupSeconds));
             log.printf(Locale.ROOT, "warm-up: %d reads, %.0f/s, %d errors%n", warm.ok.sum(), warm.ok.sum() / warm.seconds, warm.errors());
         }
+        double liveBefore = heapAfterFullGcMib();
         java.time.Instant measureFrom = java.time.Instant.now();
         Cpu before = Cpu.read(o.serverPid);
         Phase phase = readPhase(Duration.ofSeconds(o.durationSeconds));
         Cpu after = Cpu.read(o.serverPid);
+        // RSS before the full GC below, which may give memory back to the OS.
+        phase.rssAfterMib = o.serverPid == null ? -1 : Cpu.rssMib(o.serverPid);
+        phase.liveHeapBeforeMib = liveBefore;
+        phase.liveHeapAfterMib = heapAfterFullGcMib();
         if (o.profile != null) {
             jcmd("JFR.dump", "name=glasskey-bench", "filename=" + Path.of(o.profile).toAbsolutePath(),
                     "begin=" + measureFrom, "end=" + java.time.Instant.now());
@@ -747,8 +795,13 @@ public final class LoadDriver {
             }
         }
         if (o.serverPid != null) {
-            r.put("server_rss_mib", Long.toString(Cpu.rssMib(o.serverPid)));
+            r.put("server_rss_mib", Long.toString(p.rssAfterMib >= 0 ? p.rssAfterMib : Cpu.rssMib(o.serverPid)));
             r.put("server_rss_max_mib", Long.toString(p.rssMaxMib));
+            if (p.liveHeapBeforeMib >= 0 && p.liveHeapAfterMib >= 0) {
+                r.put("server_live_heap_before_mib", fmt(p.liveHeapBeforeMib));
+                r.put("server_live_heap_after_mib", fmt(p.liveHeapAfterMib));
+                r.put("server_live_heap_kib_per_signin", fmt3((p.liveHeapAfterMib - p.liveHeapBeforeMib) * 1024 / Math.max(1, ok)));
+            }
         }
         log.println();
         if (p.idle.sum() > 0) {
@@ -781,6 +834,10 @@ public final class LoadDriver {
         if (r.containsKey("server_rss_mib")) {
             log.printf(Locale.ROOT, "server RSS right after the measured phase: %s MiB (at most %s MiB during it)%n", r.get("server_rss_mib"),
                     r.get("server_rss_max_mib"));
+        }
+        if (r.containsKey("server_live_heap_after_mib")) {
+            log.printf(Locale.ROOT, "server heap after a full GC: %s MiB before the measured phase, %s MiB after it (%s KiB per sign-in)%n",
+                    r.get("server_live_heap_before_mib"), r.get("server_live_heap_after_mib"), r.get("server_live_heap_kib_per_signin"));
         }
         if (!p.errors.isEmpty()) {
             log.println("errors:");

@@ -1,0 +1,6 @@
+package dev.glasskey.access;
+
+import dev.glasskey.testing.IsolatedPostgresServerTest;
+
+class ConditionalAccessPostgresTest extends IsolatedPostgresServerTest implements ConditionalAccessContract {
+}
