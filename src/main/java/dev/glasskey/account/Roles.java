@@ -92,5 +92,32 @@ public final class Roles {
         return emergency || roles.stream().anyMatch(PRIVILEGED::contains);
     }
 
+    /**
+     * Application roles (issue 16 §1): roles a relying party defines for itself ({@code vault-admin}),
+     * which mean nothing to Glasskey and reach only that client's tokens. PIM assigns and activates them
+     * under the name {@code <client id>/<role>}; a client id never has a slash ({@code oidc.OidcClient}).
+     */
+    public static final char APPLICATION_SEPARATOR = '/';
+
+    public static String application(String clientId, String name) {
+        return clientId + APPLICATION_SEPARATOR + name;
+    }
+
+    public static boolean isApplication(String role) {
+        return role.indexOf(APPLICATION_SEPARATOR) >= 0;
+    }
+
+    /** The names of {@code clientId}'s application roles among {@code roles}. */
+    public static Set<String> applicationRolesOf(String clientId, Set<String> roles) {
+        String prefix = clientId + APPLICATION_SEPARATOR;
+        return roles.stream().filter(r -> r.startsWith(prefix)).map(r -> r.substring(prefix.length()))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
+    /** The directory roles among {@code roles} (those Glasskey itself knows a meaning for). */
+    public static Set<String> directoryRoles(Set<String> roles) {
+        return roles.stream().filter(r -> !isApplication(r)).collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
     private Roles() {}
 }

@@ -54,7 +54,12 @@ public class ClientService {
     private final Clock clock;
     private final ClientSecrets secrets = new ClientSecrets();
 
-    ClientService(RegisteredClientRepository repository, ClientStore store, OidcProperties properties, Audit audit, Clock clock) {
+    /** Lazily: {@link ClientRoles} reads clients through the same repository. */
+    private final org.springframework.beans.factory.ObjectProvider<ClientRoles> roles;
+
+    ClientService(RegisteredClientRepository repository, ClientStore store, OidcProperties properties, Audit audit, Clock clock,
+                  org.springframework.beans.factory.ObjectProvider<ClientRoles> roles) {
+        this.roles = roles;
         this.repository = repository;
         this.store = store;
         this.properties = properties;
@@ -218,6 +223,8 @@ public class ClientService {
         String why = Notes.optional(note);
         RegisteredClient client = find(clientId);
         OidcClient.LiveTokens live = store.liveTokens(client.getId(), Times.now(clock));
+        // Its application roles and their assignments go first (issue 16 §1), in this transaction.
+        roles.getObject().removeAll(actor, clientId);
         store.delete(client.getId());
         if (repository instanceof CachingClientRepository caching) {
             caching.evictAll();

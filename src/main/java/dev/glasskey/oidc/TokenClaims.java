@@ -1,6 +1,7 @@
 package dev.glasskey.oidc;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.TreeSet;
 
 import org.springframework.security.oauth2.core.AuthorizationGrantType;
@@ -16,6 +17,7 @@ import org.springframework.stereotype.Component;
 
 import dev.glasskey.account.Account;
 import dev.glasskey.account.AccountService;
+import dev.glasskey.account.Roles;
 import dev.glasskey.session.SessionCheck;
 import dev.glasskey.system.GlasskeyException;
 import dev.glasskey.system.Times;
@@ -27,9 +29,11 @@ import dev.glasskey.system.Times;
  *       Connect Dynamic Client Registration 1.0 §2), for the access token as well;</li>
  *   <li>for a person's tokens: {@code auth_time}, {@code amr} (RFC 8176), {@code acr} (OpenID
  *       EAP ACR Values 1.0), {@code emergency}, and {@code roles} — the roles the account holds
- *       <em>now</em>, read from the account, not from the sign-in — also under the client's groups
+ *       <em>now</em> (held and PIM-activated, with this client's own application roles), read by the
+ *       re-check, not from the sign-in — also under the client's groups
  *       claim name ({@link OidcClient#groupsClaim}, default {@code groups}); and no token at all for a
  *       sign-in that no longer stands ({@link SessionCheck}: {@code invalid_grant}, RFC 6749 §5.2);</li>
+ *   <li>a token carrying a time-bound role (a PIM activation) expires at the latest when the role does;</li>
  *   <li>in ID tokens, {@code sid}: the Glasskey session the sign-in belongs to; a code exchange for a client
  *       with a back-channel logout URI is recorded for {@link BackchannelLogouts}.</li>
  * </ul>
@@ -41,7 +45,10 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
     private final OidcProperties properties;
     private final Clock clock;
     /** A refresh signs an access and an ID token for the same account: read it once per grant. */
-    private final TransactionMemo<String, Account> accountsOfThisGrant = new TransactionMemo<>();
+    private final TransactionMemo<String, Current> accountsOfThisGrant = new TransactionMemo<>();
+
+    /** The account and what the re-check read with it: the roles held right now and when the first of them ends by itself. */
+    private record Current(Account account, SessionCheck.Outcome standing) {}
 
     private final BackchannelLogouts logouts;
 
@@ -69,15 +76,20 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         if (facts == null) {
             return;
         }
-        Account account = accountsOfThisGrant.computeIfAbsent(facts.accountId(), id -> currentAccount(facts));
+        Current current = accountsOfThisGrant.computeIfAbsent(facts.accountId(), id -> currentAccount(facts));
+        Account account = current.account();
+        // Issue 16 §4: the roles held at this issue (held roles and live PIM activations), recomputed at every refresh,
+        // plus this client's own application roles while active (issue 16 §1); other clients' application roles never.
+        TreeSet<String> roles = new TreeSet<>(SessionCheck.carried(facts.basis(), current.standing().roles()));
+        roles.addAll(Roles.applicationRolesOf(context.getRegisteredClient().getClientId(), current.standing().roles()));
         context.getClaims()
                 .claim("auth_time", java.util.Date.from(facts.authTime()))
                 .claim("amr", new java.util.ArrayList<>(facts.amr()))
                 .claim("acr", facts.acr())
                 .claim("emergency", account.emergency())
-                .claim("roles", new java.util.ArrayList<>(new TreeSet<>(account.roles())))
+                .claim("roles", new java.util.ArrayList<>(roles))
                 // The same roles under the name this client's software maps groups from (OidcClient#groupsClaim).
-                .claim(OidcClient.groupsClaim(context.getRegisteredClient()), new java.util.ArrayList<>(new TreeSet<>(account.roles())));
+                .claim(OidcClient.groupsClaim(context.getRegisteredClient()), new java.util.ArrayList<>(roles));
         if (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType())) {
             context.getClaims().claim("client_id", context.getRegisteredClient().getClientId());
             if (AuthorizationGrantType.AUTHORIZATION_CODE.equals(context.getAuthorizationGrantType()) && context.getAuthorization() != null) {
@@ -93,6 +105,17 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
         if (idToken) {
             var issuedAt = clock.instant();
             context.getClaims().issuedAt(issuedAt).expiresAt(issuedAt.plus(properties.idTokenTtl()));
+        }
+        Instant rolesUntil = current.standing().rolesUntil();
+        if (rolesUntil != null && (OAuth2TokenType.ACCESS_TOKEN.equals(context.getTokenType()) || idToken)) {
+            // Issue 16 §4: a token that carries a time-bound role never outlives it (JWT times are whole seconds:
+            // NumericDate drops the fraction, so the exp written is at or before the activation's end).
+            Instant exp = context.getClaims().build().getExpiresAt();
+            if (exp == null || exp.isAfter(rolesUntil)) {
+                context.getClaims().expiresAt(rolesUntil);
+            }
+        }
+        if (idToken) {
             // Core 1.0 §5.4 allows scope claims in the ID token; relying parties that read only the ID token (the
             // Kubernetes API server) need them there.
             ScopeClaims.of(account, context.getAuthorizedScopes()).forEach(context.getClaims()::claim);
@@ -105,14 +128,15 @@ class TokenClaims implements OAuth2TokenCustomizer<JwtEncodingContext> {
      * everywhere" since the sign-in, or a sign-in past its lifetime, gets no token
      * ({@code invalid_grant}, RFC 6749 §5.2).
      */
-    private Account currentAccount(SignInFacts facts) {
-        var ended = sessionCheck.check(facts.basis(), Times.now(clock));
+    private Current currentAccount(SignInFacts facts) {
+        SessionCheck.Outcome standing = sessionCheck.standing(facts.basis(), Times.now(clock));
+        var ended = standing.ended();
         if (ended.isPresent()) {
             throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT,
                     "The sign-in behind this grant no longer stands: " + ended.get().description() + ".", null));
         }
         try {
-            return accounts.get(facts.accountId());
+            return new Current(accounts.get(facts.accountId()), standing);
         } catch (GlasskeyException e) {
             throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_GRANT, "The account no longer exists.", null));
         }

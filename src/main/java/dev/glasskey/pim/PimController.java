@@ -169,6 +169,17 @@ class PimController {
                 body.approvalRequired(), body.approvalsNeeded(), body.stepUpMinutes(), body.requestTtlMinutes(), body.approvers())));
     }
 
+    /** An application role's settings: its name has a slash ({@code <client id>/<role>}), which a path segment cannot carry. */
+    @PutMapping("/api/pim/roles/{clientId}/{name}")
+    SettingsJson updateApplicationSettings(@PathVariable String clientId, @PathVariable String name, @RequestBody SettingsBody body) {
+        return updateSettings(dev.glasskey.account.Roles.application(clientId, name), body);
+    }
+
+    @GetMapping("/api/pim/roles/{clientId}/{name}/history")
+    List<AssignmentJson> applicationHistory(@PathVariable String clientId, @PathVariable String name) {
+        return history(dev.glasskey.account.Roles.application(clientId, name));
+    }
+
     @GetMapping("/api/pim/roles/{role}/history")
     List<AssignmentJson> history(@PathVariable String role) {
         return pim.history(role).stream().map(AssignmentJson::of).toList();

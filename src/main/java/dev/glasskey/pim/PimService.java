@@ -54,10 +54,12 @@ public class PimService {
     private final Clock clock;
     // Resolved once, on first use (a provider resolves the bean on every call).
     private final org.springframework.util.function.SingletonSupplier<ActivationCheck> conditionalAccess;
+    private final SkippedApproverNotices notices;
 
     PimService(PimStore store, AccountService accounts, Audit audit, ChangeGuards guards, Clock clock,
-               org.springframework.beans.factory.ObjectProvider<ActivationCheck> conditionalAccess) {
+               org.springframework.beans.factory.ObjectProvider<ActivationCheck> conditionalAccess, SkippedApproverNotices notices) {
         this.conditionalAccess = org.springframework.util.function.SingletonSupplier.of(conditionalAccess::getIfAvailable);
+        this.notices = notices;
         this.store = store;
         this.accounts = accounts;
         this.audit = audit;
@@ -188,7 +190,8 @@ public class PimService {
             throw new GlasskeyException(ErrorCode.REQUEST_INVALID,
                     "Only an eligible assignment of an emergency account can be emergency-activatable.", "emergencyActivatable");
         }
-        if (Assignment.ACTIVE.equals(in.kind()) && endsAt == null) {
+        // An application role is not an account role (account_role): even a permanent active one is a PIM assignment.
+        if (Assignment.ACTIVE.equals(in.kind()) && endsAt == null && !Roles.isApplication(role)) {
             if (account.hasRole(role)) {
                 throw exists(account, role, "holds it permanently");
             }
@@ -329,7 +332,15 @@ public class PimService {
             if (account.emergency() && emergencyActivatable(eligible)) {
                 Assignment a = activation(account, role, now, duration, Assignment.EMERGENCY, justification, ticket, null, actor);
                 store.insert(a);
-                String skipped = settings.approvalRequired() ? "; approvers skipped: " + names(settings.approvers()) : "";
+                String skipped = "";
+                if (settings.approvalRequired()) {
+                    // §5: each skipped approver is told directly too (SkippedApproverNotices); those it cannot reach are named.
+                    SkippedApproverNotices.Outcome told = notices.notify(account, role, a.endsAt(), justification, settings.approvers());
+                    skipped = "; approvers skipped: " + names(settings.approvers()) + "; noticed directly: "
+                            + (told.noticed().isEmpty() ? "(none)" : String.join(", ", told.noticed()))
+                            + (told.withoutAddress().isEmpty() ? "" : "; not noticed directly (no e-mail address, or disabled): "
+                            + String.join(", ", told.withoutAddress()));
+                }
                 audit.record(AuditEvent.success(actor, "pim.emergency_activation", account.id(), true,
                         "'" + role + "' activated by emergency account '" + account.displayName() + "' without approval until "
                                 + a.endsAt() + "; justification: " + justification + (ticket == null ? "" : "; ticket: " + ticket) + skipped)
@@ -518,11 +529,16 @@ public class PimService {
         return d;
     }
 
-    private static String knownRole(String role) {
-        if (role == null || !Roles.ALL.contains(role)) {
+    /** A directory role, or an application role some client defines ({@link PimApplicationRoles}: it has settings). */
+    private String knownRole(String role) {
+        if (role == null || role.length() > 200) {
             throw new GlasskeyException(ErrorCode.ROLE_UNKNOWN, "Unknown role; known roles: " + new TreeSet<>(Roles.ALL) + ".", "role");
         }
-        return role;
+        if (Roles.ALL.contains(role) || (Roles.isApplication(role) && store.settings(role).isPresent())) {
+            return role;
+        }
+        throw new GlasskeyException(ErrorCode.ROLE_UNKNOWN, "Unknown role; known roles: " + new TreeSet<>(Roles.ALL)
+                + " and the application roles of clients ('<client id>/<role>').", "role");
     }
 
     private static GlasskeyException exists(Account account, String role, String how) {

@@ -26,17 +26,20 @@ class PimStore {
         this.jdbc = jdbc;
     }
 
+    /** The roles of {@code :account} at {@code :now}: held roles and live active assignments (also the per-request query, {@link PimSessionRoles}). */
+    static final String CURRENT_ROLES = """
+            select role, cast(null as timestamp with time zone) as ends_at from account_role where account_id = :account
+            union all
+            select role, ends_at from pim_assignment where account_id = :account and kind = 'active' and ended_at is null
+              and starts_at <= :now and (ends_at is null or ends_at > :now)""";
+
     /**
      * The roles an account holds at {@code now}: its held roles and its live active assignments. One
      * statement on two primary-key / account indexes; the per-request read of {@link PimSessionRoles}.
      */
     Set<String> currentRoles(String accountId, Instant now) {
-        return new HashSet<>(jdbc.sql("""
-                select role from account_role where account_id = :account
-                union
-                select role from pim_assignment where account_id = :account and kind = 'active' and ended_at is null
-                  and starts_at <= :now and ends_at > :now""")
-                .param("account", accountId).param("now", Times.db(now)).query(String.class).list());
+        return new HashSet<>(jdbc.sql(CURRENT_ROLES)
+                .param("account", accountId).param("now", Times.db(now)).query((rs, n) -> rs.getString(1)).list());
     }
 
     /** Locks the account row, so changes to one account's assignments serialise (the order {@code AccountService} takes too). */
@@ -122,6 +125,40 @@ class PimStore {
             jdbc.sql("insert into pim_approver (role, account_id) values (:role, :account)").param("role", s.role())
                     .param("account", approver).update();
         }
+    }
+
+    /** The settings of a new (application) role: V22's defaults. */
+    void insertDefaultSettings(String role) {
+        jdbc.sql("""
+                insert into pim_role_setting (role, max_duration_seconds, approval_required, approvals_needed, step_up_seconds, request_ttl_seconds)
+                values (:role, 3600, false, 1, 300, 86400)""").param("role", role).update();
+    }
+
+    void deleteSettings(String role) {
+        jdbc.sql("delete from pim_approver where role = :role").param("role", role).update();
+        jdbc.sql("delete from pim_role_setting where role = :role").param("role", role).update();
+    }
+
+    /** Cancels the role's pending requests (the role is gone; there is nothing left to approve). */
+    void cancelPending(String role, Instant at, String by, String reason) {
+        jdbc.sql("""
+                update pim_request set status = 'cancelled', decided_at = :at, decided_by = :by, decision_reason = :reason
+                where role = :role and status = 'pending'""")
+                .param("at", Times.db(at)).param("by", by).param("reason", reason).param("role", role).update();
+    }
+
+    /** Time-bound assignments past their end whose expiry is not audited yet (not those removed or deactivated before it), oldest first. */
+    List<Assignment> endedByTime(Instant now, int limit) {
+        return jdbc.sql("""
+                select * from pim_assignment where ended_at is null and ends_at is not null and ends_at <= :now and expiry_audited_at is null
+                order by ends_at, id""")
+                .param("now", Times.db(now)).query(PimStore::assignment).list().stream().limit(limit).toList();
+    }
+
+    /** True for the one caller that marks it (the row lock serialises concurrent sweeps). */
+    boolean markExpiryAudited(String id, Instant at) {
+        return jdbc.sql("update pim_assignment set expiry_audited_at = :at where id = :id and expiry_audited_at is null")
+                .param("at", Times.db(at)).param("id", id).update() == 1;
     }
 
     // --- requests and approvals

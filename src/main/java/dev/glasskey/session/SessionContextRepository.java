@@ -41,14 +41,15 @@ final class SessionContextRepository implements SecurityContextRepository {
         if (signedIn == null) {
             return null;
         }
-        Optional<SessionCheck.Ended> ended = sessions.check(signedIn);
+        SessionCheck.Outcome standing = sessions.standing(signedIn);
+        Optional<SessionCheck.Ended> ended = standing.ended();
         if (ended.isPresent()) {
             session.invalidate();
             sessions.recordEnded(signedIn, ended.get().reason(), ended.get().description());
             request.setAttribute(SessionService.ENDED, ended.get().description());
             return null;
         }
-        SignedIn current = sessions.withCurrentRoles(signedIn);
+        SignedIn current = SessionService.withCurrentRoles(signedIn, standing.roles());
         // Conditional Access again only when the client address moved (issue 17 §2): a block ends the session here.
         Optional<SignInAccess.Refusal> refused = sessions.recheckAddress(request, session, current);
         if (refused.isPresent()) {

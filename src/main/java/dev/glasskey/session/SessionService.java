@@ -63,8 +63,6 @@ public class SessionService {
     private final Audit audit;
     private final JdbcClient jdbc;
     private final Clock clock;
-    // Resolved once, on first use (a provider resolves the bean on every call: ~1 % of a sign-in's CPU in a profile).
-    private final SingletonSupplier<SessionRoles> roles;
     private final TransactionTemplate tx;
     private final ConversionService serialization = SessionSerialization.conversionService();
     private final SingletonSupplier<ClockedSessionRepository<?>> repository;
@@ -72,11 +70,10 @@ public class SessionService {
 
     SessionService(SessionCheck check, SessionProperties properties, AccountService accounts, Audit audit, JdbcClient jdbc,
                    Clock clock, PlatformTransactionManager transactionManager, ObjectProvider<ClockedSessionRepository<?>> repository,
-                   ObjectProvider<SessionRoles> roles, ObjectProvider<SignInAccess> access) {
+                   ObjectProvider<SignInAccess> access) {
         this.repository = SingletonSupplier.of(repository::getIfAvailable);
         this.access = SingletonSupplier.of(access::getIfAvailable);
         this.check = check;
-        this.roles = SingletonSupplier.of(roles::getIfAvailable);
         this.properties = properties;
         this.accounts = accounts;
         this.audit = audit;
@@ -174,22 +171,19 @@ public class SessionService {
         return check.check(basis(s), Times.now(clock));
     }
 
+    /** The re-check of {@link SessionCheck} for a session's sign-in, now, with the roles its account holds now (one read). */
+    SessionCheck.Outcome standing(SignedIn s) {
+        return check.standing(basis(s), Times.now(clock));
+    }
+
     /**
-     * The sign-in as it stands on this request: with the roles its account holds now
-     * ({@link SessionRoles}) rather than those of the sign-in. A password + code sign-in never
+     * The sign-in as it stands on this request: with the roles its account holds now (read by the
+     * re-check, {@link SessionRoles}) rather than those of the sign-in. A password + code sign-in never
      * carries a role that needs a security key ({@code Roles#keyRequired}): an activation does not
      * lift DOMAIN rule 1.
      */
-    SignedIn withCurrentRoles(SignedIn s) {
-        SessionRoles source = roles.get();
-        if (source == null) {
-            return s;
-        }
-        java.util.Set<String> now = source.current(s.accountId(), Times.now(clock));
-        if (s.passwordAndCode()) {
-            now = now.stream().filter(r -> !dev.glasskey.account.Roles.PRIVILEGED.contains(r))
-                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
-        }
+    static SignedIn withCurrentRoles(SignedIn s, java.util.Set<String> current) {
+        java.util.Set<String> now = SessionCheck.carried(basis(s), current);
         return now.equals(s.roles()) ? s : s.withRoles(now);
     }
 

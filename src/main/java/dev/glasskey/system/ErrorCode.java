@@ -89,6 +89,8 @@ public enum ErrorCode {
 
     // OpenID Connect provider administration (oidc/); the protocol endpoints answer with OAuth error codes
     CLIENT_NOT_FOUND("client.not_found", HttpStatus.NOT_FOUND, "No such OpenID Connect client."),
+    CLIENT_ROLE_EXISTS("client.role_exists", HttpStatus.CONFLICT, "The client already has an application role of this name."),
+    CLIENT_ROLE_NOT_FOUND("client.role_not_found", HttpStatus.NOT_FOUND, "The client has no application role of this name."),
     CLIENT_ID_TAKEN("client.id_taken", HttpStatus.CONFLICT, "Another client already has this client id."),
     CLIENT_REDIRECT_URI_INVALID("client.redirect_uri_invalid", HttpStatus.BAD_REQUEST, "A redirect URI is not an absolute https URI (or http on a loopback address) without a fragment."),
     CLIENT_BACKCHANNEL_LOGOUT_URI_INVALID("client.backchannel_logout_uri_invalid", HttpStatus.BAD_REQUEST, "The back-channel logout URI is not an absolute https URI (or http on a loopback address) without a fragment."),

@@ -201,6 +201,10 @@ public final class PermissionTable {
             rule(GET, "/api/oidc/keys", Need.of(CLIENTS_READ)),
             rule(POST, "/api/clients", Need.of(CLIENTS_MANAGE)),
             rule(DELETE, "/api/clients/{clientId}", Need.of(CLIENTS_MANAGE)),
+            // Application roles (issue 16): defined on a client, assigned through PIM
+            rule(GET, "/api/clients/{clientId}/roles", Need.of(CLIENTS_READ)),
+            rule(POST, "/api/clients/{clientId}/roles", Need.of(CLIENTS_MANAGE)),
+            rule(DELETE, "/api/clients/{clientId}/roles/{name}", Need.of(CLIENTS_MANAGE)),
             rule(POST, "/api/oidc/keys/rotate", Need.of(CLIENTS_MANAGE)),
             // Conditional Access (issue 17)
             rule(GET, "/api/access/policies", Need.of(ACCESS_MANAGE)),
@@ -223,9 +227,11 @@ public final class PermissionTable {
             rule(GET, "/api/pim/assignments", Need.of(PIM_READ)),
             rule(GET, "/api/pim/roles", Need.of(PIM_READ)),
             rule(GET, "/api/pim/roles/{role}/history", Need.of(PIM_READ)),
+            rule(GET, "/api/pim/roles/{clientId}/{name}/history", Need.of(PIM_READ)),
             rule(POST, "/api/pim/assignments", Need.of(PIM_MANAGE)),
             rule(POST, "/api/pim/assignments/{id}/remove", Need.of(PIM_MANAGE)),
             rule(PUT, "/api/pim/roles/{role}", Need.of(PIM_MANAGE)),
+            rule(PUT, "/api/pim/roles/{clientId}/{name}", Need.of(PIM_MANAGE)),
             // Console pages: the overview is open to every holder of a console permission (ConsoleView.console)
             rule(GET, "/admin", Need.console()),
             rule(GET, "/admin/start", Need.of(EMERGENCY_READ)),

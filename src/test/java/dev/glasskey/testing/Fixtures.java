@@ -84,7 +84,7 @@ public interface Fixtures {
     /**
      * Empties the organisation of an isolated server (its database serves only the test classes that
      * share it): accounts, keys, credentials, links, drills, the allow-list, alert channels and their
-     * outbox, the recorded readiness verdict, the loaded FIDO metadata and Conditional Access (policies, locations,
+     * outbox, the recorded readiness verdict, application roles, the loaded FIDO metadata and Conditional Access (policies, locations,
      * device CAs, decisions); PIM's assignments, requests and approvers, and its role settings back to their
      * defaults. No alert rule starts the test
      * coalescing what earlier tests raised (V11).
@@ -101,6 +101,9 @@ public interface Fixtures {
                 "ceremony", "enrolment", "account_password", "account_totp", "recovery_code", "account_role", "account", "security_key", "allowed_model", "readiness_state")) {
             jdbc().sql("delete from " + table).update();
         }
+        // Application roles (issue 16 §1) go with their settings; directory roles' settings go back to their defaults.
+        jdbc().sql("delete from oidc_client_role").update();
+        jdbc().sql("delete from pim_role_setting where role like '%/%'").update();
         jdbc().sql("""
                 update pim_role_setting set max_duration_seconds = 3600, approval_required = false, approvals_needed = 1,
                 step_up_seconds = 300, request_ttl_seconds = 86400, updated_at = null, updated_by = null""").update();

@@ -1,0 +1,6 @@
+package dev.glasskey.pim;
+
+import dev.glasskey.testing.IsolatedPostgresServerTest;
+
+class PimHostileInputPostgresTest extends IsolatedPostgresServerTest implements PimHostileInputContract {
+}
